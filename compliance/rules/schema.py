@@ -1,0 +1,246 @@
+"""The rule language: a strict pydantic schema for ruleset YAML files.
+
+A rule's status comes from its `evidence` tiers. Each tier (`met`, `partial`) is a list of
+checks; a tier holds when any of its checks holds (use `all_of` for AND). Checks over text
+(presence, quantity, structure) produce hits with a polarity taken from where and how the text
+says it:
+
+- positive: stated as done (measures, results, frp, preamble, other sections);
+- planned: under a `plans` section, with a planned-only marker in the cue's clause, or anywhere
+  in a `plan` document;
+- negative: an admitted deficiency — a negation marker in the same clause as the cue, or the
+  cue inside a `problems` section.
+
+Status, in order of precedence: a `met` check with positive hits → met; a `partial` check with
+positive hits → partial; any check satisfied only by negative hits → self_reported_gap; only
+by planned hits → planned; nothing → missing. `not_applicable` when the document type is not in
+`applies_to` or a `when` condition fails. Derived rules take their status from other rules.
+
+Patterns ("cues") are strings: a literal, matched on the normalized text (half-width, no
+spaces), or `/regex/` (Python `re`, on the same normalized text). Thresholds and dates may name
+a ruleset parameter as `$name`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from compliance.models import DocType, Level, Role, Severity, Status
+
+Pattern = str  # literal or /regex/
+Number = Union[float, int, str]  # a number or "$param"
+
+
+class _S(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Scope = Literal["clause", "sentence", "paragraph", "section"]
+
+
+class Near(_S):
+    """Another cue that must occur within `within` of the main cue."""
+
+    any: list[Pattern]
+    within: Scope | int = "sentence"  # an int is a distance in characters
+
+
+class Presence(_S):
+    """Cue phrases: any / all / groups (count distinct groups), in a scope, optionally near another cue."""
+
+    any: list[Pattern] = Field(default_factory=list)
+    all: list[Pattern] = Field(default_factory=list)
+    groups: list[list[Pattern]] = Field(default_factory=list)
+    min_groups: int = 1
+    near: Near | None = None
+    not_: list[Pattern] = Field(default_factory=list, alias="not")  # a scope containing these does not count
+    scope: Scope = "sentence"
+    where: Literal["any", "heading", "body"] = "any"  # heading: a section heading or a numbered item's lead sentence
+    roles: list[Role] | None = None  # only hits under these roles count (default: all but closing)
+    min_count: int = 1  # at least this many distinct scopes must match
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class MetricRef(_S):
+    cue: list[Pattern]  # the metric's subject or sentence must contain one of these
+    unit: list[str] = Field(default_factory=list)  # empty = any unit
+    per_capita: bool | None = None
+
+
+class Quantity(_S):
+    """A metric near a cue compared with a threshold, or the ratio of two metrics.
+
+    With no `op`, any such metric satisfies the check (the figure is still reported).
+    A metric that is found but fails the comparison is recorded as a near miss with its value.
+    """
+
+    cue: list[Pattern] = Field(default_factory=list)
+    unit: list[str] = Field(default_factory=list)
+    per_capita: bool | None = None
+    op: Literal[">=", ">", "<=", "<", "=="] | None = None
+    threshold: Number | None = None
+    ratio: tuple[MetricRef, MetricRef] | None = None  # (numerator, denominator), compared as a fraction
+    scope: Scope = "sentence"
+    roles: list[Role] | None = None
+
+
+class DateCheck(_S):
+    """The report's date against a deadline relative to the period's last year Y: "Y+1-03-01".
+
+    `on_or_before: null` means any date present satisfies it. `field`: which date to use —
+    `date` (签发/印发/成文/落款), `published` (the page's 发布日期), or `best` (date, else published).
+    """
+
+    field: Literal["date", "published", "best"] = "best"
+    on_or_before: str | None = None  # "Y+1-03-01" or "$report_deadline"
+
+
+class Structure(_S):
+    """A section with a role exists (at `level`), with at least `min_items` items, and
+    optionally at least `min_hits` sentences containing `contains` cues."""
+
+    role: Role
+    level: int | None = None  # 1 = top level; None = any level
+    min_items: int = 0  # child sections or body paragraphs
+    contains: list[Pattern] = Field(default_factory=list)
+    min_hits: int = 1
+
+
+class MetaCheck(_S):
+    """A metadata field is present (and optionally one of `values`)."""
+
+    field: Literal["title", "issuer", "province", "city", "county", "level", "doc_type", "period", "date", "doc_number"]
+    values: list[Any] | None = None
+
+
+class Check(_S):
+    """Exactly one kind per check; `all_of` nests an AND of checks."""
+
+    presence: Presence | None = None
+    quantity: Quantity | None = None
+    date: DateCheck | None = None
+    structure: Structure | None = None
+    meta: MetaCheck | None = None
+    all_of: list[Check] | None = None
+    label: str | None = None  # shown in traces; defaults to a description of the check
+
+
+class Evidence(_S):
+    met: list[Check] = Field(default_factory=list)
+    partial: list[Check] = Field(default_factory=list)
+
+
+class Derived(_S):
+    """Status from other rules (forward chaining).
+
+    all: met when every rule is met; partial when some are met or partial; else the weakest.
+    any: the best status among them. weakest: the worst among them.
+    Order, best to worst: met, partial, self_reported_gap, planned, missing.
+    """
+
+    from_: list[str] = Field(alias="from")
+    mode: Literal["all", "any", "weakest"] = "all"
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class When(_S):
+    """Conditions on metadata; all given conditions must hold for the rule to apply."""
+
+    period_end_min: int | None = None  # the period's last year >= this
+    period_end_max: int | None = None
+    province: list[str] | None = None
+    level: list[Level] | None = None
+
+
+class Example(_S):
+    text: str
+    role: Role | None = None  # wrap the text in a section with this role
+    doc_type: DocType = "annual_report"
+    expect: Status
+    note: str | None = None
+
+
+class Messages(_S):
+    """Per-status message templates; `default` is used for a status without its own.
+
+    Placeholders: {value} {threshold} {ratio} {count} {date} {deadline} {delay_days} {found}.
+    """
+
+    default: str
+    met: str | None = None
+    partial: str | None = None
+    planned: str | None = None
+    self_reported_gap: str | None = None
+    missing: str | None = None
+    not_applicable: str | None = None
+
+
+class Rule(_S):
+    id: str
+    family: str
+    title: str
+    severity: Severity
+    points: float
+    applies_to: list[DocType]
+    when: When | None = None
+    basis: list[str]
+    evidence: Evidence | None = None
+    derived: Derived | None = None
+    negation: list[Pattern] = Field(default_factory=list)  # extra negation markers for this rule
+    ignore_negation: bool = False
+    message: str | Messages
+    remediation: str
+    examples: list[Example] = Field(default_factory=list)
+    disabled: str | None = None  # a reason: the rule is switched off in this ruleset
+
+
+class RuleOverride(_S):
+    """In a ruleset that `extends` another: change fields of an inherited rule by id."""
+
+    id: str
+    title: str | None = None
+    severity: Severity | None = None
+    points: float | None = None
+    applies_to: list[DocType] | None = None
+    when: When | None = None
+    basis: list[str] | None = None
+    evidence: Evidence | None = None
+    message: str | Messages | None = None
+    remediation: str | None = None
+    examples: list[Example] | None = None
+    disabled: str | None = None
+
+
+class Markers(_S):
+    """Polarity vocabularies, ruleset-wide (extended, not replaced, by a child ruleset)."""
+
+    negation: list[Pattern] = Field(default_factory=list)
+    planned: list[Pattern] = Field(default_factory=list)
+
+
+class Scoring(_S):
+    credits: dict[Status, float] | None = None
+    plan_planned_credit: float | None = None  # credit of `planned` in a plan document
+    grades: list[tuple[float, str]] | None = None  # [(90, 优秀), (80, 良好), (60, 合格), (0, 不合格)]
+
+
+class RulesetFile(_S):
+    name: str
+    version: str
+    extends: str | None = None
+    province: str | None = None
+    description: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    markers: Markers | None = None
+    scoring: Scoring | None = None
+    rules: list[Rule] = Field(default_factory=list)
+    overrides: list[RuleOverride] = Field(default_factory=list)
+
+
+Check.model_rebuild()
+
+RuleKind = Annotated[str, "presence|quantity|date|structure|meta|derived"]
