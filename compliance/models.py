@@ -226,6 +226,8 @@ class ReportResult(Strict):
     results: list[RuleResult]
     score: Score
     warnings: list[str] = Field(default_factory=list)
+    # with `check --baseline`: findings of the previous run that are no longer findings now
+    resolved: list[RuleResult] = Field(default_factory=list)
 
 
 class InputError(Strict):

@@ -1,9 +1,231 @@
-"""CLI commands of this stage (registered by compliance.cli)."""
+"""CLI commands of the batch stage: `check`, `compare`, `schema` (registered by compliance.cli).
+
+Heavy imports stay inside the command bodies so `compliance --help` starts fast."""
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+FORMAT_NAMES = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx")
+
+OutFormat = Enum("OutFormat", {n: n for n in FORMAT_NAMES}, type=str)  # type: ignore[misc]
+
+
+class FailOn(str, Enum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+
+
+class DocTypeOpt(str, Enum):
+    annual_report = "annual_report"
+    work_summary = "work_summary"
+    self_inspection = "self_inspection"
+    plan = "plan"
+
+
+CHECK_HELP = """检查报告 Check reports against a ruleset.
+
+PATH may be files, folders (searched recursively for supported extensions) or globs.
+
+Exit codes: 0 checked and thresholds held; 1 a threshold (--fail-under, --fail-on) was breached;
+2 usage or configuration error (bad option, invalid ruleset or waivers file, no input found);
+3 at least one input could not be read — 3 wins over 1 when both happen.
+
+Waived findings stay visible but never fail --fail-on; for --fail-under a waived finding counts as
+met (its points are added back for the comparison only).
+"""
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    sys.stderr.write(msg.rstrip("\n") + "\n")
+    raise typer.Exit(code)
+
+
+def _write(data: str | bytes, output: Path | None) -> None:
+    if output is not None:
+        try:
+            if isinstance(data, bytes):
+                output.write_bytes(data)
+            else:
+                output.write_text(data, encoding="utf-8")
+        except OSError as e:
+            _fail(f"{output}: cannot write output: {e.strerror or e}")
+        return
+    if isinstance(data, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data)
+        sys.stdout.flush()
+
+
+def _report_lines(result) -> dict[str, list[str]]:
+    """The input lines of each report (for the HTML text view), read again: results may come from
+    the cache, and keeping every report's text in the result JSON would bloat it."""
+    out: dict[str, list[str]] = {}
+    try:
+        from compliance.readers import read
+    except Exception:
+        return out
+    for rep in result.reports:
+        try:
+            out[rep.source] = read(rep.source).lines
+        except Exception:  # the HTML still renders, without the text view
+            continue
+    return out
+
+
+def check(
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files, folders or globs."),
+    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="auto | national | zhejiang | … | FILE.yaml"),
+    fmt: OutFormat = typer.Option("table", "--format", "-f", help="Output format."),  # type: ignore[valid-type]
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="Exit 1 if any report scores below SCORE."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 on any non-waived finding of this severity or worse."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes (0 = one per CPU)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no notes on stderr."),
+    doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="Override the detected document type."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write .compliance-cache/."),
+    waivers: Optional[Path] = typer.Option(None, "--waivers", help="YAML file of waived findings."),
+    ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="Show every finding as not waived."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous --format json output: mark findings new/persisting/resolved."),
+) -> None:
+    from compliance.batch.inputs import collect_inputs
+    from compliance.batch.runner import Job, RulesetLoadError, iter_batch, validate_ruleset
+
+    fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
+    if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe stdout to a file)")
+
+    files, missing = collect_inputs(paths)
+    if not files:
+        _fail("no input found: " + ", ".join(paths) + " (no supported report files there)")
+
+    try:
+        validate_ruleset(ruleset)
+    except RulesetLoadError as e:
+        _fail(f"ruleset {ruleset}: {e}" if "\n" not in str(e) and ruleset not in str(e) else str(e))
+
+    waiver_list = []
+    if waivers is not None and not ignore_waivers:
+        from compliance.batch.waivers import WaiverError, load_waivers
+
+        try:
+            waiver_list = load_waivers(waivers)
+        except WaiverError as e:
+            _fail(str(e))
+    base = None
+    if baseline is not None:
+        from compliance.batch.baseline import Baseline, BaselineError
+
+        try:
+            base = Baseline.load(baseline)
+        except BaselineError as e:
+            _fail(str(e))
+
+    import os
+
+    job = Job(
+        ruleset=ruleset,
+        doc_type=doc_type.value if doc_type else None,
+        use_cache=not no_cache,
+        cache_dir=os.environ.get("COMPLIANCE_CACHE_DIR"),
+    )
+
+    from compliance.batch.post import build_result, postprocess
+    from compliance.models import InputError
+
+    stream = None
+    if fmt_name == "jsonl":
+        from compliance.render.jsonl import line
+
+        fh = open(output, "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
+        stream = (fh, line)
+
+    items = []
+    progress = None
+    task = None
+    if not quiet and sys.stderr.isatty() and len(files) > 3:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(
+            TextColumn("检查中 checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
+        )
+        progress.start()
+        task = progress.add_task("", total=len(files))
+    try:
+        for item in iter_batch(files, job, jobs):
+            if not isinstance(item, InputError):
+                item = postprocess(item, waiver_list, base)
+            items.append(item)
+            if stream is not None:
+                stream[0].write(stream[1](item))
+                stream[0].flush()
+            if progress is not None:
+                progress.update(task, advance=1, description=item.source)
+        for m in missing:
+            err = InputError(source=m, error="no such file or directory")
+            items.append(err)
+            if stream is not None:
+                stream[0].write(stream[1](err))
+                stream[0].flush()
+    finally:
+        if progress is not None:
+            progress.stop()
+        if stream is not None and output is not None:
+            stream[0].close()
+
+    result = build_result(items)
+
+    from compliance.batch.policy import breaches, exit_code
+
+    breached = breaches(result, fail_under, fail_on.value if fail_on else None)
+
+    if stream is None:
+        from compliance.render import render
+
+        opts: dict = {}
+        if fmt_name == "table":
+            opts["color"] = output is None and sys.stdout.isatty()
+            if opts["color"]:
+                import shutil
+
+                opts["width"] = shutil.get_terminal_size((120, 40)).columns
+        if fmt_name == "html":
+            opts["lines"] = _report_lines(result)
+        _write(render(result, fmt_name, **opts), output)
+
+    if not quiet:
+        for e in result.errors if (fmt_name != "table" or output is not None) else ():
+            sys.stderr.write(f"{e.source}: {e.error}\n")
+        for b in breached:
+            sys.stderr.write(b + "\n")
+    code = exit_code(result, breached)
+    if code:
+        raise typer.Exit(code)
+
+
+def schema() -> None:
+    """Print the JSON Schema of `check --format json` output (also shipped as
+    compliance/schema/check-output.schema.json)."""
+    from compliance.batch.post import output_schema_text
+
+    sys.stdout.write(output_schema_text())
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the main app."""
+    app.command("check", help=CHECK_HELP)(check)
+    from compliance.batch.compare import compare
+
+    app.command("compare")(compare)
+    app.command("schema")(schema)

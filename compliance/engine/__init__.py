@@ -1,1 +1,190 @@
+"""The inference engine: `evaluate(report, ruleset) -> ReportResult`.
 
+One evidence pass turns the report into typed facts (`evidence.py`); a backend decides each
+rule's status from them (`durable_backend.py`, with `reference.py` as the pure-Python reference
+and fallback); messages, evidence quotes, traces, fingerprints and scores are assembled here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import string
+from typing import Any
+
+from loguru import logger
+
+from compliance.models import Evidence, Report, ReportResult, RuleResult, RulesetRef, Trace
+
+BACKENDS = ("auto", "durable", "reference")
+MAX_EVIDENCE = 5
+OTHER_WARNING = (
+    "该文件未被识别为法治政府建设报告（文件类型为 other，例如政府工作报告、政府信息公开年度报告或新闻稿），"
+    "所有规则均不适用，不计分。如确为法治政府建设年度报告，请用 --doc-type annual_report 指定文件类型后重新检查。"
+)
+_durable_ok: bool | None = None
+
+
+def _durable_available() -> bool:
+    global _durable_ok
+    if _durable_ok is None:
+        try:
+            import durable.engine  # noqa: F401
+
+            _durable_ok = True
+        except Exception as exc:  # ImportError, or a C-API mismatch on newer Pythons
+            logger.warning("durable_rules cannot be imported ({}); using the pure-Python reference backend", exc)
+            _durable_ok = False
+    return _durable_ok
+
+
+def resolve_backend(backend: str = "auto") -> str:
+    if backend == "auto":
+        backend = os.environ.get("COMPLIANCE_BACKEND", "auto") or "auto"
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
+    if backend == "auto":
+        return "durable" if _durable_available() else "reference"
+    if backend == "durable" and not _durable_available():
+        raise RuntimeError("the durable backend was requested but durable_rules cannot be imported")
+    return backend
+
+
+def statuses(facts, rs, backend: str) -> dict[str, str]:
+    if backend == "durable":
+        from compliance.engine.durable_backend import evaluate_facts
+    else:
+        from compliance.engine.reference import evaluate_facts
+    return evaluate_facts(rs, facts)
+
+
+class _Fill(dict):
+    def __missing__(self, key):
+        return "—"
+
+
+def _message(rule, status: str, values: dict[str, Any]) -> str:
+    m = rule.message
+    tmpl = m if isinstance(m, str) else (getattr(m, status, None) or m.default)
+    vals = _Fill({k: v for k, v in values.items() if not k.startswith("_") and not k.endswith("_ok")})
+    try:
+        return string.Formatter().vformat(tmpl, (), vals)
+    except (ValueError, IndexError, KeyError):
+        return tmpl
+
+
+_WANT = {"met": ("positive",), "partial": ("positive",), "self_reported_gap": ("negative",), "planned": ("planned",)}
+
+
+def _evidence(status: str, rev, ix) -> list[Evidence]:
+    """Quotes, best first: the checks that decided the status, met tier before partial."""
+    want = _WANT.get(status)
+    if not want:
+        return []
+    out: list[Evidence] = []
+    seen = set()
+    tiers = ("met", "partial") if status != "partial" else ("partial", "met")
+    for pass_ in (0, 1):
+        for tier in tiers:
+            for o in rev.outcomes[tier]:
+                for u in o.units:
+                    if (pass_ == 0) != (u.polarity in want):
+                        continue
+                    s = ix.sents[u.gi]
+                    line = ix.line_of(s, u.pos)
+                    k = (line, s.text)
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    out.append(Evidence(quote=s.text.strip(), line=line, section=s.section, role=s.role,
+                                        polarity=u.polarity, cue=u.cue or None))
+                    if len(out) >= MAX_EVIDENCE:
+                        return out
+    return out
+
+
+def _fingerprint(rule_id: str, ev: list[Evidence]) -> str:
+    from compliance.text import normalize
+
+    if ev:
+        key = f"{rule_id}|{normalize(ev[0].quote)}|{ev[0].section}"
+    else:
+        key = f"{rule_id}|missing"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def _trace(rev, backend: str, status: str) -> Trace:
+    held, failed, searched = [], [], []
+    for tier in ("met", "partial"):
+        for o in rev.outcomes[tier]:
+            (held if o.polarity else failed).append(f"{tier}: {o.label}" + (f" [{o.polarity}]" if o.polarity else ""))
+            if o.searched:
+                searched.append(f"{tier}: {o.searched}")
+    if not rev.applicable:
+        failed.append(f"applicability: {rev.na_reason}")
+    reason = rev.values.get("_date_reason")
+    if reason:
+        failed.append(f"date: {reason}")
+    return Trace(backend=backend, held=held, failed=failed, searched=searched, near_misses=rev.near_misses[:8])
+
+
+def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True) -> ReportResult:
+    """One report against a compiled ruleset (or a ruleset name/path)."""
+    from compliance.engine.evidence import run_pass
+    from compliance.engine.score import credits, earned, score
+    from compliance.rules.load import CompiledRuleset, load_ruleset
+
+    rs: CompiledRuleset = ruleset if isinstance(ruleset, CompiledRuleset) else load_ruleset(ruleset)
+    be = resolve_backend(backend)
+    warnings = list(report.warnings)
+    ref = RulesetRef(name=rs.name, version=rs.version, chain=list(rs.chain))
+    results: list[RuleResult] = []
+
+    if report.meta.doc_type == "other":
+        warnings.append(OTHER_WARNING)
+        for cr in rs.rules:
+            r = cr.rule
+            results.append(RuleResult(
+                rule_id=r.id, family=r.family, title=r.title, status="not_applicable", severity=r.severity,
+                points=r.points, earned=0.0, message=cr.disabled or "文件类型为 other，不适用", basis=list(r.basis),
+                remediation=r.remediation, fingerprint=_fingerprint(r.id, []),
+            ))
+        return ReportResult(source=report.source, sha256=report.sha256, meta=report.meta, sections=report.sections,
+                            ruleset=ref, results=results, score=score(results, rs.scoring), warnings=warnings)
+
+    ev = run_pass(report, rs)
+    st = statuses(ev.facts, rs, be)
+    cred = credits(rs.scoring, report.meta.doc_type == "plan")
+    for cr in rs.rules:
+        r = cr.rule
+        status = st[r.id]
+        rev = ev.rules[r.id]
+        if cr.disabled is not None:
+            msg = cr.disabled
+        elif status == "not_applicable" and r.derived is None and not rev.applicable:
+            msg = _message(r, status, rev.values) if not isinstance(r.message, str) and r.message.not_applicable else rev.na_reason
+        else:
+            if r.derived is not None:
+                rev.values.setdefault("found", "、".join(f"{d} {st[d]}" for d in r.derived.from_))
+            elif "found" not in rev.values:
+                cues = []
+                for tier in ("met", "partial"):
+                    for o in rev.outcomes[tier]:
+                        cues += [u.cue for u in o.units if u.cue and u.cue not in cues]
+                if cues:
+                    rev.values["found"] = "、".join(cues[:5])
+            n = sum(len(o.units) for t in ("met", "partial") for o in rev.outcomes[t])
+            rev.values.setdefault("count", n)
+            msg = _message(r, status, rev.values)
+        evid = _evidence(status, rev, ev.index)
+        results.append(RuleResult(
+            rule_id=r.id, family=r.family, title=r.title, status=status, severity=r.severity, points=r.points,
+            earned=earned(r.points, status, cred), message=msg, basis=list(r.basis), evidence=evid,
+            remediation=r.remediation, trace=_trace(rev, be, status) if trace else None,
+            fingerprint=_fingerprint(r.id, evid),
+        ))
+    return ReportResult(source=report.source, sha256=report.sha256, meta=report.meta, sections=report.sections,
+                        ruleset=ref, results=results, score=score(results, rs.scoring), warnings=warnings)
+
+
+__all__ = ["evaluate", "resolve_backend", "statuses"]

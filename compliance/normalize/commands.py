@@ -1,9 +1,97 @@
-"""CLI commands of this stage (registered by compliance.cli)."""
+"""CLI commands of this stage (registered by compliance.cli): `compliance parse`."""
 
 from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
 
 import typer
 
 
+class ParseFormat(str, Enum):
+    json = "json"
+    tree = "tree"
+
+
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the main app."""
+
+    @app.command("parse")
+    def parse(
+        path: Path = typer.Argument(..., help="Report file (.txt .html .docx .pdf …)."),
+        fmt: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="json: the Report model; tree: an outline."),
+    ) -> None:
+        """Print the normalized report: metadata, section tree with roles, paragraphs, metrics."""
+        from compliance.normalize import normalize
+
+        try:
+            raw = _read(path)
+            report = normalize(raw)
+        except Exception as exc:  # one line, never a traceback
+            msg = " ".join(str(exc).split()) or type(exc).__name__
+            if not msg.startswith(f"{path}:"):
+                msg = f"{path}: {msg}"
+            sys.stderr.write(msg + "\n")
+            raise typer.Exit(3)
+        if fmt == ParseFormat.json:
+            sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        else:
+            sys.stdout.write(render_tree(report))
+
+
+def _read(path: Path):
+    """Read with the readers stage; fall back to plain text while it is not there yet."""
+    if not path.exists():
+        raise FileNotFoundError("no such file")
+    if path.is_dir():
+        raise IsADirectoryError("is a directory, not a file")
+    try:
+        from compliance.readers import read
+    except ImportError:
+        read = None
+    if read is not None:
+        return read(path)
+    import hashlib
+
+    from compliance.models import RawDocument
+
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    return RawDocument(source=str(path), sha256=hashlib.sha256(data).hexdigest(), format="txt", lines=text.splitlines())
+
+
+def render_tree(report) -> str:
+    """An indented outline for a person: meta, sections (role, line), paragraph lines, metrics."""
+    out: list[str] = []
+    m = report.meta
+    out.append(f"{report.source}")
+    for key in ("title", "issuer", "province", "city", "county", "level", "doc_type", "period", "date", "doc_number", "published"):
+        v = getattr(m, key)
+        if v is not None:
+            if key == "period":
+                v = f"{v[0]}-{v[1]}"
+            out.append(f"  {key}: {v}")
+    paras_by_sec: dict[int | None, list[int]] = {}
+    for p in report.paragraphs:
+        paras_by_sec.setdefault(p.section_id, []).append(p.line)
+    if paras_by_sec.get(None):
+        out.append(f"  [outside sections] paragraphs at lines {', '.join(map(str, paras_by_sec[None]))}")
+    out.append("  sections:")
+    for s in report.iter_sections():
+        ind = "    " + "  " * (s.level - 1)
+        lines = paras_by_sec.get(s.id, [])
+        tail = f" — paragraphs at {', '.join(map(str, lines))}" if lines else ""
+        out.append(f"{ind}{s.heading}  [{s.role}, line {s.line}]{tail}")
+    if report.metrics:
+        out.append("  metrics:")
+        for mt in report.metrics:
+            flag = " per capita" if mt.per_capita else ""
+            val = int(mt.value) if float(mt.value).is_integer() else mt.value
+            out.append(f"    line {mt.line}: {mt.subject} {val}{mt.unit} ({mt.kind}{flag})  «{mt.text}»")
+    for w in report.warnings:
+        out.append(f"  warning: {w}")
+    return "\n".join(out) + "\n"

@@ -162,6 +162,9 @@ class Example(_S):
     doc_type: DocType = "annual_report"
     expect: Status
     note: str | None = None
+    # Metadata the example's report carries as if normalization had found it (a snippet has no
+    # title or 落款): e.g. {date: 2024-03-20, period: [2023, 2023]}; null clears a field.
+    meta: dict[str, Any] | None = None
 
 
 class Messages(_S):

@@ -1,0 +1,51 @@
+"""After the engine: waivers, baselines, fingerprints, the batch envelope, the output schema."""
+
+from __future__ import annotations
+
+import json
+import statistics
+
+from compliance import __version__
+from compliance.batch.fingerprint import fingerprint_of
+from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
+
+
+def postprocess(rep: ReportResult, waivers=None, baseline=None) -> ReportResult:
+    """Per report, so jsonl can stream each one as soon as it is final."""
+    for r in rep.results:
+        if not r.fingerprint:
+            r.fingerprint = fingerprint_of(r)
+    if waivers:
+        from compliance.batch.waivers import apply_waivers
+
+        apply_waivers(rep, waivers)
+    if baseline is not None:
+        baseline.apply(rep)
+    return rep
+
+
+def build_result(items: list[ReportResult | InputError]) -> CheckResult:
+    reports = [i for i in items if isinstance(i, ReportResult)]
+    errors = [i for i in items if isinstance(i, InputError)]
+    totals = [r.score.total for r in reports if r.score.total is not None]
+    mean = round(statistics.fmean(totals), 1) if totals else None
+    return CheckResult(
+        tool=ToolInfo(version=__version__),
+        reports=reports,
+        errors=errors,
+        summary=Summary(checked=len(reports), failed=len(errors), mean_score=mean),
+    )
+
+
+def output_schema() -> dict:
+    schema = CheckResult.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://compliance.invalid/schema/check-output.schema.json",
+        **schema,
+    }
+    return schema
+
+
+def output_schema_text() -> str:
+    return json.dumps(output_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,143 @@
+"""Check many files: in-process or on a process pool, through the cache, in input order.
+
+The engine holds the GIL, so parallelism is processes; each worker loads its ruleset(s) once
+(initializer + a per-process dict) and gets file paths, returning a ReportResult or an
+InputError. One bad file never stops the batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from loguru import logger
+
+from compliance import __version__
+from compliance.models import InputError, ReportResult
+
+Item = ReportResult | InputError
+
+
+@dataclass(frozen=True)
+class Job:
+    ruleset: str = "auto"
+    doc_type: str | None = None
+    use_cache: bool = True
+    cache_dir: str | None = None
+
+
+class RulesetLoadError(Exception):
+    """The ruleset named on the command line cannot be used (exit 2)."""
+
+
+_RULESETS: dict[str, object] = {}
+_JOB: Job | None = None
+
+
+def _ruleset(name: str):
+    rs = _RULESETS.get(name)
+    if rs is None:
+        from compliance.rules.load import load_ruleset
+
+        rs = _RULESETS[name] = load_ruleset(name)
+    return rs
+
+
+def validate_ruleset(name: str) -> None:
+    """Load the ruleset once up front so a bad name or file fails before any report is read."""
+    try:
+        _ruleset("national" if name == "auto" else name)
+    except Exception as e:  # RulesetError carries file:line:field lines; others one line
+        msg = str(e).strip() or type(e).__name__
+        raise RulesetLoadError(msg) from e
+
+
+def _init_worker(job: Job) -> None:
+    global _JOB
+    _JOB = job
+    from compliance.log import setup_logging
+
+    setup_logging(0)
+    if job.ruleset != "auto":
+        try:
+            _ruleset(job.ruleset)
+        except Exception:  # reported per file by check_one
+            pass
+
+
+def _error_text(e: BaseException) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return text or type(e).__name__
+
+
+def evaluate_file(path: str, job: Job) -> ReportResult:
+    """read → normalize → pick ruleset → evaluate (the pipeline, with rulesets kept per process)."""
+    from compliance.engine import evaluate
+    from compliance.pipeline import load_report
+    from compliance.rules.load import ruleset_for
+
+    report = load_report(path, job.doc_type)  # type: ignore[arg-type]
+    name = ruleset_for(report.meta.province) if job.ruleset == "auto" else job.ruleset
+    return evaluate(report, _ruleset(name))
+
+
+def check_one(path: str, job: Job | None = None) -> Item:
+    """One file → result; any failure becomes an InputError naming the file."""
+    job = job or _JOB or Job()
+    from compliance.batch.cache import ResultCache, cache_key, file_hash, ruleset_hash
+
+    cache = key = None
+    try:
+        if job.use_cache:
+            from pathlib import Path
+
+            cache = ResultCache(Path(job.cache_dir) if job.cache_dir else None)
+            key = cache_key(file_hash(path), ruleset_hash(job.ruleset), __version__, job.doc_type)
+            hit = cache.get(key)
+            if hit is not None:
+                logger.debug("cache hit {}", path)
+                return hit.model_copy(update={"source": path})
+        result = evaluate_file(path, job)
+        if result.source != path:
+            result = result.model_copy(update={"source": path})
+    except FileNotFoundError:
+        return InputError(source=path, error="file not found")
+    except Exception as e:
+        name = type(e).__name__
+        if name not in ("ReadError", "NormalizeError"):
+            logger.opt(exception=e).debug("unexpected failure on {}", path)
+            return InputError(source=path, error=f"{name}: {_error_text(e)}")
+        return InputError(source=path, error=_error_text(e))
+    if cache is not None and key is not None:
+        cache.put(key, result)
+    return result
+
+
+def run_batch(
+    files: list[str],
+    job: Job,
+    jobs: int = 1,
+    on_item: Callable[[Item], None] | None = None,
+) -> list[Item]:
+    """Check `files`; results are in input order whatever `jobs` is. `on_item` sees each one as it
+    becomes available in that order (used to stream jsonl and drive the progress bar)."""
+    out: list[Item] = []
+    for item in iter_batch(files, job, jobs):
+        out.append(item)
+        if on_item is not None:
+            on_item(item)
+    return out
+
+
+def iter_batch(files: list[str], job: Job, jobs: int = 1) -> Iterator[Item]:
+    if jobs <= 0:  # 0 = one per CPU
+        jobs = os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(files)))
+    if jobs == 1 or len(files) < 2:
+        for f in files:
+            yield check_one(f, job)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
+        yield from pool.map(check_one, files, chunksize=1)

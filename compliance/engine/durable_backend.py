@@ -1,0 +1,259 @@
+"""The durable_rules backend: a CompiledRuleset compiled to a durable JSON ruleset.
+
+The traps it avoids (see research/durable_rules.md): the host's timer threads are switched off
+before the first host exists; the ruleset is registered once per process under `<name>@<hash>`;
+one `sid` per report, one fact per assert (an unmatched fact raises MessageNotHandled, which is
+normal), the end marker last; exceptions swallowed into the state are raised; the session state
+is deleted in `finally`. Results are collected in Python, outside the engine.
+
+Facts go in as: doc, begin, hits (and status facts of disabled rules), then one end marker
+per rule. Status rules hang off a rule's `go` fact (its end marker joined with its
+applicability class) and use `none()` for precedence, so exactly one status fires per rule;
+every status action asserts a status fact, which derived rules join (forward chaining).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+
+from loguru import logger
+
+from compliance.engine.facts import Fact, HitFact, StatusFact, combine
+from compliance.rules.load import CompiledRule, CompiledRuleset, _province_key
+
+_lock = threading.RLock()
+_host = None
+_registered: set[str] = set()
+_results: dict[str, dict[str, list[str]]] = {}  # sid -> rule -> statuses fired
+_sids = itertools.count(1)
+
+ERRORS = {
+    "302": "a fact has more than 255 properties",
+    "307": "an action was completed twice (timer threads racing)",
+    "309": "the session does not exist",
+    "109": "a rule condition without a name",
+}
+
+
+class DurableError(RuntimeError):
+    pass
+
+
+def _get_host():
+    global _host
+    with _lock:
+        if _host is None:
+            from durable import engine
+
+            engine.Host._run = lambda self: None  # no background dispatcher threads
+            _host = engine.Host()
+        return _host
+
+
+# --------------------------------------------------------------------------- compile
+
+
+def _eq(**kv) -> list[dict]:
+    return [{k: v} for k, v in kv.items()]
+
+
+def _and(*terms) -> dict:
+    flat = []
+    for t in terms:
+        flat.extend(t if isinstance(t, list) else [t])
+    return {"$and": flat} if len(flat) > 1 else flat[0]
+
+
+def _or(terms: list[dict]) -> dict:
+    return {"$or": terms} if len(terms) > 1 else terms[0]
+
+
+def applies_condition(cr: CompiledRule) -> dict:
+    """The doc fact condition under which the rule applies (mirrors reference.doc_applies)."""
+    r = cr.rule
+    terms: list = [{"kind": "doc"}, _or([{"doc_type": d} for d in r.applies_to])]
+    w = r.when
+    if w is not None:
+        if w.period_end_min is not None:
+            terms.append(_or([{"has_period": False}, {"$gte": {"period_end": w.period_end_min}}]))
+        if w.period_end_max is not None:
+            terms.append(_or([{"has_period": False}, {"$lte": {"period_end": w.period_end_max}}]))
+        if w.province is not None:
+            terms.append(_or([{"province": _province_key(p)} for p in dict.fromkeys(w.province)]))
+        if w.level is not None:
+            terms.append(_or([{"level": lv} for lv in w.level]))
+    return _and(*terms)
+
+
+def _hit(rid: str, tier: str | None = None, pol: str | None = None) -> dict:
+    t = [{"kind": "hit"}, {"rule": rid}]
+    if tier:
+        t.append({"tier": tier})
+    if pol:
+        t.append({"polarity": pol})
+    return _and(*t)
+
+
+def _action(rs_key: str, rid: str, status: str | None, derived: CompiledRule | None = None):
+    from durable.engine import MessageNotHandledException, MessageObservedException
+
+    mode = derived.rule.derived.mode if derived else None
+    deps = derived.rule.derived.from_ if derived else []
+
+    def run(c):
+        sid = c.s["sid"]
+        st = status
+        if derived is not None:
+            st = combine(mode, [getattr(c, f"d{i}")["status"] for i in range(len(deps))])
+        _results.setdefault(sid, {}).setdefault(rid, []).append(st)
+        try:
+            c.assert_fact({"kind": "status", "id": f"status:{rid}", "rule": rid, "status": st, "sid": sid})
+        except (MessageNotHandledException, MessageObservedException):
+            pass
+
+    return run
+
+
+def _app_classes(rs: CompiledRuleset) -> tuple[list[dict], dict[str, int]]:
+    """Distinct applicability conditions, shared by the rules that have the same one."""
+    conds: list[dict] = []
+    keys: list[str] = []
+    of: dict[str, int] = {}
+    for cr in rs.rules:
+        if cr.disabled is not None:
+            continue
+        c = applies_condition(cr)
+        k = json.dumps(c, sort_keys=True, ensure_ascii=False)
+        if k not in keys:
+            keys.append(k)
+            conds.append(c)
+        of[cr.id] = keys.index(k)
+    return conds, of
+
+
+def compile_ruleset(rs: CompiledRuleset) -> dict:
+    """{`<name>@<hash>`: {rule name: {all: [...], run: callable}}}.
+
+    The Rete core caps a node's successors (128 alpha, 256 beta), so nothing joins one shared
+    fact from every rule: applicability is decided once per distinct condition (`app#k` /
+    `napp#k` facts), each rule gets its own end marker, an applicable rule its own `go` fact,
+    and the status rules of a rule hang off that.
+    """
+    key = rs.key
+    out: dict = {}
+    conds, cls = _app_classes(rs)
+    for k, cond in enumerate(conds):
+        out[f"app#{k}"] = {"all": [{"d": cond}], "run": _mark({"kind": "app", "k": k, "id": f"app:{k}"})}
+        out[f"napp#{k}"] = {"all": [{"b": {"kind": "begin"}}, {"n$not": cond}], "run": _mark({"kind": "napp", "k": k, "id": f"napp:{k}"})}
+    for cr in rs.rules:
+        if cr.disabled is not None:
+            continue
+        rid = cr.id
+        k = cls[rid]
+        end = {"e": _and({"kind": "end"}, {"rule": rid})}
+        out[f"{rid}#not_applicable"] = {"all": [end, {"a": _and({"kind": "napp"}, {"k": k})}], "run": _action(key, rid, "not_applicable")}
+        out[f"{rid}#go"] = {"all": [end, {"a": _and({"kind": "app"}, {"k": k})}], "run": _mark({"kind": "go", "rule": rid, "id": f"go:{rid}"})}
+        go = {"g": _and({"kind": "go"}, {"rule": rid})}
+        if cr.rule.derived is not None:
+            terms = [go] + [{f"d{i}": _and({"kind": "status"}, {"rule": dep})} for i, dep in enumerate(cr.rule.derived.from_)]
+            out[f"{rid}#derived"] = {"all": terms, "run": _action(key, rid, None, cr)}
+            continue
+        no_pos = {"np$not": _hit(rid, None, "positive")}
+        no_neg = {"nn$not": _hit(rid, None, "negative")}
+        out[f"{rid}#met"] = {"all": [go, {"h": _hit(rid, "met", "positive")}], "run": _action(key, rid, "met")}
+        out[f"{rid}#partial"] = {"all": [go, {"h": _hit(rid, "partial", "positive")}, {"x$not": _hit(rid, "met", "positive")}],
+                                 "run": _action(key, rid, "partial")}
+        out[f"{rid}#gap_met"] = {"all": [go, {"h": _hit(rid, "met", "negative")}, no_pos], "run": _action(key, rid, "self_reported_gap")}
+        out[f"{rid}#gap_partial"] = {"all": [go, {"h": _hit(rid, "partial", "negative")}, no_pos, {"x$not": _hit(rid, "met", "negative")}],
+                                     "run": _action(key, rid, "self_reported_gap")}
+        out[f"{rid}#planned_met"] = {"all": [go, {"h": _hit(rid, "met", "planned")}, no_pos, no_neg], "run": _action(key, rid, "planned")}
+        out[f"{rid}#planned_partial"] = {"all": [go, {"h": _hit(rid, "partial", "planned")}, no_pos, no_neg, {"x$not": _hit(rid, "met", "planned")}],
+                                         "run": _action(key, rid, "planned")}
+        out[f"{rid}#missing"] = {"all": [go, {"x$not": _hit(rid)}], "run": _action(key, rid, "missing")}
+    return {key: out}
+
+
+def _mark(fact: dict):
+    """An action that only asserts a marker fact (forward chaining inside the session)."""
+    from durable.engine import MessageNotHandledException, MessageObservedException
+
+    def run(c):
+        f = dict(fact)
+        f["sid"] = c.s["sid"]
+        try:
+            c.assert_fact(f)
+        except (MessageNotHandledException, MessageObservedException):
+            pass
+
+    return run
+
+
+def ensure_registered(rs: CompiledRuleset) -> str:
+    key = rs.key
+    with _lock:
+        if key not in _registered:
+            host = _get_host()
+            host.register_rulesets(compile_ruleset(rs))
+            _registered.add(key)
+            logger.debug("durable ruleset {} registered ({} rules)", key, len(rs.rules))
+    return key
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _explain(exc: Exception) -> str:
+    msg = str(exc)
+    for code, why in ERRORS.items():
+        if f"error code: {code}" in msg:
+            return f"{msg} ({why})"
+    return msg
+
+
+def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
+    from durable.engine import MessageNotHandledException
+
+    key = ensure_registered(rs)
+    host = _get_host()
+    with _lock:
+        sid = f"r{next(_sids)}"
+        _results[sid] = {}
+        try:
+            seq = [f.model_dump() for f in facts]
+            seq.insert(1 if seq and seq[0].get("kind") == "doc" else 0, {"kind": "begin", "id": "begin"})
+            seq += [{"kind": "end", "rule": cr.id, "id": f"end:{cr.id}"} for cr in rs.rules if cr.disabled is None]
+            for d in seq:
+                d["sid"] = sid
+                try:
+                    st = host.assert_fact(key, d)
+                except MessageNotHandledException:
+                    continue
+                except Exception as exc:  # the C core reports bare codes
+                    raise DurableError(f"durable_rules failed on a {d.get('kind')} fact: {_explain(exc)}") from exc
+                if isinstance(st, dict) and "exception" in st:
+                    raise DurableError(f"a rule action failed inside durable_rules: {st['exception']}")
+            fired = _results.get(sid, {})
+        finally:
+            _results.pop(sid, None)
+            try:
+                host.delete_state(key, sid)
+            except Exception:
+                pass
+    pre = {f.rule: f.status for f in facts if isinstance(f, StatusFact)}
+    out: dict[str, str] = {}
+    for cr in rs.rules:
+        if cr.id in pre:
+            out[cr.id] = pre[cr.id]
+            continue
+        got = fired.get(cr.id, [])
+        if len(got) != 1:
+            raise DurableError(f"rule {cr.id}: expected exactly one status from durable_rules, got {got}")
+        out[cr.id] = got[0]
+    return out
+
+
+def timer_threads() -> list[str]:
+    """Names of threading.Timer threads alive (a guard: there must be none)."""
+    return [t.name for t in threading.enumerate() if isinstance(t, threading.Timer)]

@@ -1,0 +1,815 @@
+"""The evidence pass: one scan of a normalized report for every cue of a ruleset, then each
+rule's checks evaluated into typed facts (for a backend) and, kept in Python, the quotes,
+near misses and figures that explain them.
+
+Text work happens here, not in the Rete: durable_rules' regex dialect and coercions are traps,
+and clause-scoped negation needs positions. A backend only decides statuses from the facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact
+from compliance.models import Metric, NearMiss, Report
+from compliance.rules.load import DEADLINE_RE, CompiledRule, CompiledRuleset, Cue, _province_key, is_regex
+from compliance.rules.schema import Check, DateCheck, MetaCheck, Presence, Quantity, Structure
+from compliance.text import norm_map, split_clauses
+
+POL_RANK = {"planned": 0, "negative": 1, "positive": 2}
+RANK_POL = {v: k for k, v in POL_RANK.items()}
+# The lead of a numbered item: 一是 / （一） / 1. / 1、 / （1） / 一、 / 第一，
+ITEM_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，,、])")
+MAX_NEAR_MISSES = 8
+
+
+# --------------------------------------------------------------------------- report index
+
+
+@dataclass
+class Sent:
+    gi: int
+    pi: int  # index into report.paragraphs, -1 for a section heading without a paragraph
+    si: int
+    text: str
+    norm: str
+    line: int
+    role: str
+    section: str
+    section_id: int
+    heading: bool
+    lead: bool
+    para_offset: int  # offset of `norm` inside the paragraph's concatenated norms
+    offset: int  # offset of the sentence in the paragraph text
+    _clauses: list | None = None
+    _idx: list | None = None
+
+    @property
+    def clauses(self) -> list[tuple[int, int]]:
+        if self._clauses is None:
+            self._clauses = split_clauses(self.norm)
+        return self._clauses
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        for a, b in self.clauses:
+            if a <= pos < b:
+                return a, b
+        return 0, len(self.norm)
+
+    def clause_index(self, pos: int) -> int:
+        for i, (a, b) in enumerate(self.clauses):
+            if a <= pos < b:
+                return i
+        return 0
+
+    def orig_index(self, pos: int) -> int:
+        """Index in `text` of normalized position `pos`."""
+        if self._idx is None:
+            n, idx = norm_map(self.text)
+            self._idx = idx if n == self.norm else []
+        if 0 <= pos < len(self._idx):
+            return self._idx[pos]
+        return 0
+
+
+@dataclass(frozen=True)
+class Occ:
+    gi: int
+    start: int
+    end: int
+
+
+@dataclass
+class Index:
+    report: Report
+    sents: list[Sent]
+    occ: dict[str, list[Occ]]
+    plan: bool
+    para_by_id: dict[int, int]
+
+    def line_of(self, s: Sent, pos: int) -> int:
+        if s.pi < 0:
+            return s.line
+        p = self.report.paragraphs[s.pi]
+        return p.line_at(s.offset + s.orig_index(pos))
+
+
+def _matcher(rs: CompiledRuleset):
+    """Aho-Corasick automaton over all literal cues plus the regex cues; built once per ruleset."""
+    m = rs._cache.get("matcher")
+    if m is not None:
+        return m
+    import ahocorasick
+
+    lits: dict[str, list[str]] = {}
+    regs: list[Cue] = []
+    for raw, cue in sorted(rs.cues.items()):
+        if cue.regex is not None:
+            regs.append(cue)
+        elif cue.literal:
+            lits.setdefault(cue.literal, []).append(raw)
+    auto = None
+    if lits:
+        auto = ahocorasick.Automaton()
+        for lit, raws in lits.items():
+            auto.add_word(lit, (lit, tuple(raws)))
+        auto.make_automaton()
+    m = (auto, regs)
+    rs._cache["matcher"] = m
+    return m
+
+
+def build_index(report: Report, rs: CompiledRuleset) -> Index:
+    sents: list[Sent] = []
+    heading_lines = set()
+    for pi, p in enumerate(report.paragraphs):
+        if p.is_heading:
+            heading_lines.add(p.line)
+        lead_item = bool(ITEM_RE.match(p.text)) and not p.is_heading
+        po = 0
+        for si, s in enumerate(p.sentences):
+            sents.append(Sent(
+                gi=len(sents), pi=pi, si=si, text=s.text, norm=s.norm, line=s.line, role=p.role,
+                section=p.section, section_id=p.section_id if p.section_id is not None else -1,
+                heading=p.is_heading, lead=lead_item and si == 0, para_offset=po, offset=s.offset,
+            ))
+            po += len(s.norm)
+    from compliance.text import normalize
+
+    for sec in report.iter_sections():
+        if sec.line in heading_lines:
+            continue
+        nm = normalize(sec.heading)
+        sents.append(Sent(
+            gi=len(sents), pi=-1, si=0, text=sec.heading, norm=nm, line=sec.line, role=sec.role,
+            section=sec.path or sec.heading, section_id=sec.id, heading=True, lead=False, para_offset=0, offset=0,
+        ))
+    auto, regs = _matcher(rs)
+    occ: dict[str, list[Occ]] = {}
+    for s in sents:
+        if auto is not None and s.norm:
+            for end, (lit, raws) in auto.iter(s.norm):
+                start = end - len(lit) + 1
+                for raw in raws:
+                    occ.setdefault(raw, []).append(Occ(s.gi, start, end + 1))
+    if regs:
+        # one search per regex over all sentences joined by "\n"; a match that crosses a
+        # boundary is redone sentence by sentence so nothing is lost
+        starts = []
+        pos = 0
+        for s in sents:
+            starts.append(pos)
+            pos += len(s.norm) + 1
+        big = "\n".join(s.norm for s in sents)
+        import bisect
+
+        for cue in regs:
+            redo: set[int] = set()
+            for m in cue.regex.finditer(big):
+                a, b = m.start(), m.end()
+                if b <= a:
+                    continue
+                gi = bisect.bisect_right(starts, a) - 1
+                st = starts[gi]
+                if b <= st + len(sents[gi].norm):
+                    occ.setdefault(cue.raw, []).append(Occ(gi, a - st, b - st))
+                else:
+                    redo.update(range(gi, bisect.bisect_right(starts, b - 1)))
+            for gi in sorted(redo):
+                have = {(o.gi, o.start) for o in occ.get(cue.raw, ())}
+                for a, b in cue.finditer(sents[gi].norm):
+                    if (gi, a) not in have:
+                        occ.setdefault(cue.raw, []).append(Occ(gi, a, b))
+    for v in occ.values():
+        v.sort(key=lambda o: (o.gi, o.start, o.end))
+    para_by_id = {p.id: i for i, p in enumerate(report.paragraphs)}
+    return Index(report, sents, occ, report.meta.doc_type == "plan", para_by_id)
+
+
+# --------------------------------------------------------------------------- results kept in Python
+
+
+@dataclass
+class Unit:
+    """One scope that satisfied a check: where, with which polarity, quoting which sentence."""
+
+    gi: int
+    pos: int
+    polarity: str
+    cue: str
+
+
+@dataclass
+class CheckOutcome:
+    label: str
+    polarity: str | None  # best polarity the check holds with; None = it does not hold
+    units: list[Unit] = field(default_factory=list)
+    searched: str = ""
+
+
+@dataclass
+class RuleEvidence:
+    rule_id: str
+    applicable: bool
+    na_reason: str = ""
+    outcomes: dict[str, list[CheckOutcome]] = field(default_factory=lambda: {"met": [], "partial": []})
+    near_misses: list[NearMiss] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EvidenceResult:
+    facts: list[Fact]
+    rules: dict[str, RuleEvidence]
+    index: Index
+    doc: DocFact
+
+
+# --------------------------------------------------------------------------- applicability
+
+
+def doc_fact(report: Report) -> DocFact:
+    m = report.meta
+    end = 0
+    has = False
+    if m.period:
+        end, has = int(m.period[1]), True
+    elif m.date is not None:
+        end, has = m.date.year - 1, True  # a report is dated in the year after its period
+    return DocFact(
+        doc_type=m.doc_type, has_period=has, period_end=end, province=_province_key(m.province or ""),
+        level=m.level or "", has_date=(m.date or m.published) is not None, plan=m.doc_type == "plan",
+    )
+
+
+def applicable(cr: CompiledRule, doc: DocFact) -> tuple[bool, str]:
+    r = cr.rule
+    if doc.doc_type not in r.applies_to:
+        return False, f"不适用于此类文件（{doc.doc_type}）"
+    w = r.when
+    if w is not None:
+        if w.period_end_min is not None and doc.has_period and doc.period_end < w.period_end_min:
+            return False, f"仅适用于{w.period_end_min}年及以后的报告期"
+        if w.period_end_max is not None and doc.has_period and doc.period_end > w.period_end_max:
+            return False, f"仅适用于{w.period_end_max}年及以前的报告期"
+        if w.province is not None and doc.province not in {_province_key(p) for p in w.province}:
+            return False, "不适用于本省份"
+        if w.level is not None and doc.level not in w.level:
+            return False, "不适用于本级别"
+    return True, ""
+
+
+# --------------------------------------------------------------------------- the pass
+
+
+class _Ctx:
+    def __init__(self, ix: Index, rs: CompiledRuleset, cr: CompiledRule, ev: RuleEvidence):
+        self.ix = ix
+        self.rs = rs
+        self.cr = cr
+        self.ev = ev
+        base = rs._cache.get("markers")
+        if base is None:
+            base = rs._cache["markers"] = ([rs.cue(c) for c in rs.negation], [rs.cue(c) for c in rs.planned])
+        self.negation = base[0] + [rs.cue(c) for c in cr.rule.negation] if cr.rule.negation else base[0]
+        self.planned = base[1]
+
+    def near_miss(self, s: Sent, pos: int, reason: str) -> None:
+        nm = self.ev.near_misses
+        if len(nm) >= MAX_NEAR_MISSES * 4:
+            return
+        line = self.ix.line_of(s, pos)
+        for x in nm:
+            if x.line == line and x.reason == reason:
+                return
+        nm.append(NearMiss(quote=s.text.strip(), line=line, section=s.section, role=s.role, reason=reason))
+
+    def polarity(self, s: Sent, a: int, b: int, explicit_roles: list | None) -> str:
+        if self.ix.plan:
+            return "planned"
+        roles = explicit_roles or ()
+        if s.role == "plans" and "plans" not in roles:
+            return "planned"
+        if s.role == "problems" and "problems" not in roles:
+            return "negative"
+        ca, cb = s.clause_of(a)
+        clause = s.norm[ca:cb]
+        if not self.cr.rule.ignore_negation:
+            for cue in self.negation:
+                for x, y in cue.finditer(clause):
+                    if not (ca + x < b and ca + y > a):  # the marker is not part of the cue itself
+                        return "negative"
+        for cue in self.planned:
+            for x, y in cue.finditer(clause):
+                if not (ca + x < b and ca + y > a):
+                    return "planned"
+        return "positive"
+
+    def role_ok(self, s: Sent, roles: list | None) -> bool:
+        if roles is None:
+            return s.role != "closing"
+        return s.role in roles
+
+
+def _scope_key(s: Sent, pos: int, scope: str):
+    if scope == "clause":
+        return ("c", s.gi, s.clause_index(pos))
+    if scope == "sentence":
+        return ("s", s.gi)
+    if s.pi < 0:
+        return ("h", s.gi)
+    if scope == "paragraph":
+        return ("p", s.pi)
+    return ("S", s.section_id)
+
+
+def _label(c: Check) -> str:
+    if c.label:
+        return c.label
+    if c.presence is not None:
+        p = c.presence
+        parts = []
+        if p.any:
+            parts.append("any " + "|".join(p.any[:6]) + ("|…" if len(p.any) > 6 else ""))
+        if p.all:
+            parts.append("all " + "+".join(p.all))
+        if p.groups:
+            parts.append(f"{p.min_groups} of {len(p.groups)} groups")
+        if p.near:
+            parts.append("near " + "|".join(p.near.any[:4]))
+        if p.not_:
+            parts.append("not " + "|".join(p.not_[:4]))
+        where = "" if p.where == "any" else f" in {p.where}"
+        roles = f" roles {','.join(p.roles)}" if p.roles else ""
+        cnt = f" ×{p.min_count}" if p.min_count > 1 else ""
+        return f"presence: {'; '.join(parts)} (per {p.scope}{where}{roles}){cnt}"
+    if c.quantity is not None:
+        q = c.quantity
+        what = "|".join(q.cue[:5]) if q.cue else "ratio " + "/".join("|".join(r.cue[:3]) for r in q.ratio or ())
+        cmp = f" {q.op} {q.threshold}" if q.op else ""
+        unit = f" [{','.join(q.unit)}]" if q.unit else ""
+        return f"quantity: {what}{unit}{cmp}"
+    if c.date is not None:
+        return f"date: {c.date.field} on or before {c.date.on_or_before}" if c.date.on_or_before else f"date: {c.date.field} present"
+    if c.structure is not None:
+        st = c.structure
+        extra = f", ≥{st.min_items} items" if st.min_items else ""
+        if st.contains:
+            extra += f", ≥{st.min_hits} sentences with " + "|".join(st.contains[:5])
+        return f"structure: a {st.role} section{'' if st.level is None else f' at level {st.level}'}{extra}"
+    if c.meta is not None:
+        return f"meta: {c.meta.field}" + (f" in {c.meta.values}" if c.meta.values else " present")
+    if c.all_of is not None:
+        return "all of: " + " AND ".join(_label(x) for x in c.all_of)
+    return "check"
+
+
+def _fmt_num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+# ---------------------------------------------------------------- presence
+
+
+def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
+    ix = ctx.ix
+    out = CheckOutcome(label="", polarity=None)
+
+    def occs(raw: str) -> list[Occ]:
+        return ix.occ.get(raw, [])
+
+    def allowed(o: Occ) -> bool:
+        s = ix.sents[o.gi]
+        if not ctx.role_ok(s, p.roles):
+            return False
+        if p.where == "heading" and not (s.heading or s.lead):
+            return False
+        if p.where == "body" and s.heading:
+            return False
+        return True
+
+    main = p.any or p.all or [c for g in p.groups for c in g]
+    # near misses for cue hits filtered out by role/where
+    for raw in main:
+        for o in occs(raw):
+            if not allowed(o):
+                s = ix.sents[o.gi]
+                if s.role == "closing" and p.roles is None:
+                    continue
+                why = "not in a heading or an item's lead sentence" if p.where == "heading" and not (s.heading or s.lead) else f"wrong section (role {s.role})"
+                if p.where == "body" and s.heading:
+                    why = "only in a heading"
+                ctx.near_miss(s, o.start, f"{why}: {s.norm[o.start:o.end]}")
+
+    # scope -> cue -> list of (occ, polarity rank)
+    scopes: dict[tuple, dict[str, list[tuple[Occ, int]]]] = {}
+    order: list[tuple] = []
+
+    def add(raw: str, o: Occ, rank: int, key: tuple):
+        if key not in scopes:
+            scopes[key] = {}
+            order.append(key)
+        scopes[key].setdefault(raw, []).append((o, rank))
+
+    for raw in dict.fromkeys(main):
+        for o in occs(raw):
+            if not allowed(o):
+                continue
+            s = ix.sents[o.gi]
+            rank = POL_RANK[ctx.polarity(s, o.start, o.end, p.roles)]
+            add(raw, o, rank, _scope_key(s, o.start, p.scope))
+    main_set = set(main)
+    for raw in list(dict.fromkeys(p.all + [c for g in p.groups for c in g])):
+        if raw in main_set:
+            continue
+        for o in occs(raw):
+            if not allowed(o):
+                continue
+            s = ix.sents[o.gi]
+            key = _scope_key(s, o.start, p.scope)
+            if key in scopes:
+                rank = POL_RANK[ctx.polarity(s, o.start, o.end, p.roles)]
+                scopes[key].setdefault(raw, []).append((o, rank))
+
+    def near_ok(o: Occ) -> bool:
+        if p.near is None:
+            return True
+        s = ix.sents[o.gi]
+        w = p.near.within
+        for raw in p.near.any:
+            for n in occs(raw):
+                t = ix.sents[n.gi]
+                if isinstance(w, int):
+                    if t.pi != s.pi or t.pi < 0 and t.gi != s.gi:
+                        continue
+                    a1, b1 = s.para_offset + o.start, s.para_offset + o.end
+                    a2, b2 = t.para_offset + n.start, t.para_offset + n.end
+                    gap = max(a2 - b1, a1 - b2, 0)
+                    if gap <= w:
+                        return True
+                elif _scope_key(t, n.start, w) == _scope_key(s, o.start, w):
+                    return True
+        return False
+
+    def excluded(key: tuple, sample: Occ) -> str | None:
+        if not p.not_:
+            return None
+        s = ix.sents[sample.gi]
+        for raw in p.not_:
+            for n in occs(raw):
+                t = ix.sents[n.gi]
+                if _scope_key(t, n.start, p.scope) == key:
+                    return raw
+        return None
+
+    units_by_rank: list[Unit] = []
+    for key in order:
+        cues = scopes[key]
+        first = next(iter(cues.values()))[0][0]
+        s0 = ix.sents[first.gi]
+        bad = excluded(key, first)
+        if bad is not None:
+            ctx.near_miss(s0, first.start, f"excluded by the not cue {bad}")
+            continue
+        best_rank = -1
+        best_unit = None
+        fail_reason = None
+        for lvl in (2, 1, 0):
+            def usable(raw):
+                return [(o, r) for o, r in cues.get(raw, []) if r >= lvl]
+
+            anchor: list[Occ] = []
+            ok = True
+            if p.any:
+                hits = [o for raw in p.any for o, _ in usable(raw)]
+                hits = [o for o in hits if near_ok(o)]
+                if not hits:
+                    ok = False
+                    if lvl == 0 and p.near is not None and any(cues.get(raw) for raw in p.any):
+                        fail_reason = "missing the near cue " + "|".join(p.near.any[:4])
+                anchor += hits
+            if ok and p.all:
+                missing = [raw for raw in p.all if not usable(raw)]
+                if missing:
+                    ok = False
+                    if lvl == 0:
+                        fail_reason = "missing " + "、".join(missing)
+                else:
+                    if not p.any:
+                        hits = [o for raw in p.all for o, _ in usable(raw)]
+                        if p.near is not None and not any(near_ok(o) for o in hits):
+                            ok = False
+                            if lvl == 0:
+                                fail_reason = "missing the near cue " + "|".join(p.near.any[:4])
+                        anchor += hits
+            if ok and p.groups:
+                got = [g for g in p.groups if any(usable(raw) for raw in g)]
+                if len(got) < p.min_groups:
+                    ok = False
+                    if lvl == 0:
+                        fail_reason = f"only {len(got)} of the {p.min_groups} required groups"
+                elif not p.any and not p.all:
+                    hits = [o for g in got for raw in g for o, _ in usable(raw)]
+                    if p.near is not None and not any(near_ok(o) for o in hits):
+                        ok = False
+                        if lvl == 0:
+                            fail_reason = "missing the near cue " + "|".join(p.near.any[:4])
+                    anchor += hits
+            if ok:
+                best_rank = lvl
+                o = min(anchor, key=lambda x: (x.gi, x.start)) if anchor else first
+                s = ix.sents[o.gi]
+                best_unit = Unit(o.gi, o.start, RANK_POL[lvl], s.norm[o.start:o.end])
+                break
+        if best_unit is None:
+            if fail_reason:
+                ctx.near_miss(s0, first.start, fail_reason)
+            continue
+        if best_rank < 2:
+            s = ix.sents[best_unit.gi]
+            reason = "negated or admitted as a shortcoming" if best_rank == 1 else "planned only"
+            if s.role == "problems":
+                reason = "in the problems section"
+            elif s.role == "plans":
+                reason = "in the plans section"
+            ctx.near_miss(s, best_unit.pos, f"{reason}: {best_unit.cue}")
+        units_by_rank.append(best_unit)
+
+    out.units = units_by_rank
+    for lvl in (2, 1, 0):
+        if sum(1 for u in units_by_rank if POL_RANK[u.polarity] >= lvl) >= p.min_count:
+            out.polarity = RANK_POL[lvl]
+            break
+    if out.polarity is None and units_by_rank and p.min_count > 1:
+        u = units_by_rank[0]
+        ctx.near_miss(ix.sents[u.gi], u.pos, f"only {len(units_by_rank)} of {p.min_count} required mentions")
+    out.searched = "|".join(main[:12])
+    return out
+
+
+# ---------------------------------------------------------------- quantity
+
+
+def _metric_sent(ix: Index, m: Metric) -> Sent | None:
+    by = ix.__dict__.get("_by_pos")
+    if by is None:
+        by = ix.__dict__["_by_pos"] = {(s.pi, s.si): s for s in ix.sents if s.pi >= 0}
+    return by.get((ix.para_by_id.get(m.paragraph, m.paragraph), m.sentence))
+
+
+def _find_metrics(ctx: _Ctx, cues: list[str], unit: list[str], per_capita: bool | None, roles) -> list[tuple[Metric, Sent, int, str]]:
+    """Metrics for the cues: subject holds a cue (strong) else its sentence does (weak)."""
+    ix = ctx.ix
+    strong, weak = [], []
+    for m in ix.report.metrics:
+        if unit and m.unit not in unit:
+            continue
+        if per_capita is not None and m.per_capita != per_capita:
+            continue
+        s = _metric_sent(ix, m)
+        if s is None or not ctx.role_ok(s, roles):
+            continue
+        hit = None
+        for raw in cues:
+            cue = ctx.rs.cue(raw)
+            if cue.search(m.subject):
+                pos = next(iter(cue.finditer(s.norm)), (0, 0))[0]
+                strong.append((m, s, pos, raw))
+                hit = True
+                break
+        if hit:
+            continue
+        for raw in cues:
+            loc = next(iter(ctx.rs.cue(raw).finditer(s.norm)), None)
+            if loc is not None:
+                weak.append((m, s, loc[0], raw))
+                break
+    return strong or weak
+
+
+def _compare(v: float, op: str, t: float) -> bool:
+    return {">=": v >= t, ">": v > t, "<=": v <= t, "<": v < t, "==": abs(v - t) < 1e-9}[op]
+
+
+def eval_quantity(ctx: _Ctx, q: Quantity) -> CheckOutcome:
+    ix = ctx.ix
+    out = CheckOutcome(label="", polarity=None)
+    vals = ctx.ev.values
+    t = float(q.threshold) if isinstance(q.threshold, (int, float)) else None
+    if t is not None:
+        if q.ratio is not None:
+            vals.setdefault("threshold", _fmt_num(round(t * 100 if t <= 1 else t, 4)) + "%")
+        else:
+            vals.setdefault("threshold", _fmt_num(t))
+    units: list[Unit] = []
+    if q.ratio is None:
+        cands = _find_metrics(ctx, q.cue, q.unit, q.per_capita, q.roles)
+        for m, s, pos, raw in cands:
+            if q.op and t is not None and not _compare(m.value, q.op, t):
+                vals.setdefault("value", _fmt_num(m.value) + m.unit)
+                ctx.near_miss(s, pos, f"below threshold: {_fmt_num(m.value)}{m.unit}, required {q.op} {_fmt_num(t)}")
+                continue
+            pol = ctx.polarity(s, pos, pos + 1, q.roles)
+            if not vals.get("value_ok"):
+                vals["value"] = _fmt_num(m.value) + m.unit
+                vals["value_ok"] = True
+            units.append(Unit(s.gi, pos, pol, m.text))
+        out.searched = "|".join(q.cue[:8])
+    else:
+        num_ref, den_ref = q.ratio
+        nums = _find_metrics(ctx, num_ref.cue, num_ref.unit, num_ref.per_capita, q.roles)
+        dens = _find_metrics(ctx, den_ref.cue, den_ref.unit, den_ref.per_capita, q.roles)
+        done = set()
+        for m1, s1, pos1, _ in nums:
+            for m2, s2, pos2, _ in dens:
+                if m1 is m2 or m2.value == 0 or (id(m1), id(m2)) in done:
+                    continue
+                if _scope_key(s1, pos1, q.scope) != _scope_key(s2, pos2, q.scope):
+                    continue
+                done.add((id(m1), id(m2)))
+                r = m1.value / m2.value
+                rtxt = f"{r * 100:.1f}%"
+                if q.op and t is not None:
+                    tt = t / 100 if t > 1 else t
+                    if not _compare(r, q.op, tt):
+                        vals.setdefault("ratio", rtxt)
+                        ctx.near_miss(s1, pos1, f"below threshold: ratio {rtxt} ({_fmt_num(m1.value)}/{_fmt_num(m2.value)}), required {q.op} {_fmt_num(t)}{'%' if t > 1 else ''}")
+                        continue
+                if "ratio_ok" not in vals:
+                    vals["ratio"] = rtxt
+                    vals["ratio_ok"] = True
+                pol = ctx.polarity(s1, pos1, pos1 + 1, q.roles)
+                units.append(Unit(s1.gi, pos1, pol, m1.text))
+        out.searched = "ratio " + "/".join("|".join(r.cue[:4]) for r in q.ratio)
+    out.units = units
+    if units:
+        out.polarity = RANK_POL[max(POL_RANK[u.polarity] for u in units)]
+    return out
+
+
+# ---------------------------------------------------------------- date, structure, meta
+
+
+def _deadline(spec: str, period_end: int | None) -> dt.date | None:
+    m = DEADLINE_RE.match(spec)
+    if not m:
+        return None
+    y = m.group(1)
+    if y.startswith("Y"):
+        if period_end is None:
+            return None
+        year = period_end + (int(y[1:]) if len(y) > 1 else 0)
+    else:
+        year = int(y)
+    try:
+        return dt.date(year, int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def eval_date(ctx: _Ctx, d: DateCheck) -> CheckOutcome:
+    meta = ctx.ix.report.meta
+    out = CheckOutcome(label="", polarity=None, searched=f"date ({d.field})")
+    date = meta.date if d.field == "date" else meta.published if d.field == "published" else (meta.date or meta.published)
+    vals = ctx.ev.values
+    if date is not None:
+        vals.setdefault("date", date.isoformat())
+    if date is None:
+        ctx.ev.values.setdefault("_date_reason", "no date found")
+        return out
+    if d.on_or_before is None:
+        out.polarity = "positive"
+        return out
+    pend = meta.period[1] if meta.period else None
+    dl = _deadline(d.on_or_before, pend)
+    if dl is None:
+        vals.setdefault("_date_reason", "the report period is unknown, so the deadline cannot be computed")
+        return out
+    vals.setdefault("deadline", dl.isoformat())
+    delay = (date - dl).days
+    if delay <= 0:
+        out.polarity = "positive"
+        vals.setdefault("delay_days", 0)
+    else:
+        vals.setdefault("delay_days", delay)
+        ctx.ev.near_misses.append(NearMiss(quote=date.isoformat(), line=0, section="", role="other",
+                                           reason=f"dated {date.isoformat()}, {delay} days after the deadline {dl.isoformat()}"))
+    return out
+
+
+def eval_structure(ctx: _Ctx, st: Structure) -> CheckOutcome:
+    ix = ctx.ix
+    out = CheckOutcome(label="", polarity=None, searched=f"a {st.role} section")
+    pol = "planned" if ix.plan else "positive"
+    secs = [s for s in ix.report.iter_sections() if s.role == st.role and (st.level is None or s.level == st.level)]
+    if not secs:
+        return out
+    for sec in secs:
+        ids = set()
+        stack = [sec]
+        while stack:
+            x = stack.pop()
+            ids.add(x.id)
+            stack.extend(x.children)
+        body = [s for s in ix.sents if s.section_id in ids and not s.heading]
+        paras = {s.pi for s in body}
+        items = len(sec.children) if sec.children else len(paras)
+        head = next((s for s in ix.sents if s.heading and s.line == sec.line), None)
+        if items < st.min_items:
+            if head is not None:
+                ctx.near_miss(head, 0, f"section has {items} items, at least {st.min_items} required")
+            continue
+        units: list[Unit] = []
+        if st.contains:
+            cues = [ctx.rs.cue(c) for c in st.contains]
+            for s in body:
+                for c in cues:
+                    loc = next(iter(c.finditer(s.norm)), None)
+                    if loc is not None:
+                        units.append(Unit(s.gi, loc[0], pol, s.norm[loc[0]:loc[1]]))
+                        break
+            if len(units) < st.min_hits:
+                if head is not None:
+                    ctx.near_miss(head, 0, f"{len(units)} sentences with " + "|".join(st.contains[:4]) + f", at least {st.min_hits} required")
+                continue
+        elif head is not None:
+            units.append(Unit(head.gi, 0, pol, ""))
+        out.units = units
+        out.polarity = pol
+        ctx.ev.values.setdefault("count", items)
+        return out
+    return out
+
+
+def eval_meta(ctx: _Ctx, mc: MetaCheck) -> CheckOutcome:
+    meta = ctx.ix.report.meta
+    v = getattr(meta, mc.field)
+    out = CheckOutcome(label="", polarity=None, searched=f"meta {mc.field}")
+    if v is None or v == "" or (mc.field == "doc_type" and v == "other"):
+        return out
+    shown = "-".join(str(x) for x in v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, dt.date) else str(v)
+    if mc.values is not None:
+        norm = [tuple(x) if isinstance(x, list) else x for x in mc.values]
+        if v not in norm and str(v) not in [str(x) for x in mc.values]:
+            ctx.ev.values.setdefault("found", shown)
+            return out
+    ctx.ev.values.setdefault("found", shown)
+    out.polarity = "positive"
+    return out
+
+
+def eval_check(ctx: _Ctx, c: Check) -> CheckOutcome:
+    if c.presence is not None:
+        o = eval_presence(ctx, c.presence)
+    elif c.quantity is not None:
+        o = eval_quantity(ctx, c.quantity)
+    elif c.date is not None:
+        o = eval_date(ctx, c.date)
+    elif c.structure is not None:
+        o = eval_structure(ctx, c.structure)
+    elif c.meta is not None:
+        o = eval_meta(ctx, c.meta)
+    elif c.all_of is not None:
+        subs = [eval_check(ctx, x) for x in c.all_of]
+        o = CheckOutcome(label="", polarity=None, searched=" + ".join(s.searched for s in subs))
+        if subs and all(s.polarity is not None for s in subs):
+            o.polarity = RANK_POL[min(POL_RANK[s.polarity] for s in subs)]
+            o.units = [u for s in subs for u in s.units]
+    else:
+        o = CheckOutcome(label="", polarity=None)
+    o.label = _label(c)
+    return o
+
+
+def run_pass(report: Report, rs: CompiledRuleset) -> EvidenceResult:
+    """Every rule's checks over one index of the report."""
+    ix = build_index(report, rs)
+    doc = doc_fact(report)
+    facts: list[Fact] = [doc]
+    rules: dict[str, RuleEvidence] = {}
+    for cr in rs.rules:
+        rid = cr.id
+        if cr.disabled is not None:
+            rules[rid] = RuleEvidence(rid, False, cr.disabled)
+            facts.append(StatusFact(id=f"status:{rid}", rule=rid, status="not_applicable"))
+            continue
+        ok, why = applicable(cr, doc)
+        ev = RuleEvidence(rid, ok, why)
+        rules[rid] = ev
+        if not ok or cr.rule.evidence is None:
+            continue
+        ctx = _Ctx(ix, rs, cr, ev)
+        for tier in ("met", "partial"):
+            counts: dict[str, int] = {}
+            for c in getattr(cr.rule.evidence, tier):
+                o = eval_check(ctx, c)
+                ev.outcomes[tier].append(o)
+                if o.polarity is not None:
+                    counts[o.polarity] = counts.get(o.polarity, 0) + 1
+            for pol in ("positive", "negative", "planned"):
+                if counts.get(pol):
+                    facts.append(HitFact(id=f"hit:{rid}:{tier}:{pol}", rule=rid, tier=tier, polarity=pol, count=counts[pol]))
+    return EvidenceResult(facts, rules, ix, doc)

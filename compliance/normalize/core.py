@@ -1,0 +1,146 @@
+"""`RawDocument` → `Report`: lines → blocks → paragraphs/sections → meta → metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from loguru import logger
+
+from compliance.models import DocType, Meta, RawDocument, Report, Role, Section
+from compliance.normalize import lines as L
+from compliance.normalize import meta as M
+from compliance.normalize import structure as S
+from compliance.normalize.metrics import paragraph_metrics
+from compliance.text import normalize as tnorm
+
+
+def _page_values(raw: RawDocument, scan: L.LineScan) -> dict[str, str]:
+    """索引号-table values: reader hints first, then what chrome lines in the body state."""
+    page: dict[str, str] = {}
+    for k, v in raw.hints.items():
+        if v and v.strip():
+            page[k] = v.strip()
+    for k, v, _line in scan.chrome_meta:
+        if v and k not in page:
+            page[k] = v
+    return page
+
+
+def normalize(raw: RawDocument) -> Report:
+    """Normalize a read document. Never raises on odd text; problems go to `warnings`."""
+    scan = L.scan(raw.lines)
+    page = _page_values(raw, scan)
+    title_block = next((b for b in scan.blocks if b.kind == "title"), None)
+    title = S.clean_heading(title_block.text) if title_block else None
+    if title is None:
+        title = M.clean_title(raw.hints.get("title") or raw.hints.get("标题"))
+    fallback = " ".join(b.text for b in scan.blocks[:3])
+    doc_type = M.detect_doc_type(title, fallback)
+
+    built = S.build(scan.blocks, doc_type)
+    paras = built.paragraphs
+    closing = [p.text for p in paras if p.role == "closing"]
+    if not closing:
+        closing = [p.text for p in paras[-4:] if len(p.text) <= 60]
+    preamble = "\n".join(p.text for p in paras if p.role == "preamble" and p.id != built.title_block)
+    body = "\n".join(p.text for p in paras)
+    chrome_text = [raw.lines[i - 1] for i in scan.chrome_lines if 0 < i <= len(raw.lines)]
+    header = chrome_text + [p.text for p in paras if p.role == "preamble" and p.id != built.title_block][:6]
+    meta = M.build_meta(
+        title=title,
+        doc_type=doc_type,
+        closing_lines=closing,
+        preamble=preamble,
+        body=body,
+        page=page,
+        header_lines=header,
+    )
+    metrics = [m for p in paras for m in paragraph_metrics(p)]
+    warnings = list(raw.warnings)
+    if not paras:
+        warnings.append("no text found")
+    elif not built.sections:
+        warnings.append("no numbered headings found; sections are empty")
+    logger.debug("{}: {} paragraphs, {} sections, {} metrics", raw.source, len(paras), len(built.all_sections), len(metrics))
+    return Report(
+        source=raw.source,
+        sha256=raw.sha256,
+        format=raw.format,
+        meta=meta,
+        sections=built.sections,
+        paragraphs=paras,
+        metrics=metrics,
+        lines=list(raw.lines),
+        warnings=warnings,
+    )
+
+
+SNIPPET_HEADING = "（示例）"
+
+
+def snippet_report(text: str, role: Role | None = None, doc_type: DocType = "annual_report") -> Report:
+    """A Report for a rule's short example text.
+
+    With `role`, everything sits under one synthetic section "（示例）" of that role (nested
+    headings keep a role their own words name). `meta.doc_type` is `doc_type` and the period
+    defaults to the current year so period-dependent rules apply.
+    """
+    raw = RawDocument(
+        source="<snippet>",
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        format="txt",
+        lines=text.splitlines(),
+    )
+    scan = L.scan(raw.lines)
+    # A snippet has no title, addressee or 落款 to find: every block is body text.
+    for b in scan.blocks:
+        if b.kind == "title":
+            b.kind = "text"
+    built = S.build(scan.blocks, doc_type)
+    paras = built.paragraphs
+    sections = built.sections
+    if role is not None:
+        root = Section(id=0, heading=SNIPPET_HEADING, number=None, level=1, role=role, line=1, path=SNIPPET_HEADING)
+        # renumber: the synthetic root is 0, real sections follow
+        remap: dict[int, int] = {}
+        for s in built.all_sections:
+            remap[s.id] = s.id + 1
+        by_old = {s.id: s for s in built.all_sections}
+
+        def adopt(sec: Section, parent: Section) -> None:
+            named, _ = S.role_from_heading(tnorm(sec.heading))
+            sec.role = named if named and named != "closing" else parent.role
+            sec.level = parent.level + 1
+            sec.path = parent.path + "/" + sec.heading
+            for c in sec.children:
+                adopt(c, sec)
+
+        for s in sections:
+            adopt(s, root)
+        for s in built.all_sections:
+            s.id = remap[s.id]
+        root.children = list(sections)
+        sections = [root]
+        for p in paras:
+            if p.section_id is None:
+                p.section_id, p.section, p.role = 0, root.path, role
+            else:
+                sec = by_old[p.section_id]
+                p.section_id, p.section, p.role = sec.id, sec.path, sec.role
+    body = "\n".join(p.text for p in paras)
+    meta = M.build_meta(title=None, doc_type=doc_type, closing_lines=[], preamble=body[:300], body=body, page={},
+                        header_lines=[])
+    year = dt.date.today().year
+    meta = Meta(**{**meta.model_dump(), "doc_type": doc_type, "period": meta.period or (year, year)})
+    metrics = [m for p in paras for m in paragraph_metrics(p)]
+    return Report(
+        source=raw.source,
+        sha256=raw.sha256,
+        format="txt",
+        meta=meta,
+        sections=sections,
+        paragraphs=paras,
+        metrics=metrics,
+        lines=list(raw.lines),
+    )

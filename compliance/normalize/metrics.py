@@ -1,0 +1,152 @@
+"""Numbers with units in sentences: 办结21件, 人均完成128学时, 持证率达100%, 百分之九十五.
+
+Runs on each sentence's normalized form and maps matches back to the text as written.
+Chinese numerals are converted (cn2an) only inside a captured number+unit span, so running
+text such as 一是 is never touched. Years, dates, document numbers and list numbering carry no
+unit from the list below and are skipped; ordinals (第三名) are skipped explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compliance.models import Metric, Paragraph
+from compliance.text import norm_map, split_clauses
+
+# unit → kind. Matched longest first.
+UNITS: dict[str, str] = {
+    "亿元": "money", "万元": "money", "千元": "money", "元": "money",
+    "学时": "hours", "课时": "hours", "小时": "hours",
+    "个工作日": "other", "工作日": "other", "天": "other", "万吨": "other", "吨": "other",
+    "公里": "other", "千米": "other", "平方米": "other", "亩": "other",
+    "人次": "count", "件次": "count", "户次": "count", "家次": "count", "台次": "count", "车次": "count",
+    "艘次": "count", "批次": "count", "场次": "count", "班次": "count",
+    "次": "count", "件": "count", "个": "count", "人": "count", "份": "count", "家": "count",
+    "本": "count", "台": "count", "项": "count", "条": "count", "名": "count", "期": "count",
+    "场": "count", "篇": "count", "起": "count", "户": "count", "辆": "count", "艘": "count",
+    "批": "count", "部": "count", "册": "count", "所": "count", "处": "count", "宗": "count",
+    "例": "count", "案": "count", "张": "count", "套": "count", "支": "count", "期次": "count",
+    "余人": "count",
+}
+# A unit character that starts a common word is not a unit there (处罚, 条例, 名单, 期间 …).
+_NOT_UNIT_AFTER = {
+    "处": "罚理置置室长", "期": "间限末初满", "起": "草诉来步", "条": "例件款", "名": "单称义额",
+    "家": "庭属长", "人": "民员大", "部": "门署分长", "所": "属在有以", "案": "件卷例由", "本": "级地部单市县区",
+    "台": "账帐阶", "个": "别人体", "批": "准复评", "支": "持付队出", "场": "所地景合", "张": "贴",
+    "件": "事", "次": "要数", "份": "额", "例": "如", "户": "籍口外", "元": "旦月",
+}
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_CN = "零〇一二三四五六七八九十百千万两"
+_NUM_RE = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?|[{_CN}]+)\s*(?P<q>余|多)?\s*(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})"
+)
+_PCT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰)")
+_PCT_CN_RE = re.compile(rf"百分之(?P<num>[{_CN}点]+)")
+_SUBJECT_TRIM = re.compile(r"^[\s,，、；;：:。]+|[\s,，、；;：:]+$")
+
+
+def _cn_value(s: str) -> float | None:
+    if not re.search("[一二三四五六七八九十两]", s):
+        return None  # 万/千/百 alone are words (万件化访), not numbers
+    if s == "一":
+        return None  # 一次到位, 一件事, 一网通办: idioms, not counts
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(s, "smart"))
+    except Exception:
+        return None
+
+
+def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
+    s = p.sentences[sentence_index]
+    norm, idx = norm_map(s.text)
+    out: list[Metric] = []
+    taken: list[tuple[int, int]] = []
+
+    def emit(a: int, b: int, num_start: int, value: float, unit: str, kind: str) -> None:
+        if any(not (b <= x or a >= y) for x, y in taken):
+            return
+        taken.append((a, b))
+        ca, _ = split_clause_around(norm, num_start)
+        # The subject starts after a list separator or an earlier number in the same clause
+        # (主项107个、子项170个 → 子项).
+        for x, y in taken[:-1]:
+            if ca <= y <= num_start:
+                ca = y
+        cut = norm.rfind("、", ca, num_start)
+        if cut >= 0 and num_start - cut > 1:
+            ca = cut + 1
+        subject = _SUBJECT_TRIM.sub("", norm[ca:num_start])
+        t_start = idx[a]
+        t_end = idx[b - 1] + 1
+        out.append(
+            Metric(
+                value=value,
+                unit=unit,
+                kind=kind,  # type: ignore[arg-type]
+                per_capita=any(w in subject for w in ("人均", "每人", "每名", "平均每")),
+                text=s.text[t_start:t_end],
+                subject=subject,
+                line=p.line_at(s.offset + t_start),
+                paragraph=p.id,
+                sentence=sentence_index,
+            )
+        )
+
+    for m in _PCT_RE.finditer(norm):
+        emit(m.start(), m.end(), m.start(), float(m.group("num")), m.group("unit"), "percent" if m.group("unit") == "%" else "other")
+    for m in _PCT_CN_RE.finditer(norm):
+        v = _cn_value(m.group("num").replace("点", "点")) if "点" not in m.group("num") else _cn_point(m.group("num"))
+        if v is not None:
+            emit(m.start(), m.end(), m.start(), v, "%", "percent")
+    for m in _NUM_RE.finditer(norm):
+        a = m.start("num")
+        num = m.group("num")
+        prev = norm[a - 1] if a > 0 else ""
+        if prev == "第" or prev == "." or (prev.isascii() and prev.isalnum()):
+            continue
+        unit = m.group("unit")
+        nxt = norm[m.end():m.end() + 1]
+        if nxt and nxt in _NOT_UNIT_AFTER.get(unit, ""):
+            continue
+        if num.isdigit() or re.fullmatch(r"\d+\.\d+", num):
+            if num.isdigit() and len(num) == 4 and unit in ("名", "个", "期") and 1949 <= int(num) <= 2100:
+                continue
+            value: float | None = float(num)
+        else:
+            if prev and prev in _CN:
+                continue
+            value = _cn_value(num)
+        if value is None:
+            continue
+        full_unit = (m.group("mult") or "") + unit
+        kind = UNITS[unit]
+        if unit == "余人":
+            full_unit, kind = "人", "count"
+        emit(a, m.end(), a, value, full_unit, kind)
+    out.sort(key=lambda x: s.text.find(x.text))
+    return out
+
+
+def _cn_point(s: str) -> float | None:
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(s, "smart"))
+    except Exception:
+        return None
+
+
+def split_clause_around(norm: str, pos: int) -> tuple[int, int]:
+    for a, b in split_clauses(norm):
+        if a <= pos < b:
+            return a, b
+    return 0, len(norm)
+
+
+def paragraph_metrics(p: Paragraph) -> list[Metric]:
+    out: list[Metric] = []
+    for i in range(len(p.sentences)):
+        out.extend(sentence_metrics(p, i))
+    return out

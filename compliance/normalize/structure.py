@@ -1,0 +1,372 @@
+"""Blocks → paragraphs and the section tree, each section with a role.
+
+Chinese official documents number headings 一、 → （一） → 1. → （1）, but not every writer
+keeps that order, so a style's rank is the order in which it first appears — except that 一、
+and 第X部分, when first seen under a weaker style, are placed above it (a preamble list "1." must
+not swallow the whole report). Inline enumerations 一是…二是… become item sections whose
+heading is their lead clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span
+from compliance.normalize import vocab
+from compliance.normalize.lines import Block, heading_style, is_date_line, is_org_line
+from compliance.text import norm_map, split_sentences
+from compliance.text import normalize as tnorm
+
+# Canonical strength of each numbering style (lower = higher level).
+CANONICAL = {"md1": 0, "md2": 1, "md3": 2, "chapter": 3, "cn": 4, "cn_paren": 5, "num": 6, "num_paren": 7, "circled": 8}
+_STRONG_TOP = {"chapter", "cn", "md1", "md2"}
+
+_SHI = re.compile(r"(?:\*\*|__)?\s*([一二三四五六七八九十]{1,3})是(?:\*\*|__)?")
+_SHI_BOUNDARY = set("。；;：:，,！!？?")
+_LEAD_END = set("。；;！!？?")
+_LEAD_SOFT = set("，,：:")
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+
+_CLOSING_RES = [
+    re.compile(p)
+    for p in (
+        r"^(特此|专此)(报告|汇报|说明|通知|函告)[。.]?$",
+        r"^以上(报告|汇报)?[,，]?(妥否|请审阅|请审示)?.{0,10}$",
+        r"^(抄送|抄报|印发|主送|附件|联系人|联系电话|联 系 人)[:：\d].*$",
+        r"^.{0,30}(办公室|办公厅)?\d{4}年\d{1,2}月\d{1,2}日印发$",
+        r"^[(（]此件.{0,10}[)）]$",
+    )
+]
+
+
+def cn_int(s: str) -> int | None:
+    """Small Chinese numerals (一…九十九) used in heading numbers."""
+    if not s:
+        return None
+    if s == "十":
+        return 10
+    if "十" in s:
+        a, _, b = s.partition("十")
+        tens = _CN_DIGIT.get(a, 1) if a else 1
+        ones = _CN_DIGIT.get(b, 0) if b else 0
+        return tens * 10 + ones
+    if len(s) == 1 and s in _CN_DIGIT:
+        return _CN_DIGIT[s]
+    return None
+
+
+def role_from_heading(text: str) -> tuple[Role | None, int]:
+    """Role named by a heading (earliest keyword wins; ties go to the longer keyword)."""
+    best: tuple[int, int, str] | None = None
+    for role, words in vocab.ROLE_KEYWORDS.items():
+        for w in words:
+            i = text.find(w)
+            if i >= 0:
+                cand = (i, -len(w), role)
+                if best is None or cand < best:
+                    best = cand
+    if best is None:
+        return None, -1
+    return best[2], best[0]  # type: ignore[return-value]
+
+
+def _strong_child_role(text: str) -> Role | None:
+    for role, words in vocab.STRONG_CHILD_KEYWORDS.items():
+        if any(w in text for w in words):
+            return role  # type: ignore[return-value]
+    return None
+
+
+def clean_heading(text: str) -> str:
+    """Heading as written minus Markdown markers, surrounding space and a closing 。；."""
+    t = text.strip()
+    t = re.sub(r"^#+\s*", "", t)
+    t = t.replace("**", "").replace("__", "")
+    return t.strip().rstrip("。；;.").strip()
+
+
+def _clean_number(text: str) -> str:
+    return re.sub(r"^#+", "", text).replace("**", "").replace("__", "").strip()
+
+
+def lead_clause(text: str, start: int, max_len: int) -> int:
+    """End offset (exclusive, without the terminator) of the lead sentence starting at `start`."""
+    n = len(text)
+    end = n
+    for i in range(start, n):
+        if text[i] in _LEAD_END:
+            end = i
+            break
+    if end - start > max_len:
+        for i in range(start, min(end, n)):
+            if text[i] in _LEAD_SOFT and i - start >= 4:
+                return i
+        return min(end, start + max_len)
+    return end
+
+
+@dataclass
+class _Open:
+    section: Section
+    rank: int  # -1 for 一是 items
+
+
+@dataclass
+class Built:
+    paragraphs: list[Paragraph]
+    sections: list[Section]
+    title_block: int | None = None
+    closing_from: int | None = None  # first closing paragraph id
+    all_sections: list[Section] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, doc_type: DocType):
+        self.doc_type = doc_type
+        self.order: list[str] = []
+        self.stack: list[_Open] = []
+        self.top: list[Section] = []
+        self.all: list[Section] = []
+        self.paragraphs: list[Paragraph] = []
+        self.seen_tail_role = False  # a problems/plans top section was seen
+
+    # ------------------------------------------------------------------ ranks
+    def rank(self, style: str) -> int:
+        if style not in self.order:
+            canon = CANONICAL.get(style, 9)
+            pos = len(self.order)
+            if style in _STRONG_TOP:
+                for k, s in enumerate(self.order):
+                    if CANONICAL.get(s, 9) > canon:
+                        pos = k
+                        break
+            self.order.insert(pos, style)
+        return self.order.index(style)
+
+    # ------------------------------------------------------------------ sections
+    def open_section(self, heading: str, number: str | None, style: str | None, line: int) -> Section:
+        if style is None:  # 一是 item: child of the current numbered section
+            while self.stack and self.stack[-1].rank == -1:
+                self.stack.pop()
+            rank = -1
+        else:
+            rank = self.rank(style)
+            while self.stack and (self.stack[-1].rank == -1 or self.stack[-1].rank >= rank):
+                self.stack.pop()
+        parent = self.stack[-1].section if self.stack else None
+        sec = Section(
+            id=len(self.all),
+            heading=heading,
+            number=number,
+            level=len(self.stack) + 1,
+            role=self._role(heading, number, parent),
+            line=line,
+            path=(parent.path + "/" if parent else "") + heading,
+        )
+        if parent is None:
+            self.top.append(sec)
+        else:
+            parent.children.append(sec)
+        self.all.append(sec)
+        self.stack.append(_Open(sec, rank))
+        return sec
+
+    def _role(self, heading: str, number: str | None, parent: Section | None) -> Role:
+        body = tnorm(heading)
+        if number:
+            nn = tnorm(number)
+            body = body[len(nn):] if body.startswith(nn) else body
+        named, _ = role_from_heading(body)
+        if parent is not None:
+            strong = _strong_child_role(body)
+            if strong:
+                return strong
+            if named and len(body) <= vocab.CHILD_OVERRIDE_MAX_LEN and named not in ("closing",):
+                if not (self.doc_type == "plan" and named in ("measures", "results")):
+                    return named
+            return parent.role
+        # top level
+        if self.doc_type == "plan":
+            if any(w in body for w in vocab.PLAN_FRAME_KEYWORDS):
+                return "other"
+            if named in (None, "measures", "results", "plans"):
+                return "plans"
+            return named  # type: ignore[return-value]
+        if named is None:
+            # A report organised by topic (一、加强党的领导 …): before its problems/plans
+            # part, a topic section describes work done.
+            if self.doc_type in ("annual_report", "work_summary", "self_inspection") and not self.seen_tail_role:
+                return "measures"
+            return "other"
+        if named in ("problems", "plans"):
+            self.seen_tail_role = True
+        return named
+
+    def current(self) -> Section | None:
+        return self.stack[-1].section if self.stack else None
+
+    def close_items(self) -> None:
+        while self.stack and self.stack[-1].rank == -1:
+            self.stack.pop()
+
+    # ------------------------------------------------------------------ paragraphs
+    def add_paragraph(self, text: str, spans: list[Span], sec: Section | None, role: Role, is_heading: bool) -> Paragraph:
+        pid = len(self.paragraphs)
+        sentences = []
+        probe = Paragraph(id=pid, text=text, spans=spans, sentences=[])
+        for off, s in split_sentences(text):
+            sentences.append(Sentence(text=s, norm=tnorm(s), offset=off, line=probe.line_at(_first_ink(s, off))))
+        p = Paragraph(
+            id=pid,
+            text=text,
+            spans=spans,
+            sentences=sentences,
+            section_id=sec.id if sec else None,
+            section=sec.path if sec else "",
+            role=role,
+            is_heading=is_heading,
+        )
+        self.paragraphs.append(p)
+        return p
+
+
+def _first_ink(s: str, off: int) -> int:
+    """Offset of the first non-space character of a sentence (its line is where it starts)."""
+    k = len(s) - len(s.lstrip())
+    return off + (k if k < len(s) else 0)
+
+
+def slice_spans(spans: list[Span], start: int, end: int) -> list[Span]:
+    """Spans for text[start:end], re-based to start at 0."""
+    out: list[Span] = []
+    for i, sp in enumerate(spans):
+        nxt = spans[i + 1].offset if i + 1 < len(spans) else 1 << 60
+        if nxt <= start or sp.offset >= end:
+            continue
+        if sp.offset <= start:
+            out.append(Span(offset=0, line=sp.line, col=sp.col + (start - sp.offset)))
+        else:
+            out.append(Span(offset=sp.offset - start, line=sp.line, col=sp.col))
+    return out
+
+
+def _shi_items(text: str) -> list[tuple[int, int, str]]:
+    """(start, numeral end, numeral) of 一是/二是 items that start a clause; ascending numbers,
+    the first being 一 unless it opens the paragraph."""
+    found: list[tuple[int, int, str]] = []
+    for m in _SHI.finditer(text):
+        s = m.start()
+        k = s - 1
+        while k >= 0 and text[k] in " \t\u3000":
+            k -= 1
+        at_start = k < 0
+        if not at_start and text[k] not in _SHI_BOUNDARY and text[k] not in "”’\"】)）":
+            continue
+        val = cn_int(m.group(1))
+        if val is None:
+            continue
+        if found:
+            if val <= cn_int(found[-1][2]):  # type: ignore[operator]
+                continue
+        elif not at_start and val != 1:
+            continue
+        found.append((s, m.end(), m.group(1)))
+    if found and found[0][0] > 0 and len(found) < 2:
+        return []  # a lone inline 一是 is a word, not an enumeration
+    return found
+
+
+def build(blocks: list[Block], doc_type: DocType) -> Built:
+    b = _Builder(doc_type)
+    title_id: int | None = None
+    for blk in blocks:
+        text, spans = blk.text, blk.spans
+        norm = tnorm(text)
+        if blk.kind == "title" and title_id is None and not b.all:
+            p = b.add_paragraph(text, spans, None, "preamble", True)
+            title_id = p.id
+            continue
+        hs = heading_style(norm)
+        md = re.match(r"^(#{1,3})\s*\S", text.strip())
+        if md and not hs:
+            sec = b.open_section(clean_heading(text), None, f"md{len(md.group(1))}", blk.line)
+            b.add_paragraph(text, spans, sec, sec.role, True)
+            continue
+        if hs:
+            style, number = hs
+            # number as written: the same length prefix after leading markdown/space
+            lead_off = _prefix_offset(text, norm, number)
+            if blk.kind == "heading":
+                sec = b.open_section(clean_heading(text), _clean_number(text[:lead_off]) or number, style, blk.line)
+                b.add_paragraph(text, spans, sec, sec.role, True)
+                continue
+            end = lead_clause(text, lead_off, 40)
+            heading = clean_heading(text[:end])
+            sec = b.open_section(heading, _clean_number(text[:lead_off]) or number, style, blk.line)
+            _emit_with_items(b, text, spans, sec)
+            continue
+        b.close_items()
+        _emit_with_items(b, text, spans, b.current())
+
+    built = Built(paragraphs=b.paragraphs, sections=b.top, title_block=title_id, all_sections=b.all)
+    _mark_preamble_and_closing(built)
+    return built
+
+
+def _prefix_offset(text: str, norm: str, number: str) -> int:
+    """Offset in `text` just past the heading number found at the start of `norm`."""
+    _, idx = norm_map(text)
+    nstart = len(norm) - len(norm.lstrip("#").lstrip())
+    k = nstart + len(number) - 1
+    if 0 <= k < len(idx):
+        return idx[k] + 1
+    return 0
+
+
+def _emit_with_items(b: _Builder, text: str, spans: list[Span], sec: Section | None) -> None:
+    """Emit a paragraph, split at inline 一是/二是 items (each piece under its item section)."""
+    items = _shi_items(text)
+    if not items:
+        role = sec.role if sec else "preamble"
+        b.add_paragraph(text, spans, sec, role, False)
+        return
+    cuts = [s for s, _, _ in items]
+    if cuts[0] > 0 and text[: cuts[0]].strip():
+        role = sec.role if sec else "preamble"
+        b.add_paragraph(text[: cuts[0]], slice_spans(spans, 0, cuts[0]), sec, role, False)
+    for k, (s, num_end, num) in enumerate(items):
+        e = cuts[k + 1] if k + 1 < len(cuts) else len(text)
+        piece = text[s:e]
+        end = lead_clause(text, s, 30)
+        heading = clean_heading(text[s:min(end, e)])
+        item = b.open_section(heading, f"{num}是", None, Paragraph(id=0, text=text, spans=spans, sentences=[]).line_at(s))
+        b.add_paragraph(piece, slice_spans(spans, s, e), item, item.role, False)
+    b.close_items()
+
+
+def is_closing_text(norm: str) -> bool:
+    n = norm.strip()
+    if is_date_line(n) or is_org_line(n):
+        return True
+    return any(rx.match(n) for rx in _CLOSING_RES)
+
+
+def _mark_preamble_and_closing(built: Built) -> None:
+    paras = built.paragraphs
+    # Closing: the trailing run of signature, date, 特此报告, 抄送/印发 lines.
+    k = len(paras)
+    while k > 0:
+        p = paras[k - 1]
+        if p.is_heading or len(p.text) > 60 or not is_closing_text(tnorm(p.text)):
+            break
+        k -= 1
+    if k < len(paras) and k > 0:
+        built.closing_from = k
+        for p in paras[k:]:
+            p.role = "closing"
+            p.section_id = None
+            p.section = ""
+    for p in paras:
+        if p.section_id is None and p.role != "closing":
+            p.role = "preamble"

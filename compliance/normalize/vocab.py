@@ -1,0 +1,112 @@
+"""Word lists normalization relies on, kept as data so they can grow without touching logic.
+
+All patterns run on the normalized form (`compliance.text.normalize`: half-width, no emphasis
+markers, no spaces between CJK characters), so `（三）存在的问题` and `(三)存在的问题` look alike.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- section roles
+# A heading's role is the role of the earliest keyword found in it ("存在问题及整改措施" is
+# problems; "主要工作及成效" is measures). Order inside a list does not matter.
+ROLE_KEYWORDS: dict[str, list[str]] = {
+    "measures": [
+        "主要举措", "主要工作", "工作举措", "主要做法", "工作措施", "工作开展情况", "开展情况",
+        "工作情况", "推进情况", "进展情况", "落实情况", "完成情况", "基本情况", "工作回顾",
+        "主要措施", "具体措施", "措施", "做法", "举措", "工作开展", "履行职责情况", "建设情况",
+        "主要任务完成",
+    ],
+    "results": ["成效", "亮点", "成绩", "成果", "特色工作", "创新做法", "经验做法", "主要经验", "取得的"],
+    "frp": [
+        "第一责任人", "主要负责人履行", "主要负责人履职", "履行推进法治建设", "党政主要负责人",
+        "述法", "主要负责人职责",
+    ],
+    "problems": [
+        "存在问题", "存在的问题", "存在的不足", "存在不足", "主要问题", "困难和问题", "问题和困难",
+        "问题与不足", "问题和不足", "不足之处", "短板", "薄弱环节", "差距", "问题", "不足",
+    ],
+    "plans": [
+        "下一步", "下步", "下阶段", "下一阶段", "今后", "明年", "工作思路", "工作安排", "工作计划",
+        "工作打算", "打算", "整改措施", "整改方向", "努力方向", "工作设想", "工作要点", "工作展望",
+        "展望", "思路", "计划", "安排",
+    ],
+    "closing": ["落款", "抄送", "印发", "特此报告", "特此汇报", "附件"],
+}
+
+# Children inherit their parent's role; a nested heading overrides it only if it is short and
+# generic ("（三）存在的问题") or names one of these unmistakable topics.
+STRONG_CHILD_KEYWORDS: dict[str, list[str]] = {
+    "frp": ["第一责任人", "主要负责人履行", "主要负责人履职", "党政主要负责人"],
+    "problems": ["存在的问题", "存在问题", "存在的不足", "存在不足", "困难和问题", "问题和不足"],
+    "plans": ["下一步", "下步工作", "下阶段工作", "工作打算", "工作思路"],
+}
+CHILD_OVERRIDE_MAX_LEN = 12
+
+# In a plan, these sections frame the plan rather than list tasks; they stay "other".
+PLAN_FRAME_KEYWORDS = [
+    "总体要求", "指导思想", "基本原则", "工作目标", "总体目标", "主要目标", "目标任务", "适用范围",
+    "编制依据", "背景",
+]
+
+# --------------------------------------------------------------------------- page chrome
+# Keys of a government page's 信息公开 table and footer; a short line that starts with one is
+# chrome. Values after the keys are read as metadata.
+META_KEYS = [
+    "索引号", "公开方式", "发布机构", "成文日期", "主题分类", "发文字号", "发布日期", "浏览次数",
+    "信息来源", "来源", "文号", "发文机关", "发文日期", "生成日期", "公开时间", "公开范围", "有效性",
+    "体裁分类", "组配分类", "主题词", "访问量", "点击数", "阅读次数", "作者", "责任编辑", "编辑",
+    "时间", "发布时间", "字体", "字号", "分享", "分享到", "所属机构", "信息分类", "文件编号",
+    "印发日期", "实施日期", "统一编号", "登记号", "有效期",
+]
+# Keys whose value is a document field.
+META_FIELDS = {
+    "发布机构": "publisher", "发文机关": "publisher", "所属机构": "publisher",
+    "成文日期": "written", "发文日期": "written", "印发日期": "written",
+    "发布日期": "published", "发布时间": "published", "公开时间": "published", "时间": "published",
+    "发文字号": "doc_number", "文号": "doc_number", "文件编号": "doc_number",
+    "索引号": "index",
+    "信息来源": "source", "来源": "source",
+}
+# Whole lines that are navigation or footer.
+CHROME_LINE_PATTERNS = [
+    r"^当前位置[:：]?.*$",
+    r"^您(现在)?的?位置[:：].*$",
+    r"^(首页\s*)?([>»›]\s*[^>»›]{1,20}\s*){1,}$",
+    r"^首页\s*[>»›].*$",
+    r"^[\[【(]?\s*(打印|关闭|打印本页|关闭窗口|打印此页|收藏|返回顶部|返回|纠错)\s*[\]】)]?(\s*[\[【]?\s*(打印|关闭|打印本页|关闭窗口|收藏|返回顶部|返回)\s*[\]】]?)*$",
+    r"^字体[:：]?\s*[\[【]?\s*[大中小\s]*[\]】]?.*$",
+    r"^(分享|分享到)[:：]?.*$",
+    r"^扫一扫.*$",
+    r"^(上一篇|下一篇|相关链接|相关文章|相关阅读|网站地图|联系我们|版权所有|主办单位|承办单位|技术支持|网站标识码).*$",
+    r"^.*ICP备.*$",
+    r"^.*公网安备.*$",
+    r"^[-—–－]\s*\d{1,3}\s*[-—–－]$",
+    r"^第\s*\d{1,3}\s*页(\s*[/,，]?\s*共\s*\d{1,3}\s*页)?$",
+    r"^\d{1,3}\s*/\s*\d{1,3}$",
+    r"^(视力保护色|【?字号[:：]?.*)$",
+]
+
+# --------------------------------------------------------------------------- document type
+# (doc_type, keywords). The title's head noun decides; see meta.detect_doc_type.
+DOC_TYPE_KEYWORDS: list[tuple[str, list[str]]] = [
+    ("self_inspection", ["自查报告", "自评报告", "自查自评", "自查情况", "自评情况", "自查"]),
+    ("plan", ["行动计划", "实施方案", "工作方案", "工作要点", "工作计划", "规划", "行动方案", "方案", "计划", "要点"]),
+    ("work_summary", ["工作总结", "总结"]),
+    ("annual_report", ["年度报告", "情况的报告", "情况报告", "工作报告", "报告", "工作情况", "建设情况"]),
+]
+# A report is about rule of law only if its title says so; anything else is "other".
+RULE_OF_LAW_TOPICS = ["法治", "依法行政", "行政执法", "法制", "普法", "执法", "依法治", "法治政府"]
+OTHER_TITLE_PATTERNS = [
+    r"政府信息公开.{0,8}(年度)?报告",
+    r"信息公开工作.{0,4}报告",
+    r"(?<!法治)政府工作报告",
+    r"国民经济和社会发展.*(公报|计划)",
+    r"预算.*(报告|草案)",
+]
+
+# --------------------------------------------------------------------------- issuers
+# Endings of an organisation's name (signature line, 发布机构, "XX局关于…").
+ORG_SUFFIX = (
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|管理局|服务中心|执法局|执法支队|执法大队|"
+    r"支队|大队|中心|局|厅|委|办|院|所|站|处|部|署|会)"
+)

@@ -1,0 +1,169 @@
+"""What every renderer shares: labels, the ranking, finding selection and ordering.
+
+Decided here once so table, markdown, html, csv and xlsx never disagree on who ranks first or
+which results count as findings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+
+from compliance.models import CheckResult, ReportResult, RuleResult
+
+STATUS_ZH = {
+    "met": "已落实",
+    "partial": "部分落实",
+    "planned": "仅有计划",
+    "self_reported_gap": "自述不足",
+    "missing": "未体现",
+    "not_applicable": "不适用",
+}
+SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般"}
+SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+STATUS_RANK = {"missing": 0, "self_reported_gap": 1, "planned": 2, "partial": 3, "met": 4, "not_applicable": 5}
+DOC_TYPE_ZH = {
+    "annual_report": "年度报告",
+    "work_summary": "工作总结",
+    "self_inspection": "自查报告",
+    "plan": "计划方案",
+    "other": "其他",
+}
+FAMILY_ZH = {
+    "AR": "年度报告义务",
+    "FRP": "第一责任人职责",
+    "TES": "行政执法三项制度",
+    "FCR": "公平竞争审查",
+}
+BASELINE_ZH = {"new": "新增", "persisting": "持续", "resolved": "已解决"}
+
+
+def is_finding(r: RuleResult) -> bool:
+    """A gap: anything not met and not out of scope (requirements.yaml's definition)."""
+    return r.status not in ("met", "not_applicable")
+
+
+def findings(rep: ReportResult) -> list[RuleResult]:
+    """Gaps, worst first: severity, then status, then rule order."""
+    order = {r.rule_id: i for i, r in enumerate(rep.results)}
+    return sorted(
+        (r for r in rep.results if is_finding(r)),
+        key=lambda r: (SEVERITY_RANK.get(r.severity, 9), STATUS_RANK.get(r.status, 9), order[r.rule_id]),
+    )
+
+
+def ranking(result: CheckResult) -> list[tuple[int, ReportResult]]:
+    """Reports by total score, best first; unscored (not a rule-of-law report) last; ties share
+    a rank and keep input order."""
+    indexed = list(enumerate(result.reports))
+    indexed.sort(key=lambda p: (p[1].score.total is None, -(p[1].score.total or 0.0), p[0]))
+    out: list[tuple[int, ReportResult]] = []
+    prev = object()
+    rank = 0
+    for pos, (_, rep) in enumerate(indexed, 1):
+        if rep.score.total != prev:
+            rank = pos
+            prev = rep.score.total
+        out.append((rank, rep))
+    return out
+
+
+def fmt_score(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f}"
+
+
+def fmt_num(v: float) -> str:
+    return f"{v:g}"
+
+
+def period_text(rep: ReportResult) -> str:
+    p = rep.meta.period
+    if not p:
+        return "—"
+    return f"{p[0]}" if p[0] == p[1] else f"{p[0]}–{p[1]}"
+
+
+def issuer_text(rep: ReportResult) -> str:
+    return rep.meta.issuer or rep.meta.title or rep.source.rsplit("/", 1)[-1]
+
+
+def status_text(r: RuleResult) -> str:
+    s = STATUS_ZH.get(r.status, r.status)
+    if r.waived is not None:
+        s += "（已豁免）"
+    return s
+
+
+def families(rep: ReportResult) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in rep.results:
+        seen.setdefault(r.family, None)
+    for f in rep.score.by_family:
+        seen.setdefault(f, None)
+    return list(seen)
+
+
+def all_families(reports: Iterable[ReportResult]) -> list[str]:
+    seen: dict[str, None] = {}
+    for rep in reports:
+        for f in families(rep):
+            seen.setdefault(f, None)
+    return list(seen)
+
+
+def family_label(f: str) -> str:
+    zh = FAMILY_ZH.get(f)
+    return f"{f} {zh}" if zh else f
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= limit else t[: limit - 1] + "…"
+
+
+def first_quote(r: RuleResult) -> tuple[str, int | None]:
+    if r.evidence:
+        return r.evidence[0].quote, r.evidence[0].line
+    if r.trace and r.trace.near_misses:
+        nm = r.trace.near_misses[0]
+        return nm.quote, nm.line
+    return "", None
+
+
+def rule_pass_rates(result: CheckResult) -> list[dict]:
+    """Per rule across the batch: how many reports it applies to and how many meet it, split by
+    province when the batch spans several."""
+    rows: dict[str, dict] = {}
+    provinces = sorted({rep.meta.province or "未识别" for rep in result.reports})
+    for rep in result.reports:
+        prov = rep.meta.province or "未识别"
+        for r in rep.results:
+            row = rows.setdefault(
+                r.rule_id,
+                {"rule_id": r.rule_id, "family": r.family, "title": r.title, "severity": r.severity,
+                 "applicable": 0, "met": 0, "waived": 0, "by_province": defaultdict(lambda: [0, 0])},
+            )
+            if r.status == "not_applicable":
+                continue
+            row["applicable"] += 1
+            row["by_province"][prov][1] += 1
+            if r.status == "met":
+                row["met"] += 1
+                row["by_province"][prov][0] += 1
+            if r.waived is not None:
+                row["waived"] += 1
+    out = []
+    for row in rows.values():
+        row["rate"] = row["met"] / row["applicable"] if row["applicable"] else None
+        row["by_province"] = {p: tuple(row["by_province"][p]) for p in provinces if p in row["by_province"]}
+        out.append(row)
+    return out
+
+
+def provinces(result: CheckResult) -> list[str]:
+    return sorted({rep.meta.province or "未识别" for rep in result.reports})
+
+
+def dump_json(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)

@@ -1,0 +1,101 @@
+"""`--format sarif`: SARIF 2.1.0 as plain dicts (code-scanning UIs, CI annotations).
+
+Only findings (gaps) become results; every rule of the checked rulesets is described once in
+`tool.driver.rules`. Levels: critical/major → error, minor → warning. A waived finding carries a
+`suppressions` entry (kind external) instead of disappearing."""
+
+from __future__ import annotations
+
+import json as _json
+
+from compliance.models import CheckResult, RuleResult
+from compliance.render.common import FAMILY_ZH, STATUS_ZH, is_finding
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
+
+
+def _rule(r: RuleResult) -> dict:
+    basis = "；".join(r.basis)
+    text = f"{r.title}\n依据：{basis}" + (f"\n整改建议：{r.remediation}" if r.remediation else "")
+    md = f"**{r.title}**\n\n" + (f"整改建议：{r.remediation}\n\n" if r.remediation else "") + "依据：\n" + "".join(
+        f"- {b}\n" for b in r.basis
+    )
+    return {
+        "id": r.rule_id,
+        "name": r.rule_id.replace("-", ""),
+        "shortDescription": {"text": r.title},
+        "fullDescription": {"text": f"{r.title}（{FAMILY_ZH.get(r.family, r.family)}）。依据：{basis}"},
+        "help": {"text": text, "markdown": md},
+        "defaultConfiguration": {"level": LEVEL.get(r.severity, "warning")},
+        "properties": {"family": r.family, "severity": r.severity, "points": r.points, "tags": [r.family, r.severity]},
+    }
+
+
+def _uri(source: str) -> str:
+    from urllib.parse import quote
+
+    return quote(source.replace("\\", "/"), safe="/:._-~")
+
+
+def build(result: CheckResult) -> dict:
+    rules: dict[str, dict] = {}
+    index: dict[str, int] = {}
+    results: list[dict] = []
+    for rep in result.reports:
+        for r in rep.results:
+            if r.rule_id not in rules:
+                index[r.rule_id] = len(rules)
+                rules[r.rule_id] = _rule(r)
+        for r in rep.results:
+            if not is_finding(r):
+                continue
+            line = r.evidence[0].line if r.evidence else (r.trace.near_misses[0].line if r.trace and r.trace.near_misses else 1)
+            msg = f"{r.rule_id} {r.title}：{STATUS_ZH.get(r.status, r.status)}。{r.message}"
+            if r.evidence:
+                msg += f"（第{r.evidence[0].line}行：{r.evidence[0].quote}）"
+            res: dict = {
+                "ruleId": r.rule_id,
+                "ruleIndex": index[r.rule_id],
+                "level": LEVEL.get(r.severity, "warning"),
+                "message": {"text": msg},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": {"uri": _uri(rep.source)}, "region": {"startLine": max(1, line)}}}
+                ],
+                "partialFingerprints": {"complianceFinding/v1": r.fingerprint or r.rule_id},
+                "properties": {"status": r.status, "severity": r.severity, "points": r.points, "earned": r.earned,
+                               "issuer": rep.meta.issuer or ""},
+            }
+            if r.baseline in ("new", "persisting"):
+                res["baselineState"] = "new" if r.baseline == "new" else "unchanged"
+            if r.waived is not None:
+                res["suppressions"] = [{"kind": "external", "status": "accepted", "justification": r.waived.reason}]
+            results.append(res)
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": result.tool.name,
+                "version": result.tool.version,
+                "informationUri": "https://pypi.org/project/compliance/",
+                "rules": list(rules.values()),
+            }
+        },
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+    }
+    if result.errors:
+        run["invocations"] = [
+            {
+                "executionSuccessful": False,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": f"{e.source}: {e.error}"},
+                     "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.source)}}}]}
+                    for e in result.errors
+                ],
+            }
+        ]
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result: CheckResult, **opts) -> str:
+    return _json.dumps(build(result), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,141 @@
+"""`--format table`: for a terminal. rich measures CJK cells as double width, so Chinese columns
+line up; with `color=False` (piped output) no escape codes are written."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from compliance.models import CheckResult, ReportResult
+from compliance.render.common import (
+    BASELINE_ZH,
+    DOC_TYPE_ZH,
+    SEVERITY_ZH,
+    family_label,
+    findings,
+    first_quote,
+    fmt_num,
+    fmt_score,
+    issuer_text,
+    one_line,
+    period_text,
+    ranking,
+    status_text,
+)
+
+SEV_STYLE = {"critical": "bold red", "major": "yellow", "minor": "cyan"}
+STATUS_STYLE = {"missing": "red", "self_reported_gap": "magenta", "planned": "blue", "partial": "yellow"}
+
+
+def _console(color: bool, width: int | None) -> tuple[Console, io.StringIO]:
+    buf = io.StringIO()
+    con = Console(
+        file=buf,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        width=width or 120,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    return con, buf
+
+
+def _ranking_table(result: CheckResult) -> Table:
+    t = Table(title="排名 Ranking", box=box.SIMPLE_HEAVY, title_justify="left")
+    for col, kw in (
+        ("#", {"justify": "right"}),
+        ("得分", {"justify": "right"}),
+        ("等级", {}),
+        ("单位 issuer", {"overflow": "fold"}),
+        ("类型", {}),
+        ("年度", {}),
+        ("差距", {"justify": "right"}),
+        ("文件", {"overflow": "fold"}),
+    ):
+        t.add_column(col, **kw)
+    for rank, rep in ranking(result):
+        gaps = findings(rep)
+        open_gaps = [g for g in gaps if g.waived is None]
+        gap_txt = str(len(open_gaps)) + (f"+{len(gaps) - len(open_gaps)}豁免" if len(gaps) > len(open_gaps) else "")
+        t.add_row(
+            str(rank),
+            fmt_score(rep.score.total),
+            rep.score.grade or "—",
+            issuer_text(rep),
+            DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type),
+            period_text(rep),
+            gap_txt,
+            rep.source,
+        )
+    return t
+
+
+def _report_block(con: Console, rep: ReportResult) -> None:
+    head = Text()
+    head.append(issuer_text(rep), style="bold")
+    head.append(f"  {rep.source}\n")
+    head.append(
+        f"得分 {fmt_score(rep.score.total)}  等级 {rep.score.grade or '—'}  "
+        f"类型 {DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)}  年度 {period_text(rep)}  "
+        f"规则集 {rep.ruleset.name} {rep.ruleset.version}"
+    )
+    if rep.score.by_family:
+        fams = "  ".join(f"{family_label(f)} {fmt_score(v)}" for f, v in rep.score.by_family.items())
+        head.append("\n" + fams)
+    con.print(head)
+    for w in rep.warnings:
+        con.print(Text("⚠ " + w, style="yellow"))
+    gaps = findings(rep)
+    if not gaps:
+        con.print(Text("未发现差距 No gaps.", style="green"))
+    else:
+        t = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+        t.add_column("严重性")
+        t.add_column("规则", no_wrap=True)
+        t.add_column("状态")
+        t.add_column("分值", justify="right")
+        t.add_column("说明 / 依据行", overflow="fold", ratio=1)
+        for r in gaps:
+            quote, line = first_quote(r)
+            msg = one_line(f"{r.title}：{r.message}" if r.message else r.title)
+            if line:
+                msg += f"  (L{line}: {one_line(quote, 40)})"
+            if r.waived is not None:
+                msg += f"  [豁免: {one_line(r.waived.reason, 40)}]"
+            if r.baseline:
+                msg = f"[{BASELINE_ZH.get(r.baseline, r.baseline)}] " + msg
+            t.add_row(
+                Text(SEVERITY_ZH.get(r.severity, r.severity), style=SEV_STYLE.get(r.severity, "")),
+                r.rule_id,
+                Text(status_text(r), style=STATUS_STYLE.get(r.status, "")),
+                f"{fmt_num(r.earned)}/{fmt_num(r.points)}",
+                msg,
+            )
+        con.print(t)
+    if rep.resolved:
+        con.print(Text("已解决（相对基线）: " + "、".join(f"{r.rule_id} {r.title}" for r in rep.resolved), style="green"))
+    con.print()
+
+
+def render(result: CheckResult, color: bool = False, width: int | None = None, **opts) -> str:
+    con, buf = _console(color, width)
+    if len(result.reports) > 1:
+        con.print(_ranking_table(result))
+    for rep in result.reports:
+        _report_block(con, rep)
+    if result.errors:
+        con.print(Text(f"无法读取 {len(result.errors)} 个文件 (could not be read):", style="bold red"))
+        for e in result.errors:
+            con.print(f"  {e.source}: {e.error}")
+    s = result.summary
+    con.print(
+        f"共检查 {s.checked} 份，失败 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}"
+        f"  (checked {s.checked}, failed {s.failed}, mean {fmt_score(s.mean_score)})"
+    )
+    return buf.getvalue()

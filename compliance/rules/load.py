@@ -1,0 +1,626 @@
+"""Load ruleset YAML into a `CompiledRuleset`: validate with line-numbered errors, resolve
+`extends`, merge rules/overrides/parameters/markers/scoring, substitute `$param`, compile cues.
+
+Errors are collected rather than raised one by one so `rules lint` can show every problem of a
+file at once; `load_ruleset` raises `RulesetError` carrying all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from compliance.rules.schema import Check, Rule, RuleOverride, RulesetFile
+
+ErrorTuple = tuple[str, int, str, str]  # (file, line, field, message)
+
+PARAM_RE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)$")
+PLACEHOLDERS = frozenset({"value", "threshold", "ratio", "count", "date", "deadline", "delay_days", "found"})
+
+
+class RulesetError(Exception):
+    """A ruleset that cannot be used; `.errors` lists (file, line, field, message)."""
+
+    def __init__(self, errors: list[ErrorTuple]):
+        self.errors = list(errors)
+        super().__init__("\n".join(format_error(e) for e in self.errors))
+
+
+def format_error(e: ErrorTuple) -> str:
+    file, line, fld, msg = e
+    where = f"{file}:{line}" if line else file
+    return f"{where}: {fld}: {msg}" if fld else f"{where}: {msg}"
+
+
+# --------------------------------------------------------------------------- cues
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A pattern as written (`raw`) and its matching form: a normalized literal or a compiled regex."""
+
+    raw: str
+    literal: str | None
+    regex: re.Pattern | None
+
+    def finditer(self, text: str):
+        """(start, end) of every occurrence in normalized text."""
+        if self.regex is not None:
+            for m in self.regex.finditer(text):
+                if m.end() > m.start():
+                    yield m.start(), m.end()
+        elif self.literal:
+            i = text.find(self.literal)
+            while i >= 0:
+                yield i, i + len(self.literal)
+                i = text.find(self.literal, i + 1)
+
+    def search(self, text: str) -> bool:
+        return next(iter(self.finditer(text)), None) is not None
+
+
+def is_regex(p: str) -> bool:
+    return len(p) >= 2 and p.startswith("/") and p.endswith("/")
+
+
+def compile_cue(p: str) -> Cue:
+    """Raises re.error for a bad regex."""
+    from compliance.text import normalize
+
+    if is_regex(p):
+        return Cue(p, None, re.compile(p[1:-1]))
+    return Cue(p, normalize(p), None)
+
+
+# --------------------------------------------------------------------------- compiled model
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    origin: str  # ruleset name that defined (or last replaced) the rule
+    file: str
+    line: int
+    disabled: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+@dataclass
+class CompiledRuleset:
+    name: str
+    version: str
+    chain: list[str]
+    hash: str
+    rules: list[CompiledRule]
+    parameters: dict[str, Any]
+    negation: list[str]
+    planned: list[str]
+    scoring: dict[str, Any]
+    province: str | None
+    description: str | None
+    files: list[str]
+    cues: dict[str, Cue] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def key(self) -> str:
+        """Durable ruleset name and cache key: `<name>@<hash>`."""
+        return f"{self.name}@{self.hash}"
+
+    def rule(self, rule_id: str) -> CompiledRule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def cue(self, raw: str) -> Cue:
+        c = self.cues.get(raw)
+        if c is None:
+            c = self.cues[raw] = compile_cue(raw)
+        return c
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+def _fmt_path(path: tuple) -> str:
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out
+
+
+def _line_map(node, path: tuple, out: dict, dups: list):
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(k.value)
+            if key in seen:
+                dups.append((path + (key,), k.start_mark.line + 1))
+            seen.add(key)
+            out[path + (key,)] = k.start_mark.line + 1
+            if isinstance(v, (yaml.MappingNode, yaml.SequenceNode)):
+                _line_map(v, path + (key,), out, dups)
+            else:
+                out[path + (key,)] = v.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _line_map(v, path + (i,), out, dups)
+
+
+def _line_for(lines: dict, path: tuple) -> int:
+    p = tuple(path)
+    while p:
+        if p in lines:
+            return lines[p]
+        p = p[:-1]
+    return lines.get((), 1)
+
+
+def _data_path(data: Any, loc: tuple) -> tuple:
+    """Drop pydantic's union/validator tags from `loc`, keeping the steps that exist in the data."""
+    out: list = []
+    cur = data
+    for step in loc:
+        if isinstance(cur, dict) and step in cur:
+            out.append(step)
+            cur = cur[step]
+        elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
+            out.append(step)
+            cur = cur[step]
+        elif isinstance(cur, dict) and isinstance(step, str) and not step[:1].isupper() and "[" not in step and "-" not in step and step not in ("str", "int", "float", "bool", "list", "dict", "tuple"):
+            # an unknown or missing key: name it
+            out.append(step)
+            cur = None
+    return tuple(out)
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    data: Any
+    lines: dict
+    model: RulesetFile | None
+    errors: list[ErrorTuple]
+
+
+def parse_file(path: str | Path) -> ParsedFile:
+    """Read, compose and validate one ruleset file (no extends, no cross-file checks)."""
+    p = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return ParsedFile(p, None, {}, None, [(p, 0, "", f"cannot read: {exc}")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        msg = getattr(exc, "problem", None) or str(exc)
+        return ParsedFile(p, None, {}, None, [(p, line, "", f"YAML syntax error: {msg}")])
+    lines: dict = {}
+    dups: list = []
+    if node is not None:
+        _line_map(node, (), lines, dups)
+    errors: list[ErrorTuple] = [(p, ln, _fmt_path(dp), "duplicate key (the later value silently wins)") for dp, ln in dups]
+    if not isinstance(data, dict):
+        errors.append((p, 1, "", "a ruleset file must be a mapping with name, version and rules"))
+        return ParsedFile(p, data, lines, None, errors)
+    try:
+        model = RulesetFile.model_validate(data)
+    except ValidationError as exc:
+        for e in exc.errors():
+            dp = _data_path(data, tuple(e["loc"]))
+            msg = e["msg"]
+            if e["type"] == "extra_forbidden":
+                msg = "unknown field"
+            errors.append((p, _line_for(lines, dp), _fmt_path(dp), msg))
+        return ParsedFile(p, data, lines, None, errors)
+    return ParsedFile(p, data, lines, model, errors)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def ruleset_dirs() -> list[Path]:
+    import compliance
+
+    pkg = Path(compliance.__file__).parent
+    dirs = []
+    env = os.environ.get("COMPLIANCE_RULESETS")
+    if env:
+        dirs += [Path(d) for d in env.split(os.pathsep) if d]
+    dirs += [pkg.parent / "rulesets", pkg / "rulesets"]
+    return [d for d in dirs if d.is_dir()]
+
+
+def available_rulesets() -> dict[str, Path]:
+    """{name: path}; the first directory wins (env, repo `rulesets/`, packaged copy)."""
+    out: dict[str, Path] = {}
+    for d in ruleset_dirs():
+        for f in sorted(d.glob("*.y*ml")):
+            if f.suffix in (".yaml", ".yml"):
+                out.setdefault(f.stem, f)
+    return out
+
+
+def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    s = str(name_or_path)
+    p = Path(s)
+    if p.suffix in (".yaml", ".yml") or os.sep in s or "/" in s:
+        if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
+            return (relative_to / p).resolve()
+        if p.exists():
+            return p.resolve()
+        raise RulesetError([(s, 0, "", "ruleset file not found")])
+    if relative_to is not None:
+        for ext in (".yaml", ".yml"):
+            cand = relative_to / f"{s}{ext}"
+            if cand.exists():
+                return cand.resolve()
+    avail = available_rulesets()
+    if s in avail:
+        return avail[s].resolve()
+    known = ", ".join(sorted(avail)) or "none found"
+    raise RulesetError([(s, 0, "", f"unknown ruleset (available: {known})")])
+
+
+# --------------------------------------------------------------------------- lint helpers
+
+
+def _check_kinds(c: Check) -> list[str]:
+    return [k for k in ("presence", "quantity", "date", "structure", "meta", "all_of") if getattr(c, k) is not None]
+
+
+def _lint_check(c: Check, where: tuple, add, cue_ok) -> None:
+    kinds = _check_kinds(c)
+    if len(kinds) != 1:
+        add(where, f"a check needs exactly one kind (presence, quantity, date, structure, meta, all_of); found {', '.join(kinds) or 'none'}")
+    if c.presence is not None:
+        pr = c.presence
+        w = where + ("presence",)
+        if not (pr.any or pr.all or any(pr.groups)):
+            add(w, "empty cue set: any, all and groups are all empty, so the check can never match")
+        for nm in ("any", "all", "not"):
+            for i, cue in enumerate(getattr(pr, "not_" if nm == "not" else nm)):
+                cue_ok(cue, w + (nm, i))
+        for gi, g in enumerate(pr.groups):
+            if not g:
+                add(w + ("groups", gi), "empty group can never match")
+            for i, cue in enumerate(g):
+                cue_ok(cue, w + ("groups", gi, i))
+        if pr.groups and pr.min_groups > len(pr.groups):
+            add(w + ("min_groups",), f"min_groups {pr.min_groups} exceeds the {len(pr.groups)} groups, so the check can never match")
+        if pr.near is not None:
+            if not pr.near.any:
+                add(w + ("near", "any"), "empty cue set: the near condition can never hold")
+            for i, cue in enumerate(pr.near.any):
+                cue_ok(cue, w + ("near", "any", i))
+    if c.quantity is not None:
+        q = c.quantity
+        w = where + ("quantity",)
+        if not q.cue and q.ratio is None:
+            add(w, "empty cue set: a quantity needs cue or ratio")
+        if (q.op is None) != (q.threshold is None):
+            add(w, "op and threshold go together")
+        for i, cue in enumerate(q.cue):
+            cue_ok(cue, w + ("cue", i))
+        if q.ratio is not None:
+            for j, ref in enumerate(q.ratio):
+                if not ref.cue:
+                    add(w + ("ratio", j, "cue"), "empty cue set")
+                for i, cue in enumerate(ref.cue):
+                    cue_ok(cue, w + ("ratio", j, "cue", i))
+        if q.threshold is not None and not isinstance(q.threshold, (int, float)) and not PARAM_RE.match(str(q.threshold)):
+            add(w + ("threshold",), f"threshold must be a number or a $parameter, got {q.threshold!r}")
+    if c.date is not None and c.date.on_or_before is not None:
+        if not DEADLINE_RE.match(c.date.on_or_before):
+            add(where + ("date", "on_or_before"), f"deadline must look like Y+1-03-01 or YYYY-MM-DD, got {c.date.on_or_before!r}")
+    if c.structure is not None:
+        for i, cue in enumerate(c.structure.contains):
+            cue_ok(cue, where + ("structure", "contains", i))
+    if c.all_of is not None:
+        if not c.all_of:
+            add(where + ("all_of",), "empty all_of")
+        for i, sub in enumerate(c.all_of):
+            _lint_check(sub, where + ("all_of", i), add, cue_ok)
+
+
+DEADLINE_RE = re.compile(r"^(Y(?:[+-]\d+)?|\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def _placeholders(tmpl: str) -> list[str]:
+    import string
+
+    try:
+        return [f for _, f, _, _ in string.Formatter().parse(tmpl) if f is not None]
+    except ValueError:
+        return ["<unbalanced braces>"]
+
+
+def _substitute(obj: Any, params: dict, path: tuple, unknown: list) -> Any:
+    if isinstance(obj, dict):
+        return {k: _substitute(v, params, path + (k,), unknown) for k, v in obj.items()}
+    if isinstance(obj, list):
+        out = []
+        for i, v in enumerate(obj):
+            m = PARAM_RE.match(v) if isinstance(v, str) else None
+            if m and m.group(1) in params and isinstance(params[m.group(1)], list):
+                out.extend(params[m.group(1)])
+            else:
+                out.append(_substitute(v, params, path + (i,), unknown))
+        return out
+    if isinstance(obj, str):
+        m = PARAM_RE.match(obj)
+        if m:
+            if m.group(1) in params:
+                return params[m.group(1)]
+            unknown.append((path, obj))
+    return obj
+
+
+# --------------------------------------------------------------------------- build
+
+
+@dataclass
+class _Source:
+    file: str
+    lines: dict
+    prefix: tuple
+
+
+def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | None:
+    """Merge a file with its parents; returns a dict of merged parts, or None on fatal errors."""
+    if path in stack:
+        cyc = " → ".join(p.stem for p in stack + [path])
+        errors.append((str(path), 1, "extends", f"extends cycle: {cyc}"))
+        return None
+    pf = parse_file(path)
+    errors.extend(pf.errors)
+    if pf.model is None:
+        return None
+    m = pf.model
+    f = pf.path
+
+    def line(*p):
+        return _line_for(pf.lines, p)
+
+    parent = None
+    if m.extends:
+        try:
+            ppath = _resolve(m.extends, path.parent)
+        except RulesetError as exc:
+            errors.append((f, line("extends"), "extends", exc.errors[0][3] + f": {m.extends}"))
+            return None
+        parent = _build(ppath, stack + [path], errors)
+        if parent is None:
+            return None
+
+    rules: dict[str, tuple[Rule, str, _Source, str | None]] = dict(parent["rules"]) if parent else {}
+    params = dict(parent["params"]) if parent else {}
+    params.update(m.parameters)
+    negation = list(parent["negation"]) if parent else []
+    planned = list(parent["planned"]) if parent else []
+    if m.markers:
+        negation += [x for x in m.markers.negation if x not in negation]
+        planned += [x for x in m.markers.planned if x not in planned]
+    scoring = dict(parent["scoring"]) if parent else {}
+    if m.scoring:
+        scoring.update(m.scoring.model_dump(exclude_none=True))
+
+    seen: dict[str, int] = {}
+    for i, r in enumerate(m.rules):
+        if r.id in seen:
+            errors.append((f, line("rules", i, "id"), f"rules[{i}].id", f"duplicate rule id {r.id} (first at rules[{seen[r.id]}])"))
+            continue
+        seen[r.id] = i
+        rules[r.id] = (r, m.name, _Source(f, pf.lines, ("rules", i)), r.disabled)
+    for i, o in enumerate(m.overrides):
+        if parent is None or o.id not in parent["rules"]:
+            why = "no parent ruleset (extends is not set)" if parent is None else f"the parent chain {'/'.join(parent['chain'])} has no rule {o.id}"
+            errors.append((f, line("overrides", i, "id"), f"overrides[{i}].id", f"override names an unknown rule: {why}"))
+            continue
+        base, origin, src, dis = rules[o.id]
+        patch = {k: getattr(o, k) for k in o.model_fields_set if k != "id"}
+        new = base.model_copy(update=patch)
+        rules[o.id] = (new, origin, src, o.disabled if "disabled" in o.model_fields_set else dis)
+    chain = (parent["chain"] if parent else []) + [m.name]
+    return {
+        "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
+        "description": m.description, "rules": rules, "params": params, "negation": negation, "planned": planned,
+        "scoring": scoring, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
+    }
+
+
+def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple]]:
+    """Build and lint; returns (ruleset or None, errors)."""
+    errors: list[ErrorTuple] = []
+    b = _build(path, [], errors)
+    if b is None:
+        return None, errors
+    params = b["params"]
+    compiled: list[CompiledRule] = []
+    cues: dict[str, Cue] = {}
+
+    for rid, (rule, origin, src, disabled) in b["rules"].items():
+        def add(p: tuple, msg: str, _src=src, _rid=rid):
+            full = _src.prefix + tuple(p)
+            errors.append((_src.file, _line_for(_src.lines, full), _fmt_path(full), msg))
+
+        unknown: list = []
+        raw = rule.model_dump(by_alias=True, exclude_unset=True)
+        sub = _substitute(raw, params, (), unknown)
+        for p, ref in unknown:
+            add(p, f"unknown parameter {ref} (known: {', '.join(sorted(params)) or 'none'})")
+        try:
+            rule = Rule.model_validate(sub)
+        except ValidationError as exc:
+            for e in exc.errors():
+                dp = _data_path(sub, tuple(e["loc"]))
+                add(dp, f"after parameter substitution: {e['msg']}")
+            continue
+
+        def cue_ok(cue: str, p: tuple, _add=add):
+            if cue in cues:
+                return
+            try:
+                cues[cue] = compile_cue(cue)
+            except re.error as exc:
+                _add(p, f"pattern {cue} does not compile: {exc}")
+                return
+            if cues[cue].literal == "":
+                _add(p, "empty pattern can never match")
+
+        ev = rule.evidence
+        has_ev = ev is not None and (ev.met or ev.partial)
+        if rule.derived is not None and has_ev:
+            add(("derived",), "a rule takes its status either from evidence or from derived, not both")
+        if rule.derived is None and not has_ev:
+            add(("evidence",), "empty evidence and no derived: the rule can never match")
+        if ev is not None:
+            for tier in ("met", "partial"):
+                for i, c in enumerate(getattr(ev, tier)):
+                    _lint_check(c, ("evidence", tier, i), add, cue_ok)
+        for i, cue in enumerate(rule.negation):
+            cue_ok(cue, ("negation", i))
+        templates = []
+        if isinstance(rule.message, str):
+            templates.append((("message",), rule.message))
+        else:
+            for k, v in rule.message.model_dump().items():
+                if v is not None:
+                    templates.append((("message", k), v))
+        for p, t in templates:
+            bad = [x for x in _placeholders(t) if x and x not in PLACEHOLDERS]
+            if bad:
+                add(p, f"unknown placeholder {{{bad[0]}}} (known: {', '.join('{' + x + '}' for x in sorted(PLACEHOLDERS))})")
+        compiled.append(CompiledRule(rule, origin, src.file, _line_for(src.lines, src.prefix), disabled))
+
+    ids = {r.id for r in compiled}
+    deps = {r.id: (r.rule.derived.from_ if r.rule.derived else []) for r in compiled}
+    src_of = {rid: v[2] for rid, v in b["rules"].items()}
+    for r in compiled:
+        if not r.rule.derived:
+            continue
+        s = src_of[r.id]
+        for i, d in enumerate(r.rule.derived.from_):
+            full = s.prefix + ("derived", "from", i)
+            if d == r.id:
+                errors.append((s.file, _line_for(s.lines, full), _fmt_path(full), f"derived rule {r.id} names itself"))
+            elif d not in ids:
+                errors.append((s.file, _line_for(s.lines, full), _fmt_path(full), f"derived rule names an unknown rule {d}"))
+    # cycles among derived rules
+    state: dict[str, int] = {}
+
+    def visit(n: str, trail: list[str]):
+        state[n] = 1
+        for d in deps.get(n, []):
+            if d == n or d not in deps:
+                continue
+            if state.get(d) == 1:
+                cyc = trail[trail.index(d):] + [d] if d in trail else [n, d]
+                s = src_of[n]
+                full = s.prefix + ("derived", "from")
+                errors.append((s.file, _line_for(s.lines, full), _fmt_path(full), f"derived rules form a cycle: {' → '.join(cyc)}"))
+            elif state.get(d) is None:
+                visit(d, trail + [d])
+        state[n] = 2
+
+    for rid in sorted(deps):
+        if state.get(rid) is None:
+            visit(rid, [rid])
+
+    for kind in ("negation", "planned"):
+        for cue in b[kind]:
+            try:
+                cues.setdefault(cue, compile_cue(cue))
+            except re.error as exc:
+                errors.append((b["file"], _line_for(b["lines"], ("markers", kind)), f"markers.{kind}", f"pattern {cue} does not compile: {exc}"))
+
+    if errors:
+        return None, errors
+    digest_src = {
+        "name": b["name"], "version": b["version"], "chain": b["chain"], "params": params,
+        "negation": b["negation"], "planned": b["planned"], "scoring": b["scoring"],
+        "rules": [[r.rule.model_dump(mode="json", by_alias=True), r.disabled] for r in compiled],
+    }
+    digest = hashlib.sha1(json.dumps(digest_src, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    rs = CompiledRuleset(
+        name=b["name"], version=b["version"], chain=b["chain"], hash=digest, rules=compiled, parameters=params,
+        negation=b["negation"], planned=b["planned"], scoring=b["scoring"], province=b["province"],
+        description=b["description"], files=b["files"], cues=cues,
+    )
+    return rs, []
+
+
+_CACHE: dict[tuple, CompiledRuleset] = {}
+
+
+def _mtimes(files: list[str]) -> tuple:
+    out = []
+    for f in files:
+        try:
+            out.append(os.stat(f).st_mtime_ns)
+        except OSError:
+            out.append(0)
+    return tuple(out)
+
+
+def load_ruleset(name_or_path: str | Path) -> CompiledRuleset:
+    """A compiled ruleset by name (`national`) or path; cached per process until a file changes."""
+    path = _resolve(name_or_path)
+    key = (str(path),)
+    hit = _CACHE.get(key)
+    if hit is not None and _mtimes(hit.files) == hit._cache.get("mtimes"):
+        return hit
+    rs, errors = compile_ruleset(path)
+    if rs is None:
+        raise RulesetError(errors)
+    rs._cache["mtimes"] = _mtimes(rs.files)
+    _CACHE[key] = rs
+    return rs
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def _province_key(p: str) -> str:
+    p = p.strip()
+    for suf in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
+        if p.endswith(suf) and len(p) > len(suf) + 1:
+            return p[: -len(suf)]
+    return p
+
+
+def ruleset_for(province: str | None) -> str:
+    """The ruleset whose `province` matches (浙江 / 浙江省 alike), else "national"."""
+    if not province:
+        return "national"
+    want = _province_key(province)
+    for name, path in sorted(available_rulesets().items()):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh)
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            continue
+        prov = data.get("province") if isinstance(data, dict) else None
+        if isinstance(prov, str) and _province_key(prov) == want:
+            return name
+    return "national"

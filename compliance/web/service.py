@@ -1,0 +1,279 @@
+"""What the web app does with uploads, kept apart from HTTP so tests can drive it directly.
+
+Uploads stay in memory: only the extension of a client's file name is ever used (to pick a
+reader) and the rest of the name is only displayed. Results live in a small in-memory LRU keyed
+by random ids, so a page can be re-opened and downloaded without re-checking; a restart forgets
+them (a local tool, not an archive).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from loguru import logger
+
+from compliance.models import DOC_TYPES, CheckResult, InputError, ReportResult, Summary, ToolInfo
+
+# --------------------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_files: int = 200
+    max_text_chars: int = 2_000_000  # pasted text
+    max_request_bytes: int = 300 * 1024 * 1024  # whole request, checked on Content-Length
+
+
+class UserError(Exception):
+    """A request the app refuses as a whole; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+DOC_TYPE_CHOICES: tuple[str, ...] = tuple(t for t in DOC_TYPES if t != "other")
+
+# --------------------------------------------------------------------------- names
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def display_name(name: str | None, fallback: str = "未命名") -> str:
+    """The last component of a client's file name, for display only (never a path on disk)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE.sub("", unicodedata.normalize("NFC", base)).strip()
+    if len(base) > 120:
+        suffix = PurePosixPath(base).suffix[:12]
+        base = base[: 120 - len(suffix)] + suffix
+    return base or fallback
+
+
+def extension(name: str) -> str:
+    return PurePosixPath(name).suffix.lower()
+
+
+def supported_extensions() -> tuple[str, ...]:
+    try:
+        from compliance.readers import SUPPORTED_EXTENSIONS
+    except ImportError:  # readers not built yet
+        return (".txt", ".html", ".htm", ".docx", ".pdf")
+    return tuple(SUPPORTED_EXTENSIONS)
+
+
+def available_rulesets() -> list[str]:
+    try:
+        from compliance.rules.load import available_rulesets as avail
+    except ImportError:
+        return []
+    try:
+        return sorted(avail())
+    except Exception as exc:  # a broken rulesets dir must not take the pages down
+        logger.warning("cannot list rulesets: {}", exc)
+        return []
+
+
+def validate_choice(ruleset: str | None, doc_type: str | None) -> tuple[str, str | None]:
+    """Ruleset must be one of the installed ones (never a path: requests do not touch files)."""
+    rs = (ruleset or "auto").strip() or "auto"
+    if rs != "auto" and rs not in available_rulesets():
+        raise UserError(f"未知的规则集：{rs}（可选：auto, {', '.join(available_rulesets())}）")
+    dt = (doc_type or "").strip() or None
+    if dt is not None and dt not in DOC_TYPE_CHOICES:
+        raise UserError(f"未知的文档类型：{dt}（可选：{', '.join(DOC_TYPE_CHOICES)}）")
+    return rs, dt
+
+
+# --------------------------------------------------------------------------- checking
+
+
+@dataclass
+class Upload:
+    name: str  # display name
+    data: bytes
+
+
+@dataclass
+class Checked:
+    """One report as the pages need it: the result plus the input lines to show."""
+
+    id: str
+    name: str
+    result: ReportResult
+    lines: list[str]
+    batch_id: str | None = None
+
+
+# The engine keeps per-process state (durable_rules hosts); checks are short, so one at a time.
+_ENGINE_LOCK = threading.Lock()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:400]
+
+
+def run_pipeline(data: bytes, name: str, ruleset: str, doc_type: str | None) -> tuple[ReportResult, list[str]]:
+    """The CLI's pipeline on bytes: read → normalize → check; returns the result and input lines."""
+    from compliance.normalize import normalize
+    from compliance.pipeline import check_report
+    from compliance.readers import read_bytes
+
+    with _ENGINE_LOCK:
+        report = normalize(read_bytes(data, name))
+        if doc_type is not None:
+            report.meta.doc_type = doc_type  # type: ignore[assignment]
+        result = check_report(report, ruleset)
+    return result, list(report.lines)
+
+
+def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = None) -> Checked:
+    """Check one upload; raises `ValueError` with one readable line naming the file."""
+    from compliance.readers import ReadError
+
+    ext = extension(upload.name)
+    if ext not in supported_extensions():
+        raise ValueError(f"{upload.name}: 不支持的文件类型 {ext or '（无扩展名）'}；支持 {' '.join(supported_extensions())}")
+    if not upload.data.strip():
+        raise ValueError(f"{upload.name}: 文件为空")
+    try:
+        result, lines = run_pipeline(upload.data, upload.name, ruleset, doc_type)
+    except ReadError as exc:
+        reason = getattr(exc, "reason", None) or _one_line(exc)
+        raise ValueError(f"{upload.name}: {reason}") from None
+    except Exception as exc:  # anything else is still one line for the user; details go to the log
+        logger.opt(exception=exc).warning("check failed for {}", upload.name)
+        raise ValueError(f"{upload.name}: 无法处理（{_one_line(exc)}）") from None
+    result.source = upload.name
+    try:  # fingerprints, as the CLI adds them after the engine
+        from compliance.batch.post import postprocess
+    except ImportError:
+        pass
+    else:
+        result = postprocess(result)
+    return Checked(id=new_id(), name=upload.name, result=result, lines=lines)
+
+
+def check_many(uploads: list[Upload], ruleset: str, doc_type: str | None) -> tuple[list[Checked], list[InputError]]:
+    """Each upload on its own: a bad one becomes an error entry, the others are still checked."""
+    done: list[Checked] = []
+    errors: list[InputError] = []
+    for up in uploads:
+        try:
+            done.append(check_upload(up, ruleset, doc_type))
+        except ValueError as exc:
+            errors.append(InputError(source=up.name, error=str(exc)))
+    return done, errors
+
+
+def make_check_result(reports: list[ReportResult], errors: list[InputError]) -> CheckResult:
+    """The contract's batch object, as `compliance check --format json` prints it."""
+    from compliance import __version__
+
+    try:  # the CLI's own envelope, so both front ends print the same thing
+        from compliance.batch.post import build_result
+    except ImportError:
+        build_result = None
+    if build_result is not None:
+        return build_result([*reports, *errors])
+
+    totals = [r.score.total for r in reports if r.score.total is not None]
+    mean = round(sum(totals) / len(totals), 1) if totals else None
+    return CheckResult(
+        tool=ToolInfo(version=__version__),
+        reports=reports,
+        errors=errors,
+        summary=Summary(checked=len(reports), failed=len(errors), mean_score=mean),
+    )
+
+
+# --------------------------------------------------------------------------- rendering downloads
+
+MEDIA = {
+    "json": "application/json; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def render_download(result: CheckResult, fmt: str, lines: dict[str, list[str]] | None = None) -> bytes:
+    """Same renderers as the CLI; JSON falls back to the model dump while `render.json` is absent."""
+    import importlib
+    import inspect
+
+    if fmt not in MEDIA:
+        raise UserError(f"不支持的下载格式：{fmt}", 404)
+    try:
+        mod = importlib.import_module(f"compliance.render.{fmt}")
+    except ImportError:
+        mod = None
+    if mod is None or not hasattr(mod, "render"):
+        if fmt == "json":
+            return result.model_dump_json(indent=2).encode("utf-8")
+        raise UserError(f"{fmt} 导出暂不可用（渲染模块未安装）", 503)
+    opts: dict[str, Any] = {}
+    if lines is not None:
+        params = inspect.signature(mod.render).parameters
+        for key in ("lines", "texts", "report_lines"):
+            if key in params:
+                opts[key] = lines
+                break
+    out = mod.render(result, **opts)
+    return out.encode("utf-8") if isinstance(out, str) else bytes(out)
+
+
+# --------------------------------------------------------------------------- store
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@dataclass
+class Batch:
+    id: str
+    report_ids: list[str]
+    errors: list[InputError] = field(default_factory=list)
+    ruleset: str = "auto"
+
+
+class LRU:
+    """A small thread-safe LRU: old results fall out, nothing is written to disk."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.capacity:
+                self._data.popitem(last=False)
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class Store:
+    def __init__(self, reports: int = 1000, batches: int = 50):
+        self.reports = LRU(reports)
+        self.batches = LRU(batches)

@@ -1,0 +1,189 @@
+"""Metadata: title, issuer, divisions, level, type, period, date, document number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from compliance.models import RawDocument, Report
+from compliance.normalize import normalize
+from compliance.normalize.gazetteer import gazetteer
+from compliance.normalize.meta import detect_doc_type, parse_date
+
+
+def norm(text: str, **hints: str) -> Report:
+    return normalize(RawDocument(source="t.txt", sha256="0", format="txt", lines=text.split("\n"), hints=hints))
+
+
+# ----------------------------------------------------------------------------- divisions
+
+
+def test_county_resolves_to_city_and_province():
+    m = norm("海盐县交通运输局关于2023年度法治政府建设情况的报告\n一、主要工作\n做了工作。").meta
+    assert (m.province, m.city, m.county, m.level) == ("浙江省", "嘉兴市", "海盐县", "county")
+
+
+def test_short_names_resolve_where_a_place_is_expected():
+    g = gazetteer()
+    assert g.resolve("盘锦交通运输局")["city"].name == "盘锦市"
+    assert g.resolve("海盐交通运输局")["county"].name == "海盐县"
+    assert g.resolve("浙江海盐")["county"].name == "海盐县"
+
+
+def test_no_match_inside_unrelated_words():
+    g = gazetteer()
+    assert g.resolve("坚持和平发展，推进朝阳产业") == {}
+    assert g.resolve("推进城区改造") == {}
+    assert g.resolve("交通运输局") == {}
+    assert g.resolve("长沙市区道路")["city"].name == "长沙市"  # not 沙市区
+
+
+def test_same_named_district_resolved_by_its_city():
+    g = gazetteer()
+    assert g.resolve("长春市朝阳区司法局")["city"].name == "长春市"
+    assert g.resolve("北京市朝阳区司法局")["city"].name == "北京市"
+    assert g.resolve("北京市朝阳区司法局")["province"].name == "北京市"
+
+
+def test_province_and_city_levels():
+    assert norm("浙江省交通运输厅关于2023年法治政府建设情况的报告").meta.level == "province"
+    m = norm("盘锦市交通运输局关于2024年法治政府建设情况的报告").meta
+    assert (m.province, m.city, m.county, m.level) == ("辽宁省", "盘锦市", None, "city")
+
+
+# ----------------------------------------------------------------------------- title and issuer
+
+
+def test_title_is_the_document_line_not_breadcrumbs():
+    r = norm("首页 > 政务公开 > 计划总结\n\n盘锦市交通运输局关于2024年法治政府建设情况的报告\n发布日期:2025-02-24\n浏览次数:\n盘锦市人民政府:")
+    assert r.meta.title == "盘锦市交通运输局关于2024年法治政府建设情况的报告"
+    assert r.meta.issuer == "盘锦市交通运输局"
+
+
+def test_title_from_hints_when_body_lacks_it():
+    r = norm("一、主要工作\n做了工作。", title="某市司法局关于2023年法治政府建设情况的报告_某市人民政府网")
+    assert r.meta.title == "某市司法局关于2023年法治政府建设情况的报告"
+
+
+def test_issuer_from_signature_line_with_glued_date():
+    m = norm("海盐县交通运输行政执法能力建设三年行动计划(2020-2022)\n一、总体要求\n内容。\n海盐县交通运输局2020-5-11").meta
+    assert m.issuer == "海盐县交通运输局"
+    assert m.date == dt.date(2020, 5, 11)
+
+
+def test_short_issuer_expanded_with_city_from_title():
+    r = norm("发布机构: 市交通运输局\n\n许昌市交通运输2023年度法治政府建设工作总结\n一、主要工作\n做了工作。")
+    assert r.meta.issuer == "许昌市交通运输局"
+    assert (r.meta.province, r.meta.city) == ("河南省", "许昌市")
+
+
+def test_issuer_from_publisher_hint():
+    r = norm("某某法治政府建设工作总结\n一、主要工作\n做了工作。", 发布机构="盘锦市交通运输局")
+    assert r.meta.issuer == "盘锦市交通运输局" and r.meta.city == "盘锦市"
+
+
+# ----------------------------------------------------------------------------- doc type
+
+
+@pytest.mark.parametrize(
+    "title, doc_type",
+    [
+        ("盘锦市交通运输局关于2024年法治政府建设情况的报告", "annual_report"),
+        ("某市司法局2023年法治政府建设年度报告", "annual_report"),
+        ("某县2023年度法治政府建设工作报告", "annual_report"),
+        ("绍兴市交通运输2019年度法治政府部门建设工作总结及2020年工作思路", "work_summary"),
+        ("某局2023年法治政府建设工作总结和2024年工作计划", "work_summary"),
+        ("某局法治政府建设自查报告", "self_inspection"),
+        ("某局2023年度法治政府建设自评报告", "self_inspection"),
+        ("海盐县交通运输行政执法能力建设三年行动计划(2020-2022)", "plan"),
+        ("某局法治政府建设实施方案(2021-2025年)", "plan"),
+        ("某局2024年法治政府建设工作要点", "plan"),
+        ("某局2024年依法行政工作计划", "plan"),
+        ("某市法治政府建设规划(2021-2025年)", "plan"),
+        ("某市交通运输局2023年政府信息公开工作年度报告", "other"),
+        ("2024年某市人民政府政府工作报告", "other"),
+        ("某县召开安全生产工作会议", "other"),
+        ("某局关于落实法治政府建设实施方案情况的报告", "annual_report"),
+    ],
+)
+def test_doc_type_from_title(title, doc_type):
+    assert detect_doc_type(title) == doc_type
+
+
+def test_doc_type_flows_into_meta():
+    assert norm("某市交通运输局2023年政府信息公开工作年度报告\n一、总体情况").meta.doc_type == "other"
+
+
+# ----------------------------------------------------------------------------- period
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        ("某局2023年度法治政府建设情况报告\n一、主要工作", (2023, 2023)),
+        ("某县交通运输行政执法能力建设三年行动计划(2020-2022)\n一、总体要求", (2020, 2022)),
+        ("某局法治政府建设实施方案（2021—2025年）\n一、总体要求", (2021, 2025)),
+        ("绍兴市交通运输2019年度法治政府部门建设工作总结及2020年工作思路\n一、主要工作", (2019, 2019)),
+        ("某局法治政府建设情况的报告\n自2020年以来，我局坚持依法行政。\n一、主要工作\n特此报告。\n某局\n2023年1月10日",
+         (2020, 2022)),
+        ("某局法治政府建设情况的报告\n2024年,我局深入学习贯彻习近平法治思想。\n一、主要工作", (2024, 2024)),
+        ("某局法治政府建设情况的报告\n一、主要工作\n做了工作。\n某市交通运输局\n2024年2月1日", (2023, 2023)),
+    ],
+)
+def test_period_forms(text, period):
+    assert norm(text).meta.period == period
+
+
+# ----------------------------------------------------------------------------- dates and numbers
+
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("2024年1月30日", dt.date(2024, 1, 30)),
+        ("2020-01-09", dt.date(2020, 1, 9)),
+        ("2020-5-11", dt.date(2020, 5, 11)),
+        ("2020.5.11", dt.date(2020, 5, 11)),
+        ("二〇二四年一月三十日", dt.date(2024, 1, 30)),
+        ("二○二三年十二月五日", dt.date(2023, 12, 5)),
+        ("2024 年 1 月 3 日", dt.date(2024, 1, 3)),
+        ("2024年2月30日", None),
+    ],
+)
+def test_date_forms(text, date):
+    assert parse_date(text) == date
+
+
+def test_signing_date_wins_over_published_and_written_counts():
+    body = "发布日期:2025-02-24\n盘锦市交通运输局关于2024年法治政府建设情况的报告\n一、主要工作\n内容。\n盘锦市交通运输局\n2025年2月22日"
+    m = norm(body).meta
+    assert m.date == dt.date(2025, 2, 22) and m.published == dt.date(2025, 2, 24)
+    m = norm("某局关于2024年法治政府建设情况的报告\n一、主要工作\n内容。", 成文日期="2025-01-20", 发布日期="2025-01-25").meta
+    assert m.date == dt.date(2025, 1, 20) and m.published == dt.date(2025, 1, 25)
+    m = norm("某局关于2024年法治政府建设情况的报告\n一、主要工作\n内容。", 发布日期="2025-01-25").meta
+    assert m.date is None and m.published == dt.date(2025, 1, 25)
+
+
+def test_date_in_body_sentence_is_not_the_document_date():
+    m = norm("某局关于2024年法治政府建设情况的报告\n一、主要工作\n2024年3月5日召开会议。").meta
+    assert m.date is None
+
+
+@pytest.mark.parametrize(
+    "header, number",
+    [
+        ("绍市交〔2024〕4号", "绍市交〔2024〕4号"),
+        ("朝交发 [2022] 97号", "朝交发 [2022] 97号"),
+        ("盘交发[2023]12号", "盘交发[2023]12号"),
+    ],
+)
+def test_doc_number_from_header_line(header, number):
+    m = norm(f"{header}\n某局关于2023年法治政府建设情况的报告\n一、主要工作\n依据浙交〔2019〕71号文件开展工作。").meta
+    assert m.doc_number == number
+
+
+def test_doc_number_cited_in_body_or_empty_field_is_none():
+    assert norm("某局关于2023年法治政府建设情况的报告\n一、主要工作\n依据《通知》(浙交〔2019〕71号)开展。").meta.doc_number is None
+    assert norm("发文字号:\n某局关于2023年法治政府建设情况的报告").meta.doc_number is None
+    assert norm("某局关于2023年法治政府建设情况的报告", 发文字号="绍市交〔2024〕4号").meta.doc_number == "绍市交〔2024〕4号"
