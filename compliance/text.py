@@ -36,12 +36,28 @@ def _half(ch: str) -> str:
     return n if len(n) == 1 else ch
 
 
+class _HalfTable(dict):
+    """`str.translate` table that computes `_half` once per code point (norm_map is the hottest
+    function of a batch; per-character NFKC calls dominated it)."""
+
+    def __missing__(self, code: int) -> str:
+        h = self[code] = _half(chr(code))
+        return h
+
+
+_HALF = _HalfTable()
+_ANY_SPACE = re.compile(r"\s")
+
+
 def norm_map(text: str) -> tuple[str, list[int]]:
     """Normalize for matching; return (norm, idx) where norm[i] came from text[idx[i]].
 
     Drops Markdown emphasis (`**`, `__`), and spaces that sit between a CJK character and a
     CJK character or digit (`13385 件` → `13385件`); keeps spaces between Latin words.
     """
+    half = text.translate(_HALF)  # one char per char: half[i] == _half(text[i])
+    if "**" not in text and "__" not in text and not _ANY_SPACE.search(half):
+        return half, list(range(len(text)))  # nothing dropped: the common case
     out: list[str] = []
     idx: list[int] = []
     n = len(text)
@@ -51,14 +67,14 @@ def norm_map(text: str) -> tuple[str, list[int]]:
         if ch in "*_" and i + 1 < n and text[i + 1] == ch:
             i += 2
             continue
-        h = _half(ch)
+        h = half[i]
         if h.isspace():
             # look at the neighbours in the original text
             j = i
-            while j < n and _half(text[j]).isspace():
+            while j < n and half[j].isspace():
                 j += 1
             prev = out[-1] if out else ""
-            nxt = _half(text[j]) if j < n else ""
+            nxt = half[j] if j < n else ""
             if not prev or not nxt or _is_cjkish(prev) or _is_cjkish(nxt):
                 i = j
                 continue

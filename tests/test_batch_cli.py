@@ -124,7 +124,7 @@ def test_unreadable_file_is_exit_3_and_wins_over_1(tmp_path):
     res = run(str(d), "--format", "json", "--fail-under", "99")
     assert res.exit_code == 3
     data = json.loads(res.stdout)
-    assert data["errors"] == [{"source": f"{d}/z-broken.txt", "error": f"{d}/z-broken.txt: 无法解析的文件"}]
+    assert data["errors"] == [{"source": f"{d}/z-broken.txt", "error": "无法解析的文件"}]
     assert data["summary"]["checked"] == 2 and data["summary"]["failed"] == 1
     # a missing explicit file next to good ones: reported, exit 3
     res = run(str(d / "a.txt"), str(d / "gone.pdf"), "--format", "json")
@@ -309,3 +309,33 @@ def test_baseline_bad_file_is_exit_2(tmp_path):
     bad = write(tmp_path / "prev.json", "{not json")
     res = run(str(d), "--baseline", str(bad))
     assert res.exit_code == 2 and "prev.json:1" in res.stderr
+
+
+def test_a_dying_worker_costs_one_file(tmp_path, monkeypatch):
+    import os as _os
+
+    def crashing(path, job):
+        if "CRASH" in Path(path).read_text(encoding="utf-8"):
+            _os._exit(1)
+        return fake_evaluate(path, job)
+
+    monkeypatch.setattr(runner, "evaluate_file", crashing)
+    d = corpus(tmp_path)
+    (d / "m-crash.txt").write_text("CRASH", encoding="utf-8")
+    res = run(str(d), "--format", "json", "--no-cache", "--jobs", "2")
+    assert res.exit_code == 3
+    data = json.loads(res.stdout)
+    assert [e["source"].rsplit("/", 1)[-1] for e in data["errors"]] == ["m-crash.txt"]
+    assert data["summary"]["checked"] == 2
+
+
+def test_waiver_file_glob_matches_path_tails():
+    from compliance.batch.waivers import Waiver
+
+    rep = S.panjin(source="/srv/ci/repo/reports/panjin-2024-report.txt")
+    w = Waiver(rule="FCR-01", file="reports/panjin-*.txt", reason="x")
+    assert w.matches(rep, "FCR-01", set())
+    assert Waiver(rule="FCR-*", file="panjin-2024-report.txt", reason="x").matches(rep, "FCR-01", set())
+    assert not Waiver(rule="FCR-01", file="other/panjin-*.txt", reason="x").matches(rep, "FCR-01", set())
+    assert not w.matches(rep, "TES-03", set())
+    assert not Waiver(rule="FCR-01", issuer="绍兴市交通运输局", file="*.txt", reason="x").matches(rep, "FCR-01", set())

@@ -3,8 +3,6 @@ state freed per report, one registration per ruleset version, large rulesets com
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from pydantic import ValidationError
 
@@ -67,9 +65,6 @@ def test_state_deleted_and_registered_once(tmp_path, monkeypatch):
 def test_action_exception_is_surfaced(tmp_path, monkeypatch):
     rs = make(tmp_path, name="boom")
 
-    def bad(mode, statuses):
-        raise ValueError("boom")
-
     orig = db._action
 
     def action(key, rid, status, derived=None):
@@ -112,3 +107,18 @@ def test_fallback_when_durable_missing(monkeypatch):
     assert resolve_backend("auto") == "reference"
     with pytest.raises(RuntimeError):
         resolve_backend("durable")
+
+
+def test_uncompilable_ruleset_falls_back_only_in_auto(tmp_path, monkeypatch):
+    rs = make(tmp_path, name="nocompile")
+
+    def boom(_rs):
+        raise Exception("Could not create ruleset, error code: 108")
+
+    monkeypatch.setattr(db, "compile_ruleset", boom)
+    rep = build_report([(None, "measures", ["cue0甲。"])])
+    with pytest.raises(db.DurableError) as ei:
+        evaluate(rep, rs, backend="durable")
+    assert "256 beta successors" in str(ei.value)
+    res = evaluate(rep, rs, backend="auto")
+    assert res.results[0].status == "met" and res.results[0].trace.backend == "reference"

@@ -387,6 +387,8 @@ def test_where_heading_and_item_lead(rs):
     assert st(head, "P-HEAD").status == "met"
     lead = run(rs, [("一、主要工作", "measures", ["（三）压实第一责任人职责。局长亲自部署法治工作。"])])
     assert st(lead, "P-HEAD").status == "met"
+    inline = run(rs, [("一、主要工作", "measures", ["一是加强学法；二是压实第一责任人职责，局长亲自部署。"])])
+    assert st(inline, "P-HEAD").status == "met"  # 二是 opens an item inside the paragraph
     body = run(rs, [("一、主要工作", "measures", ["局长亲自部署，切实履行第一责任人职责。"])])
     r = st(body, "P-HEAD")
     assert r.status == "partial"
@@ -482,6 +484,9 @@ def test_derived_modes_and_chaining(rs, backend):
     all_met = run(rs, [(None, "measures", ["推行执法公示，配备执法记录仪，人均培训70学时。公平竞争审查条例。"])], backend)
     assert st(all_met, "DER-ALL").status == "met"
     assert st(all_met, "DER-CHAIN").status == "met"
+    assert st(all_met, "DER-ALL").evidence[0].cue == "执法公示"  # derived rules quote their inputs
+    assert st(all_met, "DER-CHAIN").evidence  # also through a derived input
+    assert "P-ANY（已落实）" in st(all_met, "DER-ALL").message
     some = run(rs, [(None, "measures", ["推行执法公示。"])], backend)
     assert st(some, "DER-ALL").status == "partial"
     assert st(some, "DER-ANY").status == "met"
@@ -529,3 +534,82 @@ def test_score(rs):
     assert res.score.by_family["P"] is not None
     assert res.score.grade == "不合格"
     assert st(res, "P-ANY").earned == 4
+
+
+def test_regex_cues_per_sentence(tmp_path):
+    rx = textwrap.dedent("""\
+        - id: RX
+          family: X
+          title: regex
+          severity: minor
+          points: 1
+          applies_to: [annual_report]
+          basis: [b]
+          evidence:
+            met: [{presence: {any: ['/听取.{0,12}法治.{0,6}汇报/']}}]
+          message: m
+          remediation: r
+        """)
+    body = RULESET.replace("rules:\n", "rules:\n" + textwrap.indent(rx, "  "), 1)
+    p = tmp_path / "rx.yaml"
+    p.write_text(body, encoding="utf-8")
+    rs2 = load_ruleset(p)
+    ok = run(rs2, [(None, "measures", ["党组会听取了法治建设工作汇报。"])])
+    assert st(ok, "RX").status == "met" and st(ok, "RX").evidence[0].cue == "听取了法治建设工作汇报"
+    # a match may not run across two sentences, but a match inside the next one still counts
+    cross = run(rs2, [(None, "measures", ["会议听取意见。法治工作汇报。"]), (None, "measures", ["听取法治工作汇报。"])])
+    r = st(cross, "RX")
+    assert r.status == "met" and len(r.evidence) == 1 and r.evidence[0].quote == "听取法治工作汇报。"
+    none = run(rs2, [(None, "measures", ["会议听取意见。法治工作汇报。"])])
+    assert st(none, "RX").status == "missing"
+
+
+def test_structure_nested_items_counted_once(rs):
+    res = run(rs, [("二、存在问题", "problems", [], [
+        ("（一）执法不够规范", "problems", ["主要原因是培训不足。"]),
+        ("（二）队伍建设薄弱", "problems", ["人员流动大。"]),
+    ])])
+    r = st(res, "S-PROB")
+    assert r.status == "met" and r.message == "2项"
+    assert st(res, "S-CAUSE").status == "met"
+    assert r.evidence[0].line == 2 and r.evidence[0].section == "二、存在问题"
+    # a subsection heading is a heading for `where: heading`, with its nested section path
+    head = run(rs, [("一、主要工作", "measures", [], [("（三）落实第一责任人职责", "measures", ["局长亲自部署。"])])])
+    h = st(head, "P-HEAD")
+    assert h.status == "met" and h.evidence[0].section == "一、主要工作/（三）落实第一责任人职责"
+
+
+def test_scoring_overrides_and_grades():
+    from compliance.engine.score import credits, grade
+
+    assert grade(85, {}) == "良好" and grade(59.9, {}) == "不合格" and grade(90, {}) == "优秀"
+    assert grade(85, {"grades": [(90, "优秀"), (60, "合格"), (0, "不合格")]}) == "合格"
+    assert grade(None, {}) is None
+    c = credits({"credits": {"partial": 0.6}}, plan=False)
+    assert c["partial"] == 0.6 and c["planned"] == 0.25 and c["met"] == 1.0
+    assert credits({}, plan=True)["planned"] == 1.0
+    assert credits({"plan_planned_credit": 0.8}, plan=True)["planned"] == 0.8
+
+
+@pytest.mark.parametrize(
+    "text,pub,rec",
+    [
+        ("建立了执法公示制度，但全过程记录尚未落实。", "met", "self_reported_gap"),
+        ("全过程记录尚未落实，执法公示制度已经建立。", "met", "self_reported_gap"),
+        ("执法公示已全面推行但执法记录仪配备不足。", "met", "self_reported_gap"),  # 但 breaks the clause without a comma
+        ("执法公示、全过程记录尚未完全落实。", "self_reported_gap", "self_reported_gap"),  # 、 lists: one clause
+        ("尚未建立执法公示制度；全过程记录全面推行。", "self_reported_gap", "met"),
+        ("计划明年推行执法公示，执法记录仪已配备。", "planned", "met"),
+    ],
+)
+def test_polarity_is_clause_scoped(rs, text, pub, rec):
+    res = run(rs, [("一、主要工作", "measures", [text])])
+    assert (st(res, "P-ANY").status, st(res, "P-REC").status) == (pub, rec)
+
+
+def test_section_heading_without_heading_paragraph(rs):
+    rep = build_report([("三、履行第一责任人职责情况", "frp", ["局长亲自部署。"])])
+    rep.paragraphs = [p for p in rep.paragraphs if not p.is_heading]
+    res = evaluate(rep, rs, backend="reference")
+    r = st(res, "P-HEAD")
+    assert r.status == "met" and r.evidence[0].line == 2 and r.evidence[0].quote == "三、履行第一责任人职责情况"

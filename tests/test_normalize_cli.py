@@ -44,6 +44,7 @@ def test_parse_tree_outline(tmp_path):
     assert "一、主要工作开展情况  [measures, line 2] — paragraphs at 2, 3" in out
     assert "二、存在问题  [problems, line 4]" in out
     assert "line 3: 全年办结案件 21件 (count)" in out
+    assert "[preamble] paragraphs at 1" in out and "[closing] paragraphs at 6, 7" in out
 
 
 def test_parse_bad_input_is_one_line_and_exit_3(tmp_path):

@@ -61,6 +61,10 @@ def test_title_is_the_document_line_not_breadcrumbs():
     assert r.meta.issuer == "盘锦市交通运输局"
 
 
+def test_title_in_book_brackets():
+    assert norm("《某市司法局2023年法治政府建设年度报告》\n一、主要工作").meta.title == "某市司法局2023年法治政府建设年度报告"
+
+
 def test_title_from_hints_when_body_lacks_it():
     r = norm("一、主要工作\n做了工作。", title="某市司法局关于2023年法治政府建设情况的报告_某市人民政府网")
     assert r.meta.title == "某市司法局关于2023年法治政府建设情况的报告"
@@ -104,6 +108,8 @@ def test_issuer_from_publisher_hint():
         ("某市交通运输局2023年政府信息公开工作年度报告", "other"),
         ("2024年某市人民政府政府工作报告", "other"),
         ("某县召开安全生产工作会议", "other"),
+        ("我局召开2023年法治政府建设工作总结会", "other"),
+        ("市交通运输局举办行政执法人员培训班", "other"),
         ("某局关于落实法治政府建设实施方案情况的报告", "annual_report"),
     ],
 )
@@ -163,6 +169,15 @@ def test_signing_date_wins_over_published_and_written_counts():
     assert m.date == dt.date(2025, 1, 20) and m.published == dt.date(2025, 1, 25)
     m = norm("某局关于2024年法治政府建设情况的报告\n一、主要工作\n内容。", 发布日期="2025-01-25").meta
     assert m.date is None and m.published == dt.date(2025, 1, 25)
+
+
+def test_bracketed_date_under_the_title_dates_the_document():
+    m = norm("关于2023年法治政府建设情况的报告\n（2024年1月15日）\n一、主要工作\n内容。", 成文日期="2024-01-20").meta
+    assert m.date == dt.date(2024, 1, 15)
+
+
+def test_subtitle_dash_is_not_part_of_the_title():
+    assert norm("——某市司法局2023年法治政府建设工作总结\n一、主要工作").meta.title == "某市司法局2023年法治政府建设工作总结"
 
 
 def test_date_in_body_sentence_is_not_the_document_date():

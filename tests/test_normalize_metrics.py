@@ -30,6 +30,8 @@ def metrics(sentence: str) -> list[tuple[float, str, str, bool, str, str]]:
         ("应持证人员持证率达100%。", [(100.0, "%", "percent", False, "应持证人员持证率达", "100%")]),
         ("非现场执法占比55.2%。", [(55.2, "%", "percent", False, "非现场执法占比", "55.2%")]),
         ("满意度达到百分之九十五。", [(95.0, "%", "percent", False, "满意度达到", "百分之九十五")]),
+        ("百分之百完成，比例达百分之一点五。",
+         [(100.0, "%", "percent", False, "完成", "百分之百"), (1.5, "%", "percent", False, "比例达", "百分之一点五")]),
         ("一年六次开展督查。", [(6.0, "次", "count", False, "一年", "六次")]),
         ("办结十二件。", [(12.0, "件", "count", False, "办结", "十二件")]),
         ("受众1200余人次。", [(1200.0, "人次", "count", False, "受众", "1200余人次")]),
@@ -64,6 +66,11 @@ def test_metric_forms(sentence, expected):
 )
 def test_no_metric_for_years_dates_numbers_ordinals_or_idioms(sentence):
     assert metrics(sentence) == []
+
+
+def test_subject_after_the_number_when_nothing_precedes_it():
+    assert metrics("对122个重大行政处罚案件进行审核。")[0][4] == "重大行政处罚案件进行审核"
+    assert metrics("122起重大行政执法决定聘请律师审核。")[0][4] == "重大行政执法决定聘请律师审核"
 
 
 def test_metric_position_line_paragraph_sentence():

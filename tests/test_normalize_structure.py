@@ -64,6 +64,14 @@ def test_signature_and_date_lines_are_separate_closing_paragraphs():
     assert texts(r)[-2:] == ["绍兴市交通运输局", "2020年1月9日"]
 
 
+def test_attachment_after_the_signature_is_outside_sections():
+    r = norm("某局关于2023年法治政府建设情况的报告\n一、主要工作\n内容。\n特此报告。\n\n盘锦市交通运输局\n2024年1月30日\n"
+             "附件：1.2023年度执法数据统计表\n序号 指标 数值\n1 执法案件 1475件")
+    assert [p.role for p in r.paragraphs[3:]] == ["closing", "closing", "closing", "other", "other", "other"]
+    assert r.meta.date is not None and str(r.meta.date) == "2024-01-30"
+    assert r.meta.issuer == "盘锦市交通运输局"
+
+
 # ----------------------------------------------------------------------------- chrome
 
 
@@ -96,6 +104,19 @@ def test_chrome_lines_are_dropped_and_their_metadata_read():
     assert str(r.meta.date) == "2020-01-09"  # 成文日期
     assert str(r.meta.published) == "2020-01-10"
     assert r.meta.doc_number is None  # 发文字号 empty
+
+
+def test_metadata_value_on_the_next_line_is_read_and_dropped():
+    r = norm("索引号:\n113306000025772335/2020-224740\n发布机构:\n市交通运输局\n成文日期:\n2020-01-09\n发文字号:\n\n"
+             "绍兴市交通运输2019年度法治政府部门建设工作总结\n一、主要工作举措\n内容。")
+    assert texts(r)[0] == "绍兴市交通运输2019年度法治政府部门建设工作总结"
+    assert r.meta.issuer == "绍兴市交通运输局" and str(r.meta.date) == "2020-01-09" and r.meta.doc_number is None
+
+
+def test_giant_flattened_line_starting_with_chrome_keeps_its_text():
+    line = "当前位置:首页 > 政务公开 " + "我局全面推进依法行政，" * 50 + "成效明显。"
+    r = norm(line)
+    assert len(r.paragraphs) == 1 and r.paragraphs[0].text == line
 
 
 def test_only_chrome_gives_an_empty_report():
@@ -131,6 +152,13 @@ def test_each_heading_style_and_levels_by_first_appearance():
         (2, "(二)普法", "measures"),
         (3, "1．以案释法", "measures"),
         (1, "二、存在问题", "problems"),
+    ]
+
+
+def test_right_paren_and_circled_numbers():
+    r = norm("一、主要工作\n1）领导学法\n①中心组学法\n2）干部学法")
+    assert [(s.level, s.heading) for s in r.iter_sections()] == [
+        (1, "一、主要工作"), (2, "1）领导学法"), (3, "①中心组学法"), (2, "2）干部学法")
     ]
 
 
@@ -172,6 +200,12 @@ def test_inline_enumeration_items_get_lead_clause_headings():
     pieces = [p.text for p in r.paragraphs if p.section_id in {c.id for c in item1.children}]
     assert pieces == ["一是建立制度保障学习。将其纳入计划。", "**二是**以上率下示范学习。督促学法。"]
     assert r.paragraphs[-1].spans[0].col == len("1.学习贯彻。把学习作为首要任务。一是建立制度保障学习。将其纳入计划。")
+
+
+def test_enumeration_in_the_preamble_makes_no_top_sections():
+    r = norm("今年以来，我局一是加强学习，二是强化培训。\n一、主要工作\n内容。")
+    assert [s.heading for s in r.sections] == ["一、主要工作"]
+    assert r.paragraphs[0].role == "preamble"
 
 
 def test_yishi_inside_words_is_not_an_item():
@@ -221,6 +255,16 @@ def test_children_inherit_unless_their_heading_says_otherwise():
     ]
 
 
+def test_child_headings_that_merely_mention_a_keyword_inherit():
+    r = norm("一、主要工作\n（一）严格执行年度计划\n（二）化解矛盾问题\n（三）取得的成效\n（四）下一步打算")
+    assert [s.role for s in r.sections[0].children] == ["measures", "measures", "results", "plans"]
+
+
+def test_top_headings_that_merely_mention_a_weak_keyword_are_not_that_role():
+    r = norm("某局关于2023年法治政府建设情况的报告\n一、加强执法监督\n二、深入推进矛盾问题化解\n三、问题\n四、2024年工作安排")
+    assert [s.role for s in r.sections] == ["measures", "measures", "problems", "plans"]
+
+
 def test_plan_task_sections_are_plans_and_frame_sections_other():
     r = norm("某县交通运输行政执法能力提升三年行动计划(2020-2022)\n一、总体要求\n二、主要任务\n三、保障措施")
     assert r.meta.doc_type == "plan"
@@ -247,7 +291,78 @@ def test_snippet_report_with_role_is_one_synthetic_section():
     assert len(set(ids)) == len(ids) and all(p.section_id in ids for p in r.paragraphs)
 
 
+def test_snippet_period_is_current_year_unless_the_snippet_states_its_own():
+    import datetime as dt
+
+    year = dt.date.today().year
+    assert snippet_report("依据2019年印发的《办法》开展审查。", role="measures").meta.period == (year, year)
+    assert snippet_report("2022年，我局开展公平竞争审查。", role="measures").meta.period == (2022, 2022)
+
+
 def test_snippet_report_keeps_doc_type_and_plain_text_without_role():
     r = snippet_report("下一步，我们将加强执法培训。", doc_type="plan")
     assert r.meta.doc_type == "plan"
     assert r.paragraphs[0].sentences[0].text == "下一步，我们将加强执法培训。"
+
+
+def test_fixed_width_wrap_joins_even_at_a_sentence_end():
+    lines = [
+        "一、主要工作",
+        "（一）加强学习。局党组高度重视法治政府建设工作，全年召开会议。",  # full width, ends in 。
+        "专题研究法治政府建设工作四次，制定印发了年度工作要点和任务清单。",
+        "（二）深化改革。全面推进行政执法三项制度，规范执法行为，成效明显。",
+        "全年办理行政处罚案件一千二百件，罚没款五十六万元，均依法公开。",
+        "全面推进综合行政执法改革工作。",
+        "二、存在问题",
+        "执法队伍素质有待提高，执法信息化水平不高，执法协作机制待完善。",
+        "普法宣传形式单一。",
+    ]
+    r = norm("\n".join(lines))
+    bodies = [p.text for p in r.paragraphs if not p.is_heading]
+    assert bodies[0] == lines[1] + lines[2]
+    assert bodies[1] == lines[3] + lines[4] + lines[5]
+    assert bodies[2] == lines[7] + lines[8]
+
+
+def test_one_paragraph_per_line_text_is_not_joined_at_sentence_ends():
+    lines = ["一、主要工作", "我局加强学习，全年召开党组会议四次。", "全面推行行政执法三项制度，规范执法行为，成效明显可见。",
+             "全年办理行政处罚案件一千二百件。", "罚没款五十六万元。"]
+    r = norm("\n".join(lines))
+    assert [p.text for p in r.paragraphs][1:] == lines[1:]
+
+
+def test_wrapped_breadcrumb_tail_is_chrome():
+    lines = [
+        "当前位置:首页",
+        "> 政务公开 > 组织机构 > 市政府工作部门 > 市交通运输局 > 计",
+        "划总结",
+        "绍兴市交通运输2019年度法治政府部门建设工作总结及2020年工作思路",
+        "一、主要工作举措",
+        "（一）严格落实法治政府建设职责。为进一步加强法治政府部门建设，切实强化",
+        "依法治交水平，局主要领导高度重视，局领导班子多次听取法治政府建设工作汇",
+        "报，制定了年度依法行政工作要点，印发了法治政府部门建设重点工作任务清单",
+        "，下发了各行业的执法效能工作清单。",
+    ]
+    r = norm("\n".join(lines))
+    assert all("划总结" != p.text for p in r.paragraphs)
+    assert r.meta.title == lines[3]
+
+
+def test_markdown_bold_and_chapter_headings():
+    r = norm("# 某市司法局2023年法治政府建设年度报告\n\n## 一、主要工作\n\n### （一）加强学习\n\n全年学习。\n\n"
+             "**二、存在问题**\n\n学习不深入。")
+    assert r.meta.title == "某市司法局2023年法治政府建设年度报告"
+    assert headings(r) == [(1, "一、主要工作", "measures"), (2, "（一）加强学习", "measures"), (1, "二、存在问题", "problems")]
+    r = norm("第一部分 工作开展情况\n（一）加强学习\n第二部分 存在的问题\n第三部分 下一步打算")
+    assert [(s.level, s.heading, s.role) for s in r.iter_sections()] == [
+        (1, "第一部分 工作开展情况", "measures"), (2, "（一）加强学习", "measures"),
+        (1, "第二部分 存在的问题", "problems"), (1, "第三部分 下一步打算", "plans"),
+    ]
+
+
+def test_bare_labels_are_sections_only_without_numbered_headings():
+    r = norm("某市司法局2023年法治政府建设年度报告\n主要做法\n全年学习12次。\n存在的问题\n学习不深入。\n下一步工作打算\n继续加强。")
+    assert [(s.heading, s.role) for s in r.sections] == [("主要做法", "measures"), ("存在的问题", "problems"),
+                                                         ("下一步工作打算", "plans")]
+    r = norm("一、主要工作\n工作亮点\n全年学习12次。")
+    assert [s.heading for s in r.iter_sections()] == ["一、主要工作"]

@@ -253,3 +253,28 @@ def test_legacy_doc_renamed_to_docx_goes_to_the_legacy_reader(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     exc = _err(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     assert "LibreOffice" in exc.reason
+
+
+def test_text_box_read_once_despite_fallback_copy():
+    d = docx.Document()
+    p = d.add_paragraph("正文第一段。")
+    box = (
+        '<w:txbxContent><w:p><w:r><w:t>某县人民政府文件</w:t></w:r></w:p></w:txbxContent>'
+    )
+    p._p.append(parse_xml(
+        f'<w:r {W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml">'
+        '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>' + box + '</wps:txbx></w:drawing></mc:Choice>'
+        '<mc:Fallback><w:pict><v:textbox>' + box + '</v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>'
+    ))
+    assert read_bytes(_bytes(d), "tb.docx").lines == ["正文第一段。", "某县人民政府文件"]
+
+
+def test_damaged_document_xml(tmp_path):
+    good = docx_file(tmp_path / "g.docx", ["正文内容。"]).read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(good))
+    members = {n: src.read(n) for n in src.namelist()}
+    members["word/document.xml"] = members["word/document.xml"][:300]
+    exc = _err(_zip(members))
+    assert "damaged" in exc.reason or "not a readable" in exc.reason

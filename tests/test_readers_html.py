@@ -177,6 +177,11 @@ def test_page_without_text_is_an_error():
         "版权所有：某市人民政府",
         "主办单位：某市人民政府办公室",
         "上一篇：关于……的通知",
+        "无障碍 | 长者模式 | 繁體",
+        "网站地图 联系我们",
+        "相关文件：",
+        "【打印】【关闭】",
+        "扫一扫在手机打开当前页",
     ],
 )
 def test_chrome_lines(line):
@@ -192,9 +197,79 @@ def test_chrome_lines(line):
         "加强对侵犯版权所有人合法权益行为的查处，全年办理案件3件。",
         "开展“法律进企业”活动，通过微信公众号分享到群众身边的法治故事。",
         "大",
+        "（三）推进无障碍环境建设",
+        "认真贯彻落实相关文件精神",
+        "二、加强政务微博、政务微信管理",
+        "联系我们的群众满意度明显提升",
         "某市交通运输局",
         "2025年2月22日",
     ],
 )
 def test_body_lines_are_not_chrome(line):
     assert not is_chrome_line(line)
+
+
+def test_deeply_nested_old_page_does_not_overflow():
+    body = "<div>" * 5000 + "<div id='zoom'><p>深层嵌套的正文，全年办理行政复议案件12件。</p></div>" + "</div>" * 5000
+    doc = read_bytes(f"<html><body>{body}</body></html>".encode(), "deep.html")
+    assert doc.lines == ["深层嵌套的正文，全年办理行政复议案件12件。"]
+
+
+def test_site_header_is_not_taken_for_the_title():
+    raw = f"""<html><head><meta charset="utf-8"><title>{TITLE}_某市交通运输局</title></head><body>
+    <div class="header"><h1 class="site-title">某市交通运输局</h1></div>
+    <div class="article"><div class="art-title">{TITLE}</div>
+    <div id="zoom"><p>全年办理行政许可13385件，行政处罚案件98件，无行政复议纠错案件。</p></div></div></body></html>"""
+    doc = read_bytes(raw.encode(), "s.html")
+    assert doc.hints["title"] == TITLE
+    assert doc.lines == [TITLE, "全年办理行政许可13385件，行政处罚案件98件，无行政复议纠错案件。"]
+
+
+def test_truncated_page_title_still_finds_the_heading():
+    raw = f"""<html><head><meta charset="utf-8"><title>{TITLE[:14]}…</title></head><body>
+    <h1>{TITLE}</h1><div id="zoom"><p>全年办理行政许可13385件，行政处罚案件98件，无行政复议纠错案件。</p></div></body></html>"""
+    doc = read_bytes(raw.encode(), "t.html")
+    assert doc.hints["title"] == TITLE
+    assert doc.lines[0] == TITLE
+
+
+def test_word_saved_html_keeps_list_numbers():
+    raw = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>
+    <meta http-equiv=Content-Type content="text/html; charset=gb2312"><meta name=Generator content="Microsoft Word 15">
+    <title>某县司法局2023年度法治政府建设报告</title></head>
+    <body lang=ZH-CN><div class=WordSection1>
+    <p class=MsoNormal align=center><b><span>某县司法局2023年度法治政府建设报告<o:p></o:p></span></b></p>
+    <p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span style='mso-list:Ignore'>一、<span
+    style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]><span>主要工作<o:p></o:p></span></p>
+    <p class=MsoNormal><span>全年办理行政许可13385件，行政处罚案件98件，无行政复议纠错案件。<o:p></o:p></span></p>
+    <p class=MsoNormal><span>深入开展法治宣传教育，组织领导干部集中学法4次，旁听庭审1次。<o:p></o:p></span></p>
+    </div></body></html>"""
+    doc = read_bytes(raw.encode("gb18030"), "word.htm")
+    assert doc.lines == [
+        "某县司法局2023年度法治政府建设报告",
+        "一、主要工作",
+        "全年办理行政许可13385件，行政处罚案件98件，无行政复议纠错案件。",
+        "深入开展法治宣传教育，组织领导干部集中学法4次，旁听庭审1次。",
+    ]
+
+
+def test_title_broken_over_two_body_lines_is_not_prepended():
+    raw = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><h1>{TITLE}</h1>
+    <div id="zoom"><p>{TITLE[:10]}</p><p>{TITLE[10:]}</p><p>某市交通运输局</p>
+    <p>全年办理行政许可13385件，行政处罚案件98件，无行政复议纠错案件。</p></div></body></html>"""
+    doc = read_bytes(raw.encode(), "b.html")
+    assert doc.lines[:3] == [TITLE[:10], TITLE[10:], "某市交通运输局"]
+
+
+def test_issuer_line_does_not_stop_the_title_being_prepended():
+    raw = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><h1>{TITLE}</h1>
+    <div id="zoom"><p>某市交通运输局</p><p>全年办理行政许可13385件，行政处罚案件98件，无行政复议纠错案件。</p></div></body></html>"""
+    assert read_bytes(raw.encode(), "i.html").lines[:2] == [TITLE, "某市交通运输局"]
+
+
+def test_declared_big5_is_honoured_when_utf8_fails():
+    text = "依法行政工作報告，全年辦理行政復議案件十二件。"
+    raw = f"<html><head><meta charset='big5'></head><body><div id='zoom'><p>{text}</p></div></body></html>"
+    doc = read_bytes(raw.encode("big5"), "tw.html")
+    assert doc.encoding == "big5"
+    assert doc.lines == [text]

@@ -40,6 +40,20 @@ def test_page_numbers_dropped_across_pages(tmp_path):
     assert doc.lines == many  # 3 pages, their "- n -" footers gone, nothing else lost
 
 
+def test_browser_print_headers_and_footers_dropped(tmp_path):
+    many = [f"第{i}项：按期完成整改任务，建立长效机制。" for i in range(1, 41)]
+    p = pdf_file(
+        tmp_path / "print.pdf", many, lines_per_page=15, page_numbers=False,
+        header="2025/2/24 10:{page}5 某市交通运输局关于2024年法治政府建设情况的报告",
+        footer="https://www.example.gov.cn/art/2025/2/24/art_{page}.html {page}/{pages}",
+    )
+    assert read(p).lines == many
+
+
+def test_single_page_keeps_its_first_and_last_lines(tmp_path):
+    assert read(pdf_file(tmp_path / "one.pdf", LINES[:2], page_numbers=False)).lines == LINES[:2]
+
+
 @pytest.mark.parametrize("line", ["- 3 -", "— 12 —", "3", "第3页 共8页", "第 3 页", "3/8", "Page 2 of 9"])
 def test_page_number_pattern(line):
     assert _PAGE_NUMBER.match(line)
@@ -79,3 +93,21 @@ def test_sha256_is_of_the_file(tmp_path):
 
     p = pdf_file(tmp_path / "h.pdf", LINES)
     assert read(p).sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_unmapped_share():
+    from compliance.readers.pdf import unmapped_share
+
+    assert unmapped_share(["依法行政", ""]) == 0.0
+    assert unmapped_share(["\ue001\ue002\ue003依"]) == 0.75
+    assert unmapped_share(["\ufffd\ufffd", "法治"]) == 0.5
+    assert unmapped_share([]) == 0.0
+
+
+def test_pdf_with_unmapped_fonts_is_refused(tmp_path, monkeypatch):
+    import pypdfium2 as pdfium
+
+    p = pdf_file(tmp_path / "g.pdf", LINES)
+    monkeypatch.setattr(pdfium.PdfTextPage, "get_text_bounded", lambda self, *a, **k: "\ue012\ue013\ue014\ue015 \ue016\n\ue017\ue018")
+    exc = _err(p.read_bytes(), "wps.pdf")
+    assert "Unicode" in exc.reason and "OCR" in exc.reason

@@ -197,8 +197,9 @@ def test_missing_file(tmp_path):
     assert "no such file" in exc.reason
 
 
-def test_directory(tmp_path):
-    d = tmp_path / "folder.txt"
+@pytest.mark.parametrize("name", ["folder.txt", "folder"])
+def test_directory(tmp_path, name):
+    d = tmp_path / name
     d.mkdir()
     exc = _err(lambda: read(d))
     assert "directory" in exc.reason

@@ -32,7 +32,9 @@ def result():
 
 
 def test_committed_schema_is_the_generated_one():
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == output_schema_text()
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == output_schema_text(), (
+        "models changed: regenerate with `compliance schema > compliance/schema/check-output.schema.json`"
+    )
 
 
 def test_json_validates_against_published_schema_and_is_stable(result):
@@ -224,3 +226,15 @@ def test_every_format_renders_an_empty_batch():
     for fmt in FORMATS:
         out = render(empty, fmt)
         assert out or fmt == "jsonl"  # no report, no line
+
+
+def test_repeated_evidence_is_shown_once():
+    rep = S.panjin()
+    tes = next(r for r in rep.results if r.rule_id == "TES-03")
+    tes.evidence = tes.evidence * 3
+    one = build_result([rep])
+    md = render(one, "markdown")
+    assert md.count("> 第 11 行") == 1
+    page = render(one, "html", lines={rep.source: S.PANJIN_LINES})
+    plain = render(build_result([S.panjin()]), "html", lines={rep.source: S.PANJIN_LINES})
+    assert page.count('class="ev" href="#L11"') == plain.count('class="ev" href="#L11"') == 2  # evidence + FCR near miss

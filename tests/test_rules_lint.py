@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
 from typer.testing import CliRunner
 
 from compliance.rules.lint import lint_paths
@@ -182,3 +181,36 @@ def test_cli_list_and_show(tmp_path):
     assert r.exit_code == 0 and "执法公示" in r.output
     r = CliRunner().invoke(app, ["rules", "show", "Z-9", "--ruleset", str(p)])
     assert r.exit_code == 2
+
+
+def test_union_field_error_is_one_line(tmp_path):
+    errs = lint(tmp_path, HEAD + GOOD.replace("message: m", "message: [1, 2]"))
+    hits = [e for e in errs if e[2] == "rules[0].message"]
+    assert len(hits) == 1 and hits[0][1] == 15 and "; or " in hits[0][3]
+
+
+def test_checks_that_hold_never_or_always(tmp_path):
+    errs = lint(tmp_path, HEAD + GOOD.replace("{any: [执法公示]}", "{any: [执法公示], roles: []}"))
+    assert one(errs, "empty roles list")[2] == "rules[0].evidence.met[0].presence.roles"
+    errs = lint(tmp_path, HEAD + GOOD.replace("{any: [执法公示]}", "{any: [执法公示], min_count: 0}"))
+    assert one(errs, "min_count must be at least 1")[1] == 14
+    errs = lint(tmp_path, HEAD + GOOD.replace("{any: [执法公示]}", "{groups: [[a], [b]], min_groups: 3}"))
+    one(errs, "exceeds the 2 groups")
+
+
+def test_error_paths_relative_to_cwd(tmp_path, monkeypatch):
+    d = tmp_path / "rulesets"
+    d.mkdir()
+    (d / "x.yaml").write_text(HEAD + GOOD.replace("severity: major", "severity: huge"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    errs = lint_paths([d / "x.yaml"])  # absolute in, relative out
+    assert errs[0][0] == "rulesets/x.yaml"
+    from compliance.rules.load import RulesetError, format_error, load_ruleset
+
+    try:
+        load_ruleset(d / "x.yaml")
+    except RulesetError as exc:
+        assert str(exc).startswith("rulesets/x.yaml:8: rules[0].severity: ")
+        assert format_error(exc.errors[0]) == str(exc).splitlines()[0]
+    else:
+        raise AssertionError("expected a RulesetError")

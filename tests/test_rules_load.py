@@ -69,6 +69,7 @@ def test_extends_merge(tree):
     assert a1.rule.evidence.met[0].presence.any == ["执法公示"]  # untouched fields stay
     assert rs.rule("A-2").rule.title == "替换" and rs.rule("A-2").origin == "prov"
     assert rs.rule("A-3").disabled == "本省另行规定"
+    assert a1.origin == "base" and a1.overridden_in == ["prov"] and rs.rule("A-2").overridden_in == []
     assert rs.parameters == {"hours": 90, "keep": 1}
     assert rs.negation == ["尚未", "有待"] and rs.planned == ["计划"]
     assert rs.scoring["grades"][1] == (60, "合格")

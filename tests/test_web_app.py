@@ -323,3 +323,22 @@ def test_chunked_body_without_length_is_cut_off_at_the_limit(fake):
     r = c.post("/api/check", content=body(), headers={"content-type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 413 and "上传内容过大" in r.json()["detail"]
     assert "单个文件上限" not in r.json()["detail"]  # refused while streaming, not by the Content-Length check
+
+
+def test_real_docx_upload_is_read_and_checked():
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    for line in PANJIN.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    r = client().post("/api/check", files=[upload("盘锦年报.docx", buf.getvalue()), upload("坏文件.docx", b"PK\x03\x04 truncated")])
+    assert r.status_code == 200
+    body = r.json()
+    assert [rep["source"] for rep in body["reports"]] == ["盘锦年报.docx"]
+    rep = body["reports"][0]
+    assert rep["meta"]["issuer"] == "盘锦市交通运输局" and rep["score"]["total"] is not None
+    assert {x["rule_id"]: x["status"] for x in rep["results"]}["FCR-01"] == "missing"
+    (err,) = body["errors"]
+    assert err["source"] == "坏文件.docx" and err["error"].startswith("坏文件.docx: ")

@@ -65,6 +65,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)  # a loaded CI machine; waits end as soon as the page is ready
     ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     pg = ctx.new_page()
     yield pg

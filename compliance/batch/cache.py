@@ -1,6 +1,7 @@
 """On-disk cache of ReportResult JSON, so re-checking an unchanged folder is instant.
 
-Key = sha256 over (file content hash, ruleset content hash, tool version, doc-type override).
+Key = sha256 over (file content hash, ruleset content hash, tool version, doc-type override,
+file name).
 The "ruleset content hash" covers everything a result depends on besides the file: the ruleset
 file given with `--ruleset FILE`, every built-in ruleset and data file, and the package's own
 Python sources (so an engine change during development never serves a stale result, even at
@@ -42,13 +43,48 @@ def _package_hash() -> str:
     return h.hexdigest()
 
 
+def _ruleset_files(ruleset: str) -> list[Path]:
+    """Every ruleset file a result may depend on: all discoverable rulesets (auto picks among
+    them; a ruleset may extend another) and, for `--ruleset FILE`, the file and its siblings."""
+    files: list[Path] = []
+    try:
+        from compliance.rules.load import ruleset_dirs
+
+        dirs = ruleset_dirs()
+    except Exception:
+        dirs = []
+    p = Path(ruleset)
+    if ruleset != "auto" and p.is_file():
+        files.append(p.resolve())
+        dirs = [*dirs, p.resolve().parent]
+    for d in dirs:
+        files.extend(sorted(f.resolve() for f in d.glob("*.y*ml") if f.suffix in (".yaml", ".yml")))
+    return files
+
+
+@lru_cache(maxsize=64)
+def _content_hash(signature: tuple) -> str:
+    h = hashlib.sha256()
+    for path, _mtime, _size in signature:
+        h.update(path.encode() + b"\0")
+        try:
+            h.update(Path(path).read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+    return h.hexdigest()
+
+
 def ruleset_hash(ruleset: str) -> str:
     """Content hash of what decides a result apart from the input file."""
+    sig = []
+    for f in _ruleset_files(ruleset):
+        try:
+            st = f.stat()
+            sig.append((str(f), st.st_mtime_ns, st.st_size))
+        except OSError:
+            sig.append((str(f), 0, 0))
     h = hashlib.sha256(_package_hash().encode())
-    h.update(b"\0" + ruleset.encode())
-    p = Path(ruleset)
-    if ruleset not in ("auto",) and p.is_file():
-        h.update(p.read_bytes())
+    h.update(b"\0" + ruleset.encode() + b"\0" + _content_hash(tuple(sig)).encode())
     return h.hexdigest()
 
 
@@ -60,8 +96,10 @@ def file_hash(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def cache_key(content_hash: str, rules_hash: str, version: str, doc_type: str | None) -> str:
-    raw = "\0".join([content_hash, rules_hash, version, doc_type or ""])
+def cache_key(content_hash: str, rules_hash: str, version: str, doc_type: str | None, name: str = "") -> str:
+    """`name` (the file name) is part of the key because readers decide the format by extension
+    and may take hints from the name; the same bytes under another name are checked afresh."""
+    raw = "\0".join([content_hash, rules_hash, version, doc_type or "", name])
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -37,6 +37,8 @@ Exit codes: 0 checked and thresholds held; 1 a threshold (--fail-under, --fail-o
 2 usage or configuration error (bad option, invalid ruleset or waivers file, no input found);
 3 at least one input could not be read — 3 wins over 1 when both happen.
 
+The JSON output's schema: `compliance schema`. CI recipes: docs/ci.md.
+
 Waived findings stay visible but never fail --fail-on; for --fail-under a waived finding counts as
 met (its points are added back for the comparison only).
 """
@@ -98,7 +100,7 @@ def check(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous --format json output: mark findings new/persisting/resolved."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
-    from compliance.batch.runner import Job, RulesetLoadError, iter_batch, validate_ruleset
+    from compliance.batch.runner import Job, RulesetLoadError, iter_batch, validate_ruleset  # noqa: F401
 
     fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
     if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
@@ -107,11 +109,6 @@ def check(
     files, missing = collect_inputs(paths)
     if not files:
         _fail("no input found: " + ", ".join(paths) + " (no supported report files there)")
-
-    try:
-        validate_ruleset(ruleset)
-    except RulesetLoadError as e:
-        _fail(f"ruleset {ruleset}: {e}" if "\n" not in str(e) and ruleset not in str(e) else str(e))
 
     waiver_list = []
     if waivers is not None and not ignore_waivers:
@@ -139,6 +136,14 @@ def check(
         cache_dir=os.environ.get("COMPLIANCE_CACHE_DIR"),
     )
 
+    from compliance.batch.runner import all_cached
+
+    if not all_cached(files, job):
+        try:
+            validate_ruleset(ruleset)
+        except RulesetLoadError as e:
+            _fail(str(e))  # RulesetError: one "file:line: field: problem" line per error
+
     from compliance.batch.post import build_result, postprocess
     from compliance.models import InputError
 
@@ -146,7 +151,10 @@ def check(
     if fmt_name == "jsonl":
         from compliance.render.jsonl import line
 
-        fh = open(output, "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
+        try:
+            fh = open(output, "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
+        except OSError as e:
+            _fail(f"{output}: cannot write output: {e.strerror or e}")
         stream = (fh, line)
 
     items = []

@@ -12,9 +12,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from compliance.models import ReportResult, RuleResult
+if TYPE_CHECKING:  # the models (pydantic) load only when the command runs
+    from compliance.models import ReportResult, RuleResult
 
 # best to worst, as in the rule language's derived rules
 STATUS_ORDER = {"met": 4, "partial": 3, "self_reported_gap": 2, "planned": 1, "missing": 0}
@@ -44,6 +47,8 @@ def load_side(path: str, ruleset: str = "auto", use_cache: bool = True) -> Repor
             raise CompareError(f"{path}: not a `compliance check --format json` output")
         if len(reports) != 1:
             raise CompareError(f"{path}: holds {len(reports)} reports; compare takes one report per side")
+        from compliance.models import ReportResult
+
         try:
             return ReportResult.model_validate(reports[0])
         except Exception as e:
@@ -76,7 +81,9 @@ def _delta(a: float | None, b: float | None) -> float | None:
 def _quotes(r: RuleResult | None) -> list[dict]:
     if r is None:
         return []
-    return [{"quote": e.quote, "line": e.line, "section": e.section} for e in r.evidence[:3]]
+    from compliance.render.common import unique_evidence
+
+    return [{"quote": e.quote, "line": e.line, "section": e.section} for e in unique_evidence(r, 3)]
 
 
 def direction(old: str | None, new: str | None) -> str:

@@ -41,7 +41,6 @@ def output_schema() -> dict:
     schema = CheckResult.model_json_schema()
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://compliance.invalid/schema/check-output.schema.json",
         **schema,
     }
     return schema

@@ -1,8 +1,8 @@
 """Check many files: in-process or on a process pool, through the cache, in input order.
 
-The engine holds the GIL, so parallelism is processes; each worker loads its ruleset(s) once
-(initializer + a per-process dict) and gets file paths, returning a ReportResult or an
-InputError. One bad file never stops the batch.
+The engine holds the GIL, so parallelism is processes; each worker loads its ruleset once (in
+the initializer; load_ruleset keeps it per process) and gets file paths, returning a
+ReportResult or an InputError. One bad file never stops the batch.
 """
 
 from __future__ import annotations
@@ -32,17 +32,15 @@ class RulesetLoadError(Exception):
     """The ruleset named on the command line cannot be used (exit 2)."""
 
 
-_RULESETS: dict[str, object] = {}
 _JOB: Job | None = None
 
 
 def _ruleset(name: str):
-    rs = _RULESETS.get(name)
-    if rs is None:
-        from compliance.rules.load import load_ruleset
+    """load_ruleset keeps compiled rulesets per process (re-validated by file mtimes), so each
+    worker compiles a ruleset once — in the initializer for a named one, on first use for auto."""
+    from compliance.rules.load import load_ruleset
 
-        rs = _RULESETS[name] = load_ruleset(name)
-    return rs
+    return load_ruleset(name)
 
 
 def validate_ruleset(name: str) -> None:
@@ -52,6 +50,23 @@ def validate_ruleset(name: str) -> None:
     except Exception as e:  # RulesetError carries file:line:field lines; others one line
         msg = str(e).strip() or type(e).__name__
         raise RulesetLoadError(msg) from e
+
+
+def all_cached(files: list[str], job: Job) -> bool:
+    """Every file already has a cache entry: the ruleset need not even be loaded (it is ~1 s of
+    YAML parsing, most of a warm re-run)."""
+    if not job.use_cache:
+        return False
+    from pathlib import Path
+
+    from compliance.batch.cache import ResultCache, cache_key, file_hash, ruleset_hash
+
+    cache = ResultCache(Path(job.cache_dir) if job.cache_dir else None)
+    rh = ruleset_hash(job.ruleset)
+    try:
+        return all(cache._path(cache_key(file_hash(f), rh, __version__, job.doc_type, Path(f).name)).is_file() for f in files)
+    except OSError:
+        return False
 
 
 def _init_worker(job: Job) -> None:
@@ -67,8 +82,11 @@ def _init_worker(job: Job) -> None:
             pass
 
 
-def _error_text(e: BaseException) -> str:
+def _error_text(e: BaseException, source: str = "") -> str:
+    """First line of the message, without a leading "<source>: " (the error is listed under its source)."""
     text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    if source and text.startswith(source + ":"):
+        text = text[len(source) + 1 :].strip()
     return text or type(e).__name__
 
 
@@ -94,7 +112,7 @@ def check_one(path: str, job: Job | None = None) -> Item:
             from pathlib import Path
 
             cache = ResultCache(Path(job.cache_dir) if job.cache_dir else None)
-            key = cache_key(file_hash(path), ruleset_hash(job.ruleset), __version__, job.doc_type)
+            key = cache_key(file_hash(path), ruleset_hash(job.ruleset), __version__, job.doc_type, Path(path).name)
             hit = cache.get(key)
             if hit is not None:
                 logger.debug("cache hit {}", path)
@@ -108,8 +126,8 @@ def check_one(path: str, job: Job | None = None) -> Item:
         name = type(e).__name__
         if name not in ("ReadError", "NormalizeError"):
             logger.opt(exception=e).debug("unexpected failure on {}", path)
-            return InputError(source=path, error=f"{name}: {_error_text(e)}")
-        return InputError(source=path, error=_error_text(e))
+            return InputError(source=path, error=f"{name}: {_error_text(e, path)}")
+        return InputError(source=path, error=_error_text(e, path))
     if cache is not None and key is not None:
         cache.put(key, result)
     return result
@@ -131,6 +149,17 @@ def run_batch(
     return out
 
 
+def _isolated(path: str, job: Job) -> Item:
+    """Check one file in a fresh single-worker pool, so a native crash is pinned on its file."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(job,)) as pool:
+        try:
+            return pool.submit(check_one, path).result()
+        except BrokenProcessPool:
+            return InputError(source=path, error="the checking process died on this file (crash in a reader?)")
+
+
 def iter_batch(files: list[str], job: Job, jobs: int = 1) -> Iterator[Item]:
     if jobs <= 0:  # 0 = one per CPU
         jobs = os.cpu_count() or 1
@@ -139,5 +168,25 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1) -> Iterator[Item]:
         for f in files:
             yield check_one(f, job)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
-        yield from pool.map(check_one, files, chunksize=1)
+    from concurrent.futures.process import BrokenProcessPool
+
+    i = 0
+    while i < len(files):  # a worker that dies (e.g. a native crash in a PDF library) costs one file
+        broken = False
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
+            futures = [pool.submit(check_one, f) for f in files[i:]]
+            for f, fut in zip(files[i:], futures):
+                try:
+                    item = fut.result()
+                except BrokenProcessPool:  # this file or a neighbour killed a worker: retry it alone
+                    item = _isolated(f, job)
+                    broken = True
+                except Exception as e:  # e.g. a result that could not be sent back
+                    item = InputError(source=f, error=f"{type(e).__name__}: {_error_text(e, f)}")
+                i += 1
+                yield item
+                if broken:
+                    logger.warning("a worker process died (checked {} again on its own); restarting the pool", f)
+                    for other in futures:
+                        other.cancel()
+                    break

@@ -58,8 +58,11 @@ class Waiver(BaseModel):
         if self.issuer and self.issuer != (rep.meta.issuer or ""):
             return False
         if self.file:
-            src = rep.source.replace("\\", "/")
-            if not (fnmatch.fnmatchcase(src, self.file) or fnmatch.fnmatchcase(src.rsplit("/", 1)[-1], self.file)):
+            # the glob may name the path as given, or any tail of it (a file name, reports/x.txt),
+            # so a waivers file works whatever directory the check is run from
+            parts = rep.source.replace("\\", "/").split("/")
+            tails = ["/".join(parts[k:]) for k in range(len(parts))]
+            if not any(fnmatch.fnmatchcase(t, self.file) for t in tails):
                 return False
         if self.fingerprint and self.fingerprint not in fingerprints:
             return False

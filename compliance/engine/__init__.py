@@ -50,12 +50,26 @@ def resolve_backend(backend: str = "auto") -> str:
     return backend
 
 
-def statuses(facts, rs, backend: str) -> dict[str, str]:
+_fallen_back: set[str] = set()
+
+
+def statuses(facts, rs, backend: str, fallback: bool = False) -> tuple[dict[str, str], str]:
+    """(status per rule, backend used). With `fallback`, a ruleset durable_rules cannot compile
+    (its C limits) is evaluated by the reference backend, with one warning per ruleset."""
+    from compliance.engine import reference
+
     if backend == "durable":
-        from compliance.engine.durable_backend import evaluate_facts
-    else:
-        from compliance.engine.reference import evaluate_facts
-    return evaluate_facts(rs, facts)
+        from compliance.engine import durable_backend as db
+
+        if not (fallback and rs.key in _fallen_back):
+            try:
+                return db.evaluate_facts(rs, facts), "durable"
+            except db.DurableError as exc:
+                if not fallback or rs.key in db._registered:
+                    raise
+                logger.warning("{}; using the pure-Python reference backend for this ruleset", exc)
+                _fallen_back.add(rs.key)
+    return reference.evaluate_facts(rs, facts), "reference"
 
 
 class _Fill(dict):
@@ -103,6 +117,28 @@ def _evidence(status: str, rev, ix) -> list[Evidence]:
     return out
 
 
+STATUS_ZH = {"met": "已落实", "partial": "部分落实", "self_reported_gap": "自述不足", "planned": "仅有计划",
+             "missing": "未提及", "not_applicable": "不适用"}
+
+
+def _depth(rid: str, rs, _seen: frozenset = frozenset()) -> int:
+    """0 for evidence rules, 1 + the deepest input for derived ones (the loader rejects cycles)."""
+    d = rs.rule(rid).rule.derived
+    if d is None or rid in _seen:
+        return 0
+    return 1 + max((_depth(x, rs, _seen | {rid}) for x in d.from_ if any(c.id == x for c in rs.rules)), default=0)
+
+
+def _derived_evidence(inputs: list[str], done: dict[str, RuleResult]) -> list[Evidence]:
+    """The inputs' best quotes, two each, in input order."""
+    out: list[Evidence] = []
+    for d in inputs:
+        r = done.get(d)
+        if r is not None:
+            out += [e for e in r.evidence[:2] if e not in out]
+    return out[:MAX_EVIDENCE]
+
+
 def _fingerprint(rule_id: str, ev: list[Evidence]) -> str:
     from compliance.text import normalize
 
@@ -136,6 +172,7 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
 
     rs: CompiledRuleset = ruleset if isinstance(ruleset, CompiledRuleset) else load_ruleset(ruleset)
     be = resolve_backend(backend)
+    auto = backend == "auto" and os.environ.get("COMPLIANCE_BACKEND", "auto") in ("", "auto")
     warnings = list(report.warnings)
     ref = RulesetRef(name=rs.name, version=rs.version, chain=list(rs.chain))
     results: list[RuleResult] = []
@@ -153,19 +190,26 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
                             ruleset=ref, results=results, score=score(results, rs.scoring), warnings=warnings)
 
     ev = run_pass(report, rs)
-    st = statuses(ev.facts, rs, be)
+    st, be = statuses(ev.facts, rs, be, fallback=auto)
     cred = credits(rs.scoring, report.meta.doc_type == "plan")
-    for cr in rs.rules:
+    done: dict[str, RuleResult] = {}
+    # derived rules last, so they can quote their inputs' evidence
+    for cr in sorted(rs.rules, key=lambda c: _depth(c.id, rs)):
         r = cr.rule
         status = st[r.id]
         rev = ev.rules[r.id]
+        evid = _evidence(status, rev, ev.index)
+        tr = _trace(rev, be, status) if trace else None
         if cr.disabled is not None:
             msg = cr.disabled
         elif status == "not_applicable" and r.derived is None and not rev.applicable:
             msg = _message(r, status, rev.values) if not isinstance(r.message, str) and r.message.not_applicable else rev.na_reason
         else:
             if r.derived is not None:
-                rev.values.setdefault("found", "、".join(f"{d} {st[d]}" for d in r.derived.from_))
+                rev.values.setdefault("found", "、".join(f"{d}（{STATUS_ZH[st[d]]}）" for d in r.derived.from_))
+                evid = _derived_evidence(r.derived.from_, done)
+                if tr is not None:
+                    tr.held.append(f"derived ({r.derived.mode}) from " + ", ".join(f"{d} {st[d]}" for d in r.derived.from_))
             elif "found" not in rev.values:
                 cues = []
                 for tier in ("met", "partial"):
@@ -176,13 +220,12 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
             n = sum(len(o.units) for t in ("met", "partial") for o in rev.outcomes[t])
             rev.values.setdefault("count", n)
             msg = _message(r, status, rev.values)
-        evid = _evidence(status, rev, ev.index)
-        results.append(RuleResult(
+        done[r.id] = RuleResult(
             rule_id=r.id, family=r.family, title=r.title, status=status, severity=r.severity, points=r.points,
             earned=earned(r.points, status, cred), message=msg, basis=list(r.basis), evidence=evid,
-            remediation=r.remediation, trace=_trace(rev, be, status) if trace else None,
-            fingerprint=_fingerprint(r.id, evid),
-        ))
+            remediation=r.remediation, trace=tr, fingerprint=_fingerprint(r.id, evid),
+        )
+    results = [done[cr.id] for cr in rs.rules]
     return ReportResult(source=report.source, sha256=report.sha256, meta=report.meta, sections=report.sections,
                         ruleset=ref, results=results, score=score(results, rs.scoring), warnings=warnings)
 

@@ -20,7 +20,7 @@ import threading
 
 from loguru import logger
 
-from compliance.engine.facts import Fact, HitFact, StatusFact, combine
+from compliance.engine.facts import BeginFact, EndFact, Fact, StatusFact, combine
 from compliance.rules.load import CompiledRule, CompiledRuleset, _province_key
 
 _lock = threading.RLock()
@@ -29,11 +29,17 @@ _registered: set[str] = set()
 _results: dict[str, dict[str, list[str]]] = {}  # sid -> rule -> statuses fired
 _sids = itertools.count(1)
 
-ERRORS = {
+ERRORS = {  # src/rules/rules.h of durable_rules 2.0.28
+    "106": "too many rules in one ruleset",
+    "107": "a Rete node has more than 128 alpha successors",
+    "108": "a Rete node has more than 256 beta successors",
+    "109": "a rule condition without a name",
+    "113": "a rule expression is too long",
     "302": "a fact has more than 255 properties",
     "307": "an action was completed twice (timer threads racing)",
     "309": "the session does not exist",
-    "109": "a rule condition without a name",
+    "502": "a regex has too many transitions",
+    "503": "a regex has too many states",
 }
 
 
@@ -195,7 +201,10 @@ def ensure_registered(rs: CompiledRuleset) -> str:
     with _lock:
         if key not in _registered:
             host = _get_host()
-            host.register_rulesets(compile_ruleset(rs))
+            try:
+                host.register_rulesets(compile_ruleset(rs))
+            except Exception as exc:
+                raise DurableError(f"durable_rules cannot compile ruleset {key}: {_explain(exc)}") from exc
             _registered.add(key)
             logger.debug("durable ruleset {} registered ({} rules)", key, len(rs.rules))
     return key
@@ -222,8 +231,8 @@ def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
         _results[sid] = {}
         try:
             seq = [f.model_dump() for f in facts]
-            seq.insert(1 if seq and seq[0].get("kind") == "doc" else 0, {"kind": "begin", "id": "begin"})
-            seq += [{"kind": "end", "rule": cr.id, "id": f"end:{cr.id}"} for cr in rs.rules if cr.disabled is None]
+            seq.insert(1 if seq and seq[0].get("kind") == "doc" else 0, BeginFact().model_dump())
+            seq += [EndFact(id=f"end:{cr.id}", rule=cr.id).model_dump() for cr in rs.rules if cr.disabled is None]
             for d in seq:
                 d["sid"] = sid
                 try:

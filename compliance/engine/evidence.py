@@ -15,7 +15,7 @@ from typing import Any
 
 from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact
 from compliance.models import Metric, NearMiss, Report
-from compliance.rules.load import DEADLINE_RE, CompiledRule, CompiledRuleset, Cue, _province_key, is_regex
+from compliance.rules.load import DEADLINE_RE, CompiledRule, CompiledRuleset, Cue, _province_key
 from compliance.rules.schema import Check, DateCheck, MetaCheck, Presence, Quantity, Structure
 from compliance.text import norm_map, split_clauses
 
@@ -134,7 +134,8 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
             sents.append(Sent(
                 gi=len(sents), pi=pi, si=si, text=s.text, norm=s.norm, line=s.line, role=p.role,
                 section=p.section, section_id=p.section_id if p.section_id is not None else -1,
-                heading=p.is_heading, lead=lead_item and si == 0, para_offset=po, offset=s.offset,
+                heading=p.is_heading, lead=not p.is_heading and (lead_item and si == 0 or bool(ITEM_RE.match(s.text))),
+                para_offset=po, offset=s.offset,
             ))
             po += len(s.norm)
     from compliance.text import normalize
@@ -246,7 +247,12 @@ def doc_fact(report: Report) -> DocFact:
 
 
 def applicable(cr: CompiledRule, doc: DocFact) -> tuple[bool, str]:
+    """(applies, why not) — the decision itself is reference.doc_applies, shared by both backends."""
+    from compliance.engine.reference import doc_applies
+
     r = cr.rule
+    if doc_applies(r, doc):
+        return True, ""
     if doc.doc_type not in r.applies_to:
         return False, f"不适用于此类文件（{doc.doc_type}）"
     w = r.when
@@ -259,7 +265,7 @@ def applicable(cr: CompiledRule, doc: DocFact) -> tuple[bool, str]:
             return False, "不适用于本省份"
         if w.level is not None and doc.level not in w.level:
             return False, "不适用于本级别"
-    return True, ""
+    return False, "不适用"
 
 
 # --------------------------------------------------------------------------- the pass
@@ -319,16 +325,19 @@ def _scope_key(s: Sent, pos: int, scope: str):
         return ("c", s.gi, s.clause_index(pos))
     if scope == "sentence":
         return ("s", s.gi)
-    if s.pi < 0:
+    if scope == "section":
+        return ("S", s.section_id)
+    if s.pi < 0:  # a section heading without a paragraph of its own is its own paragraph
         return ("h", s.gi)
-    if scope == "paragraph":
-        return ("p", s.pi)
-    return ("S", s.section_id)
+    return ("p", s.pi)
 
 
 def _label(c: Check) -> str:
-    if c.label:
-        return c.label
+    return c.label or describe(c)
+
+
+def describe(c: Check) -> str:
+    """What a check looks for, from its fields (labels aside)."""
     if c.presence is not None:
         p = c.presence
         parts = []
@@ -363,7 +372,7 @@ def _label(c: Check) -> str:
     if c.meta is not None:
         return f"meta: {c.meta.field}" + (f" in {c.meta.values}" if c.meta.values else " present")
     if c.all_of is not None:
-        return "all of: " + " AND ".join(_label(x) for x in c.all_of)
+        return "all of: " + " AND ".join(describe(x) for x in c.all_of)
     return "check"
 
 
@@ -434,36 +443,39 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
                 rank = POL_RANK[ctx.polarity(s, o.start, o.end, p.roles)]
                 scopes[key].setdefault(raw, []).append((o, rank))
 
-    def near_ok(o: Occ) -> bool:
-        if p.near is None:
-            return True
-        s = ix.sents[o.gi]
+    # near and not cues indexed once per check: by scope key, or by paragraph for a distance
+    near_keys: set = set()
+    near_spans: dict[tuple, list[tuple[int, int]]] = {}
+    if p.near is not None:
         w = p.near.within
         for raw in p.near.any:
             for n in occs(raw):
                 t = ix.sents[n.gi]
                 if isinstance(w, int):
-                    if t.pi != s.pi or t.pi < 0 and t.gi != s.gi:
-                        continue
-                    a1, b1 = s.para_offset + o.start, s.para_offset + o.end
-                    a2, b2 = t.para_offset + n.start, t.para_offset + n.end
-                    gap = max(a2 - b1, a1 - b2, 0)
-                    if gap <= w:
-                        return True
-                elif _scope_key(t, n.start, w) == _scope_key(s, o.start, w):
-                    return True
+                    near_spans.setdefault(("p", t.pi) if t.pi >= 0 else ("h", t.gi), []).append(
+                        (t.para_offset + n.start, t.para_offset + n.end))
+                else:
+                    near_keys.add(_scope_key(t, n.start, w))
+    not_keys: dict[tuple, str] = {}
+    for raw in p.not_:
+        for n in occs(raw):
+            not_keys.setdefault(_scope_key(ix.sents[n.gi], n.start, p.scope), raw)
+
+    def near_ok(o: Occ) -> bool:
+        if p.near is None:
+            return True
+        s = ix.sents[o.gi]
+        w = p.near.within
+        if not isinstance(w, int):
+            return _scope_key(s, o.start, w) in near_keys
+        a1, b1 = s.para_offset + o.start, s.para_offset + o.end
+        for a2, b2 in near_spans.get(("p", s.pi) if s.pi >= 0 else ("h", s.gi), ()):
+            if max(a2 - b1, a1 - b2, 0) <= w:
+                return True
         return False
 
     def excluded(key: tuple, sample: Occ) -> str | None:
-        if not p.not_:
-            return None
-        s = ix.sents[sample.gi]
-        for raw in p.not_:
-            for n in occs(raw):
-                t = ix.sents[n.gi]
-                if _scope_key(t, n.start, p.scope) == key:
-                    return raw
-        return None
+        return not_keys.get(key)
 
     units_by_rank: list[Unit] = []
     for key in order:
@@ -704,7 +716,17 @@ def eval_structure(ctx: _Ctx, st: Structure) -> CheckOutcome:
     ix = ctx.ix
     out = CheckOutcome(label="", polarity=None, searched=f"a {st.role} section")
     pol = "planned" if ix.plan else "positive"
-    secs = [s for s in ix.report.iter_sections() if s.role == st.role and (st.level is None or s.level == st.level)]
+    secs = []
+    inside: set[int] = set()  # ids under an already chosen section: its subtree is counted with it
+    for sec in ix.report.iter_sections():
+        if sec.id in inside or sec.role != st.role or (st.level is not None and sec.level != st.level):
+            continue
+        secs.append(sec)
+        stack = list(sec.children)
+        while stack:
+            x = stack.pop()
+            inside.add(x.id)
+            stack.extend(x.children)
     if not secs:
         return out
     for sec in secs:

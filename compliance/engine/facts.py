@@ -53,12 +53,22 @@ class StatusFact(_Fact):
     status: Status
 
 
+class BeginFact(_Fact):
+    """Asserted right after the doc fact: anchors the "no applicability class matches" rules."""
+
+    kind: Literal["begin"] = "begin"
+    id: str = "begin"
+
+
 class EndFact(_Fact):
+    """One per rule, after every hit: a rule's status rules fire when its end marker arrives."""
+
     kind: Literal["end"] = "end"
-    id: str = "end"
+    id: str
+    rule: str
 
 
-Fact = Union[DocFact, HitFact, StatusFact, EndFact]
+Fact = Union[DocFact, BeginFact, HitFact, StatusFact, EndFact]
 
 STATUS_ORDER: tuple[str, ...] = ("met", "partial", "self_reported_gap", "planned", "missing")
 

@@ -41,29 +41,42 @@ def build_report(
     title: str | None = "某局2024年法治政府建设情况报告",
     source: str = "synthetic.txt",
 ) -> Report:
-    """`sections`: (heading or None, role, paragraphs); a paragraph is a string (one line) or a
-    list of strings (one paragraph wrapped over several lines). Headings are level-1 sections
-    and heading paragraphs of their own."""
+    """`sections`: (heading or None, role, paragraphs[, child sections]); a paragraph is a string
+    (one line) or a list of strings (one paragraph wrapped over several lines). Headings become
+    sections (children one level deeper) and heading paragraphs of their own."""
     lines: list[str] = []
     paras: list[Paragraph] = []
     secs: list[Section] = []
     metrics: list[Metric] = []
     if title:
         lines.append(title)
-    for heading, role, body in sections:
-        sid = None
-        path = ""
-        if heading is not None:
-            lines.append(heading)
-            sid = len(secs)
-            path = heading
-            secs.append(Section(id=sid, heading=heading, number=None, level=1, role=role, line=len(lines), path=path))
-            paras.append(_para(len(paras), [heading], len(lines), sid, path, role, True, metrics))
-        for p in body:
-            parts = [p] if isinstance(p, str) else list(p)
-            start = len(lines) + 1
-            lines.extend(parts)
-            paras.append(_para(len(paras), parts, start, sid, path, role if heading is not None else role, False, metrics))
+    counter = [0]
+
+    def add(entries, parent: Section | None, out: list[Section]) -> None:
+        for entry in entries:
+            heading, role, body = entry[:3]
+            children = entry[3] if len(entry) > 3 else []
+            sid = parent.id if parent is not None else None
+            path = parent.path if parent is not None else ""
+            sec = None
+            if heading is not None:
+                lines.append(heading)
+                sid = counter[0]
+                counter[0] += 1
+                path = f"{path}/{heading}" if path else heading
+                sec = Section(id=sid, heading=heading, number=None, level=(parent.level + 1 if parent else 1), role=role,
+                              line=len(lines), path=path)
+                out.append(sec)
+                paras.append(_para(len(paras), [heading], len(lines), sid, path, role, True, metrics))
+            for p in body:
+                parts = [p] if isinstance(p, str) else list(p)
+                start = len(lines) + 1
+                lines.extend(parts)
+                paras.append(_para(len(paras), parts, start, sid, path, role, False, metrics))
+            if children:
+                add(children, sec if sec is not None else parent, sec.children if sec is not None else out)
+
+    add(sections, None, secs)
     meta = Meta(title=title, doc_type=doc_type, period=period, date=date, published=published, province=province, level=level)
     sha = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return Report(source=source, sha256=sha, format="txt", meta=meta, sections=secs, paragraphs=paras, metrics=metrics, lines=lines)

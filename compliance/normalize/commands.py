@@ -76,10 +76,14 @@ def render_tree(report) -> str:
                 v = f"{v[0]}-{v[1]}"
             out.append(f"  {key}: {v}")
     paras_by_sec: dict[int | None, list[int]] = {}
+    outside: dict[str, list[int]] = {}
     for p in report.paragraphs:
-        paras_by_sec.setdefault(p.section_id, []).append(p.line)
-    if paras_by_sec.get(None):
-        out.append(f"  [outside sections] paragraphs at lines {', '.join(map(str, paras_by_sec[None]))}")
+        if p.section_id is None:
+            outside.setdefault(p.role, []).append(p.line)
+        else:
+            paras_by_sec.setdefault(p.section_id, []).append(p.line)
+    for role, lines in outside.items():
+        out.append(f"  [{role}] paragraphs at {', '.join(map(str, lines))}")
     out.append("  sections:")
     for s in report.iter_sections():
         ind = "    " + "  " * (s.level - 1)

@@ -12,7 +12,7 @@ from compliance.normalize import lines as L
 from compliance.normalize import meta as M
 from compliance.normalize import structure as S
 from compliance.normalize.metrics import paragraph_metrics
-from compliance.text import normalize as tnorm
+from compliance.normalize.lines import tnorm
 
 
 def _page_values(raw: RawDocument, scan: L.LineScan) -> dict[str, str]:
@@ -32,7 +32,10 @@ def normalize(raw: RawDocument) -> Report:
     scan = L.scan(raw.lines)
     page = _page_values(raw, scan)
     title_block = next((b for b in scan.blocks if b.kind == "title"), None)
-    title = S.clean_heading(title_block.text) if title_block else None
+    title = M.squeeze(S.clean_heading(title_block.text)).lstrip("—－-– ") if title_block else None
+    if title and title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1]
+    title = title or None
     if title is None:
         title = M.clean_title(raw.hints.get("title") or raw.hints.get("标题"))
     fallback = " ".join(b.text for b in scan.blocks[:3])
@@ -42,22 +45,40 @@ def normalize(raw: RawDocument) -> Report:
     paras = built.paragraphs
     closing = [p.text for p in paras if p.role == "closing"]
     if not closing:
-        closing = [p.text for p in paras[-4:] if len(p.text) <= 60]
+        # No clean trailing 落款 run (an attachment may follow it): look among the last short lines.
+        closing = [p.text for p in paras[-12:] if len(p.text) <= 40 and not p.is_heading]
     preamble = "\n".join(p.text for p in paras if p.role == "preamble" and p.id != built.title_block)
     body = "\n".join(p.text for p in paras)
     chrome_text = [raw.lines[i - 1] for i in scan.chrome_lines if 0 < i <= len(raw.lines)]
     header = chrome_text + [p.text for p in paras if p.role == "preamble" and p.id != built.title_block][:6]
-    meta = M.build_meta(
-        title=title,
-        doc_type=doc_type,
-        closing_lines=closing,
-        preamble=preamble,
-        body=body,
-        page=page,
-        header_lines=header,
-    )
-    metrics = [m for p in paras for m in paragraph_metrics(p)]
+    # "（2024年1月15日）" under the title dates the document when no 落款 does.
+    title_date = None
+    if built.title_block is not None and built.title_block + 1 < len(paras):
+        title_date = M.bracketed_date(paras[built.title_block + 1].text)
     warnings = list(raw.warnings)
+    # Metadata and metrics are best-effort: a surprise in them must not cost the whole report.
+    try:
+        meta = M.build_meta(
+            title_date=title_date,
+            title=title,
+            doc_type=doc_type,
+            closing_lines=closing,
+            preamble=preamble,
+            body=body,
+            page=page,
+            header_lines=header,
+        )
+    except Exception as exc:  # pragma: no cover - defensive
+        logger.exception("{}: metadata extraction failed", raw.source)
+        warnings.append(f"metadata extraction failed: {exc}")
+        meta = Meta(title=title, doc_type=doc_type)
+    metrics = []
+    for p in paras:
+        try:
+            metrics.extend(paragraph_metrics(p))
+        except Exception as exc:  # pragma: no cover - defensive
+            logger.exception("{}: metrics failed in paragraph {}", raw.source, p.id)
+            warnings.append(f"metrics skipped for paragraph at line {p.line}: {exc}")
     if not paras:
         warnings.append("no text found")
     elif not built.sections:
@@ -97,7 +118,7 @@ def snippet_report(text: str, role: Role | None = None, doc_type: DocType = "ann
     for b in scan.blocks:
         if b.kind == "title":
             b.kind = "text"
-    built = S.build(scan.blocks, doc_type)
+    built = S.build(scan.blocks, doc_type, top_items=True)
     paras = built.paragraphs
     sections = built.sections
     if role is not None:
@@ -132,7 +153,7 @@ def snippet_report(text: str, role: Role | None = None, doc_type: DocType = "ann
     meta = M.build_meta(title=None, doc_type=doc_type, closing_lines=[], preamble=body[:300], body=body, page={},
                         header_lines=[])
     year = dt.date.today().year
-    meta = Meta(**{**meta.model_dump(), "doc_type": doc_type, "period": meta.period or (year, year)})
+    meta = Meta(**{**meta.model_dump(), "doc_type": doc_type, "period": M.explicit_period(body) or (year, year)})
     metrics = [m for p in paras for m in paragraph_metrics(p)]
     return Report(
         source=raw.source,

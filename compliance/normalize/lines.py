@@ -11,9 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from functools import lru_cache
+
 from compliance.models import Span
 from compliance.normalize import vocab
-from compliance.text import normalize as tnorm
+from compliance.text import norm_map
+
+
+@lru_cache(maxsize=2048)
+def cached_norm_map(text: str) -> tuple[str, list[int]]:
+    """`compliance.text.norm_map`, cached: the same line or sentence is normalized by several passes."""
+    return norm_map(text)
+
+
+def tnorm(text: str) -> str:
+    return cached_norm_map(text)[0]
 
 _CHROME_RES = [re.compile(p) for p in vocab.CHROME_LINE_PATTERNS]
 _KEYS_SORTED = sorted(vocab.META_KEYS, key=len, reverse=True)
@@ -24,11 +36,12 @@ _META_PAIR = re.compile(rf"(?P<key>{_KEY_ALT})\s*[:：]\s*")
 # Heading numbering at the start of a (normalized) line: style name → regex. Ordered so the
 # more specific forms are tried first.
 HEADING_STYLES: list[tuple[str, re.Pattern[str]]] = [
-    ("chapter", re.compile(r"^第[一二三四五六七八九十百零〇]+[部分章节篇](?:[、.:\s]|$)")),
+    ("chapter", re.compile(r"^第[一二三四五六七八九十百零〇]+(?:部分|章|节|篇)[、.:：\s]?")),
     ("cn", re.compile(r"^[一二三四五六七八九十]{1,3}(?:、|[.,，](?!\d))")),
     ("cn_paren", re.compile(r"^[(\[][一二三四五六七八九十]{1,3}[)\]][、.]?")),
-    ("num", re.compile(r"^\d{1,2}(?:[、]|\.(?!\d)|\s(?=[\u4e00-\u9fff]))")),
+    ("num", re.compile(r"^\d{1,2}(?:[、]|\.(?!\d)|\s(?=[\u4e00-\u9fff])(?![\u4e00-\u9fff]?[年月日时个次件人名项家万亿元期批]))")),
     ("num_paren", re.compile(r"^[(\[]\d{1,2}[)\]][、.]?")),
+    ("num_rparen", re.compile(r"^\d{1,2}\)(?!\d)")),
     ("circled", re.compile(r"^[\u2460-\u2473\u2776-\u277f]")),
 ]
 SENT_TERM = set("。；;：:！!？?")
@@ -41,6 +54,18 @@ _LONE_NUMBER = re.compile(r"^\d{1,3}$")
 # Characters that mark a line as cut mid-sentence even when short.
 _OPEN_END = set("，,、（(《“‘[【-—+")
 _CONT_START = set("，,。、；;：:）)》”’】]%")
+
+
+# What a metadata value on its own line looks like, by field (see vocab.META_FIELDS).
+_NO = re.compile(r"(?!)")
+_VALUE_OK: dict[str, re.Pattern[str]] = {
+    "published": re.compile(r"^(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    "written": re.compile(r"^(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?$"),
+    "publisher": re.compile(rf"^[\u4e00-\u9fff()（）]{{2,30}}{vocab.ORG_SUFFIX}$"),
+    "source": re.compile(rf"^[\u4e00-\u9fff()（）]{{2,30}}{vocab.ORG_SUFFIX}$"),
+    "doc_number": re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,5}\s*号$"),
+    "index": re.compile(r"^[0-9A-Za-z][0-9A-Za-z/_\-]{5,60}$"),
+}
 
 
 def heading_style(norm: str) -> tuple[str, str] | None:
@@ -83,7 +108,9 @@ def parse_meta_pairs(norm: str) -> list[tuple[str, str]]:
 
 
 def is_chrome(norm: str) -> bool:
-    if not norm:
+    """Page furniture. Only short lines qualify: a flattened page in one giant line that starts
+    with 当前位置 is still the document."""
+    if not norm or len(norm) > 160:
         return False
     if len(norm) <= 160 and _META_START.match(norm):
         return True
@@ -118,7 +145,7 @@ def _strip(line: str) -> tuple[str, int]:
     """Line without surrounding whitespace (incl. U+3000, BOM, NBSP) and its start column."""
     start = 0
     n = len(line)
-    ws = " \t\u3000\u00a0\ufeff\r\n\u200b"
+    ws = " \t\u3000\u00a0\ufeff\r\n\u200b\x0b\x0c"
     while start < n and line[start] in ws:
         start += 1
     end = n
@@ -132,18 +159,36 @@ def scan(lines: list[str]) -> LineScan:
     items: list[tuple[int, str, int, str]] = []  # (lineno, text, col, norm)
     chrome_meta: list[tuple[str, str, int]] = []
     chrome_lines: list[int] = []
-    for i, raw in enumerate(lines, start=1):
-        text, col = _strip(raw)
+    stripped = [_strip(raw) for raw in lines]
+    width = wrap_width([t for t, _ in stripped])
+    prev_chrome_full = False
+    pending_key: str | None = None  # "发布机构:" with its value on the next line
+    for i, (text, col) in enumerate(stripped, start=1):
         if not text:
+            pending_key = None
             continue
         norm = tnorm(text)
         if not norm.strip("*_#"):
             continue
-        if is_chrome(norm):
+        if pending_key and _VALUE_OK.get(vocab.META_FIELDS.get(pending_key, ""), _NO).match(norm):
+            chrome_meta.append((pending_key, norm, i))
             chrome_lines.append(i)
-            for k, v in parse_meta_pairs(norm):
-                chrome_meta.append((k, v, i))
+            pending_key = None
             continue
+        pending_key = None
+        chrome = is_chrome(norm)
+        if not chrome and prev_chrome_full and len(norm) <= 15 and norm[-1] not in SENT_TERM and not heading_style(norm):
+            chrome = True  # the wrapped tail of a breadcrumb or metadata line
+        if chrome:
+            prev_chrome_full = width is not None and len(text) >= width - 1
+            chrome_lines.append(i)
+            pairs = parse_meta_pairs(norm)
+            for k, v in pairs:
+                chrome_meta.append((k, v, i))
+            if pairs and not pairs[-1][1]:
+                pending_key = pairs[-1][0]
+            continue
+        prev_chrome_full = False
         items.append((i, text, col, norm))
 
     # A lone 1-3 digit line between sentence ends is a page number; otherwise a number cut in two.
@@ -163,17 +208,23 @@ def scan(lines: list[str]) -> LineScan:
     title_done = False
     prev_norm = ""
     before_heading = True
+    prev_len = 0
     for lineno, text, col, norm in kept:
         kind = _kind(norm)
         cur = blocks[-1] if blocks else None
-        if cur is not None and _continues(cur, prev_norm, norm, kind, before_heading):
+        full = width is not None and prev_len >= width - 1
+        if kind in ("org", "date") and full and cur is not None and cur.kind == "text" and prev_norm[-1:] not in SENT_TERM:
+            kind = "text"  # "…报送至盘锦" / "市交通运输局。": the tail of a wrapped sentence
+        if cur is not None and _continues(cur, prev_norm, norm, kind, before_heading, full):
             cur.add(text, lineno, col)
             prev_norm = norm
+            prev_len = len(text)
             continue
         b = Block(kind=kind)
         b.add(text, lineno, col)
         blocks.append(b)
         prev_norm = norm
+        prev_len = len(text)
         if heading_style(norm):
             before_heading = False
     # The first short block before any heading that names a document kind is the title; an
@@ -213,16 +264,41 @@ _TITLE_END = re.compile(
 
 
 def _looks_like_title(norm: str) -> bool:
-    s = norm.strip("*#_ ")
+    s = norm.strip("*#_ 《》")
     return 6 <= len(s) <= 90 and s[-1:] not in "。；;，," and bool(_TITLE_END.search(s)) and not heading_style(s)
 
 
-def _continues(cur: Block, prev_norm: str, norm: str, kind: str, before_heading: bool) -> bool:
-    """Does this line continue the block `cur` (whose last line normalized is `prev_norm`)?"""
+def wrap_width(texts: list[str]) -> int | None:
+    """The fixed line width of wrapped text (PDF, OFD, fixed-width .txt), or None.
+
+    Wrapped text has many lines of (nearly) the same maximal length; text with one paragraph
+    per line has lengths all over the place."""
+    lens = [len(t) for t in texts if len(t) >= 15 and not heading_style(tnorm(t))]
+    if len(lens) < 4:
+        return None
+    counts: dict[int, int] = {}
+    for n in lens:
+        counts[n] = counts.get(n, 0) + 1
+    best = max(counts, key=lambda n: (counts[n] + counts.get(n - 1, 0), n))
+    share = (counts[best] + counts.get(best - 1, 0)) / len(lens)
+    if share < 0.3 or counts[best] + counts.get(best - 1, 0) < 3:
+        return None
+    if sum(1 for n in lens if n > best + 4) > 0.2 * len(lens):
+        return None  # many longer lines: not a wrap width, just a common length
+    return best
+
+
+def _continues(cur: Block, prev_norm: str, norm: str, kind: str, before_heading: bool, full: bool = False) -> bool:
+    """Does this line continue the block `cur` (whose last line normalized is `prev_norm`)?
+
+    `full`: the previous line filled the document's wrap width, so even a sentence end there may
+    be a wrap point rather than a paragraph end."""
     if cur.kind in ("heading", "date", "org", "title") or kind in ("heading", "date", "org"):
         return False
-    if not prev_norm or prev_norm[-1] in SENT_TERM or prev_norm.endswith("\ufffd"):
+    if not prev_norm or prev_norm.endswith("\ufffd") or prev_norm.startswith("附件"):
         return False
+    if prev_norm[-1] in SENT_TERM:
+        return full and prev_norm[-1] not in ":：" and not heading_style(norm)
     if heading_style(norm):
         # A new numbered item starts a paragraph — unless the "numbering" is the rest of a cut number.
         if not (prev_norm[-1].isdigit() or prev_norm[-1] == "."):

@@ -16,7 +16,7 @@ from compliance.models import DocType, Meta
 from compliance.normalize import vocab
 from compliance.normalize.gazetteer import gazetteer
 from compliance.normalize.lines import is_date_line
-from compliance.text import normalize as tnorm
+from compliance.normalize.lines import tnorm
 
 _CN_NUM = "〇零一二三四五六七八九十○Ｏ"
 _DATE_PATTERNS = [
@@ -30,7 +30,7 @@ _YEAR_DIGITS.update({"零": "0", "○": "0", "Ｏ": "0", "O": "0"})
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
 )
-_TITLE_ISSUER = re.compile(rf"^(?P<org>[\u4e00-\u9fff()（）]{{2,40}}?{vocab.ORG_SUFFIX})关于")
+_TITLE_ISSUER = re.compile(rf"^(?P<org>[\u4e00-\u9fff()（）]{{2,40}}?{vocab.ORG_SUFFIX})(?:关于|(?:19|20)\d{{2}}\s*年)")
 _SIGNATURE = re.compile(
     rf"^(?P<org>[\u4e00-\u9fff()（）]{{2,40}}{vocab.ORG_SUFFIX})\s*(?P<date>(?:19|20)\d{{2}}.*|[{_CN_NUM}]{{4}}年.*)?$"
 )
@@ -100,6 +100,20 @@ def detect_doc_type(title: str | None, fallback: str = "") -> DocType:
     return "other"
 
 
+def explicit_period(text: str) -> tuple[int, int] | None:
+    """Only what a passage states about its own time: "2024年,我局…", "自2020年以来" (to that year)."""
+    p = tnorm(text)
+    m = _OPENING_YEAR.search(p)
+    if m:
+        y = int(m.group(1))
+        return (y, y)
+    m = _SINCE.search(p)
+    if m:
+        y = int(m.group(1))
+        return (y, max(y, dt.date.today().year))
+    return None
+
+
 def find_period(title: str | None, preamble: str, body: str, date: dt.date | None,
                 report_like: bool = True) -> tuple[int, int] | None:
     t = tnorm(title or "")
@@ -144,6 +158,14 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
     return None
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff\d（）()〔〕])[ \t\u3000]+(?=[\u4e00-\u9fff\d（）()〔〕])")
+
+
+def squeeze(t: str) -> str:
+    """Drop the spaces PDF text puts around digits and between CJK characters (`关于 2023 年度`)."""
+    return _CJK_SPACE.sub("", t).strip()
+
+
 def clean_title(t: str | None) -> str | None:
     """A page `<title>` minus the site name (`…_绍兴市交通运输局`, `… - 某某网`)."""
     if not t:
@@ -168,7 +190,7 @@ def signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
     """Issuer and date from the 落款 lines (last lines of the body, bottom-up)."""
     org = None
     date = None
-    for raw in reversed(lines[-8:]):
+    for raw in reversed(lines[-12:]):
         n = tnorm(raw).strip()
         if not n:
             continue
@@ -199,8 +221,18 @@ def expand_issuer(issuer: str | None, *context: str) -> str | None:
     return issuer
 
 
+_BRACKETED_DATE = re.compile(r"^[(（]\s*(?P<d>[^()（）]{6,20})\s*[)）]$")
+
+
+def bracketed_date(text: str) -> dt.date | None:
+    """`（2024年1月15日）` on its own line under a title."""
+    m = _BRACKETED_DATE.match(tnorm(text).strip())
+    return parse_date(m.group("d")) if m and is_date_line(m.group("d")) else None
+
+
 def build_meta(
     *,
+    title_date: dt.date | None = None,
     title: str | None,
     doc_type: DocType,
     closing_lines: list[str],
@@ -221,7 +253,7 @@ def build_meta(
         chain = _body_vote(body)
     written = parse_date(page.get("成文日期", "") or page.get("发文日期", "") or page.get("印发日期", ""))
     published = parse_date(page.get("发布日期", "") or page.get("发布时间", "") or page.get("公开时间", "") or "")
-    date = sig_date or written
+    date = sig_date or title_date or written
     number = None
     for key in ("发文字号", "文号", "文件编号"):
         v = page.get(key, "")

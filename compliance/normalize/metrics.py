@@ -1,6 +1,8 @@
 """Numbers with units in sentences: 办结21件, 人均完成128学时, 持证率达100%, 百分之九十五.
 
-Runs on each sentence's normalized form and maps matches back to the text as written.
+Runs on each sentence's normalized form and maps matches back to the text as written. The
+subject is the clause's words before the number; when those are only function words
+(对122个重大行政处罚案件), the words after the unit stand in.
 Chinese numerals are converted (cn2an) only inside a captured number+unit span, so running
 text such as 一是 is never touched. Years, dates, document numbers and list numbering carry no
 unit from the list below and are skipped; ordinals (第三名) are skipped explicitly.
@@ -11,7 +13,8 @@ from __future__ import annotations
 import re
 
 from compliance.models import Metric, Paragraph
-from compliance.text import norm_map, split_clauses
+from compliance.normalize.lines import cached_norm_map as norm_map
+from compliance.text import split_clauses
 
 # unit → kind. Matched longest first.
 UNITS: dict[str, str] = {
@@ -42,6 +45,7 @@ _NUM_RE = re.compile(
 )
 _PCT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰)")
 _PCT_CN_RE = re.compile(rf"百分之(?P<num>[{_CN}点]+)")
+_FUNCTION_WORDS = re.compile(r"^(?:对|共|有|其中|全年|累计|合计|总计|达|达到|约|近|超|超过|计|为|了|共计)+")
 _SUBJECT_TRIM = re.compile(r"^[\s,，、；;：:。]+|[\s,，、；;：:]+$")
 
 
@@ -78,6 +82,13 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         if cut >= 0 and num_start - cut > 1:
             ca = cut + 1
         subject = _SUBJECT_TRIM.sub("", norm[ca:num_start])
+        if len(_FUNCTION_WORDS.sub("", subject)) < 2:
+            # "对122个重大行政处罚案件…": what is counted follows the number.
+            _, ce = split_clause_around(norm, num_start)
+            after = _SUBJECT_TRIM.sub("", norm[b:ce])
+            after = re.split(r"[、,，;；。]", after)[0][:16]
+            if after:
+                subject = after
         t_start = idx[a]
         t_end = idx[b - 1] + 1
         out.append(
@@ -97,7 +108,8 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
     for m in _PCT_RE.finditer(norm):
         emit(m.start(), m.end(), m.start(), float(m.group("num")), m.group("unit"), "percent" if m.group("unit") == "%" else "other")
     for m in _PCT_CN_RE.finditer(norm):
-        v = _cn_value(m.group("num").replace("点", "点")) if "点" not in m.group("num") else _cn_point(m.group("num"))
+        num = m.group("num")
+        v = 100.0 if num == "百" else _cn_point(num)  # 百分之百; 百分之一 is a real number here
         if v is not None:
             emit(m.start(), m.end(), m.start(), v, "%", "percent")
     for m in _NUM_RE.finditer(norm):
@@ -115,8 +127,8 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
                 continue
             value: float | None = float(num)
         else:
-            if prev and prev in _CN:
-                continue
+            if prev and (prev in _CN or prev in "数几若"):
+                continue  # 数十次, 几百人: no definite number
             value = _cn_value(num)
         if value is None:
             continue

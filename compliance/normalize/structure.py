@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span
 from compliance.normalize import vocab
-from compliance.normalize.lines import Block, heading_style, is_date_line, is_org_line
-from compliance.text import norm_map, split_sentences
-from compliance.text import normalize as tnorm
+from compliance.normalize.lines import Block, heading_style, is_date_line, is_org_line, tnorm
+from compliance.normalize.lines import cached_norm_map as norm_map
+from compliance.text import split_sentences
 
 # Canonical strength of each numbering style (lower = higher level).
-CANONICAL = {"md1": 0, "md2": 1, "md3": 2, "chapter": 3, "cn": 4, "cn_paren": 5, "num": 6, "num_paren": 7, "circled": 8}
+CANONICAL = {"md1": 0, "md2": 1, "md3": 2, "plain": 3, "chapter": 3, "cn": 4, "cn_paren": 5, "num": 6, "num_paren": 7, "num_rparen": 8, "circled": 9}
 _STRONG_TOP = {"chapter", "cn", "md1", "md2"}
 
 _SHI = re.compile(r"(?:\*\*|__)?\s*([一二三四五六七八九十]{1,3})是(?:\*\*|__)?")
@@ -62,6 +62,8 @@ def role_from_heading(text: str) -> tuple[Role | None, int]:
     for role, words in vocab.ROLE_KEYWORDS.items():
         for w in words:
             i = text.find(w)
+            if i >= 0 and w in vocab.WEAK_KEYWORDS and len(w) / max(len(text), 1) < vocab.WEAK_MIN_SHARE:
+                continue
             if i >= 0:
                 cand = (i, -len(w), role)
                 if best is None or cand < best:
@@ -69,6 +71,16 @@ def role_from_heading(text: str) -> tuple[Role | None, int]:
     if best is None:
         return None, -1
     return best[2], best[0]  # type: ignore[return-value]
+
+
+def keyword_share(text: str) -> float:
+    """How much of a heading its role keyword makes up: 存在的问题 1.0, 严格执行年度计划 0.25."""
+    best = 0
+    for words in vocab.ROLE_KEYWORDS.values():
+        for w in words:
+            if w in text:
+                best = max(best, len(w))
+    return best / len(text) if text else 0.0
 
 
 def _strong_child_role(text: str) -> Role | None:
@@ -122,8 +134,9 @@ class Built:
 
 
 class _Builder:
-    def __init__(self, doc_type: DocType):
+    def __init__(self, doc_type: DocType, top_items: bool = False):
         self.doc_type = doc_type
+        self.top_items = top_items  # 一是 items outside any section (snippets) become sections
         self.order: list[str] = []
         self.stack: list[_Open] = []
         self.top: list[Section] = []
@@ -182,7 +195,8 @@ class _Builder:
             strong = _strong_child_role(body)
             if strong:
                 return strong
-            if named and len(body) <= vocab.CHILD_OVERRIDE_MAX_LEN and named not in ("closing",):
+            generic = len(body) <= vocab.CHILD_OVERRIDE_MAX_LEN and keyword_share(body) >= 0.5
+            if named and generic and named not in ("closing",):
                 if not (self.doc_type == "plan" and named in ("measures", "results")):
                     return named
             return parent.role
@@ -277,15 +291,33 @@ def _shi_items(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def build(blocks: list[Block], doc_type: DocType) -> Built:
-    b = _Builder(doc_type)
+def _plain_label(norm: str) -> bool:
+    """An unnumbered line that is only a section label: 主要做法 / 存在的问题 / 下一步工作打算."""
+    s = norm.strip("*#_ :：")
+    if not 2 <= len(s) <= 16 or any(ch in s for ch in "。，,；;！!？?、"):
+        return False
+    role, pos = role_from_heading(s)
+    return role is not None and role != "closing" and pos <= 4
+
+
+def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Built:
+    b = _Builder(doc_type, top_items)
     title_id: int | None = None
+    # Documents without numbered top headings often mark parts with bare labels.
+    numbered = any(
+        (hs := heading_style(tnorm(blk.text))) and hs[0] in ("cn", "chapter") or blk.text.lstrip().startswith("#")
+        for blk in blocks
+    )
     for blk in blocks:
         text, spans = blk.text, blk.spans
         norm = tnorm(text)
         if blk.kind == "title" and title_id is None and not b.all:
             p = b.add_paragraph(text, spans, None, "preamble", True)
             title_id = p.id
+            continue
+        if not numbered and blk.kind == "text" and _plain_label(norm):
+            sec = b.open_section(clean_heading(text), None, "plain", blk.line)
+            b.add_paragraph(text, spans, sec, sec.role, True)
             continue
         hs = heading_style(norm)
         md = re.match(r"^(#{1,3})\s*\S", text.strip())
@@ -326,7 +358,7 @@ def _prefix_offset(text: str, norm: str, number: str) -> int:
 
 def _emit_with_items(b: _Builder, text: str, spans: list[Span], sec: Section | None) -> None:
     """Emit a paragraph, split at inline 一是/二是 items (each piece under its item section)."""
-    items = _shi_items(text)
+    items = _shi_items(text) if (sec is not None or b.top_items) else []
     if not items:
         role = sec.role if sec else "preamble"
         b.add_paragraph(text, spans, sec, role, False)
@@ -352,6 +384,28 @@ def is_closing_text(norm: str) -> bool:
     return any(rx.match(n) for rx in _CLOSING_RES)
 
 
+def _signature_block(paras: list[Paragraph]) -> tuple[int, int] | None:
+    """(start, end) of the 落款 (特此报告 / signature / date) when attachments follow it."""
+    lo = max(0, len(paras) - 20)
+    for k in range(len(paras) - 1, lo - 1, -1):
+        n = tnorm(paras[k].text).strip()
+        if paras[k].is_heading or not is_org_line(n):
+            continue
+        glued = bool(re.search(r"\d{4}[-./年]", n))
+        nxt = tnorm(paras[k + 1].text).strip() if k + 1 < len(paras) else ""
+        if not glued and not is_date_line(nxt):
+            continue
+        start, end = k, k + (1 if glued else 2)
+        while start > 0 and not paras[start - 1].is_heading and len(paras[start - 1].text) <= 60 \
+                and is_closing_text(tnorm(paras[start - 1].text)):
+            start -= 1
+        while end < len(paras) and len(paras[end].text) <= 60 and is_closing_text(tnorm(paras[end].text)) \
+                and not tnorm(paras[end].text).startswith("附件"):
+            end += 1
+        return start, end
+    return None
+
+
 def _mark_preamble_and_closing(built: Built) -> None:
     paras = built.paragraphs
     # Closing: the trailing run of signature, date, 特此报告, 抄送/印发 lines.
@@ -361,12 +415,19 @@ def _mark_preamble_and_closing(built: Built) -> None:
         if p.is_heading or len(p.text) > 60 or not is_closing_text(tnorm(p.text)):
             break
         k -= 1
-    if k < len(paras) and k > 0:
-        built.closing_from = k
-        for p in paras[k:]:
+    span: tuple[int, int] | None = (k, len(paras)) if 0 < k < len(paras) else None
+    if span is None or not any(is_org_line(tnorm(p.text)) or is_date_line(tnorm(p.text)) for p in paras[k:]):
+        span = _signature_block(paras) or span
+    if span is not None and span[0] > 0:
+        built.closing_from = span[0]
+        for p in paras[span[0]:span[1]]:
             p.role = "closing"
             p.section_id = None
             p.section = ""
+        for p in paras[span[1]:]:  # attachments after the 落款: outside the report's sections
+            p.role = "other"
+            p.section_id = None
+            p.section = ""
     for p in paras:
-        if p.section_id is None and p.role != "closing":
+        if p.section_id is None and p.role not in ("closing", "other"):
             p.role = "preamble"

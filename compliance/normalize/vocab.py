@@ -33,8 +33,14 @@ ROLE_KEYWORDS: dict[str, list[str]] = {
     "closing": ["落款", "抄送", "印发", "特此报告", "特此汇报", "附件"],
 }
 
+# Single words that name a role only when they are most of the heading ("二、问题", "三、存在不足"
+# but not "三、深入推进矛盾问题化解" or "加强计划管理").
+WEAK_KEYWORDS = {"问题", "不足", "差距", "短板", "计划", "安排", "思路", "措施", "做法", "举措", "展望", "成果", "成绩"}
+WEAK_MIN_SHARE = 0.34
+
 # Children inherit their parent's role; a nested heading overrides it only if it is short and
-# generic ("（三）存在的问题") or names one of these unmistakable topics.
+# mostly its keyword ("（三）存在的问题", not "（二）严格执行年度计划") or names one of these
+# unmistakable topics.
 STRONG_CHILD_KEYWORDS: dict[str, list[str]] = {
     "frp": ["第一责任人", "主要负责人履行", "主要负责人履职", "党政主要负责人"],
     "problems": ["存在的问题", "存在问题", "存在的不足", "存在不足", "困难和问题", "问题和不足"],
@@ -95,13 +101,19 @@ DOC_TYPE_KEYWORDS: list[tuple[str, list[str]]] = [
     ("annual_report", ["年度报告", "情况的报告", "情况报告", "工作报告", "报告", "工作情况", "建设情况"]),
 ]
 # A report is about rule of law only if its title says so; anything else is "other".
-RULE_OF_LAW_TOPICS = ["法治", "依法行政", "行政执法", "法制", "普法", "执法", "依法治", "法治政府"]
+RULE_OF_LAW_TOPICS = [
+    "法治", "依法行政", "行政执法", "法制", "普法", "执法", "依法治", "述法", "法律顾问", "合法性审查",
+    "公平竞争审查", "行政复议", "行政应诉", "放管服",
+]
 OTHER_TITLE_PATTERNS = [
     r"政府信息公开.{0,8}(年度)?报告",
     r"信息公开工作.{0,4}报告",
     r"(?<!法治)政府工作报告",
     r"国民经济和社会发展.*(公报|计划)",
     r"预算.*(报告|草案)",
+    # news items about a meeting or an event, even one named after a report
+    r"(召开|举行|举办|组织|开展|参加|出席).{0,40}(会|会议|活动|培训|讲座|仪式)$",
+    r"(座谈会|推进会|部署会|工作会|总结会|培训班|讲座|动员会|研讨会|见面会)$",
 ]
 
 # --------------------------------------------------------------------------- issuers

@@ -35,7 +35,6 @@ def read(path: str | os.PathLike[str]) -> RawDocument:
     """Read a file from disk. The size is checked with stat before any byte is read."""
     source = str(path)
     p = Path(path)
-    _check_extension(source, p.suffix)
     try:
         st = p.stat()
     except FileNotFoundError:
@@ -48,6 +47,7 @@ def read(path: str | os.PathLike[str]) -> RawDocument:
         raise ReadError(source, "is a directory, not a file")
     if not p.is_file():
         raise ReadError(source, "not a regular file")
+    _check_extension(source, p.suffix)
     check_size(source, st.st_size)
     try:
         data = p.read_bytes()

@@ -104,7 +104,7 @@ def read_html(data: bytes, source: str) -> RawDocument:
             how = "whole page"
     body = [ln for ln in lines if not is_chrome_line(ln) and not _META_LINE.match(ln)]
     logger.debug(f"{source}: body by {how}: {len(body)} lines ({len(lines) - len(body)} chrome/metadata dropped)")
-    if heading_node is not None and heading and not any(heading in ln or ln in heading for ln in body[:5] if len(ln) >= 4):
+    if heading_node is not None and heading and not _has_title(body, heading):
         body.insert(0, heading)
     if not any(ln.strip() for ln in body):
         raise ReadError(source, "no article text found in the page")
@@ -115,23 +115,22 @@ def read_html(data: bytes, source: str) -> RawDocument:
 
 
 def _text_tokens(tree: LexborHTMLParser) -> list[str]:
-    """Every visible text node in document order, whitespace-collapsed."""
+    """Every visible text node in document order, whitespace-collapsed (iterative: old pages
+    nest thousands deep)."""
     out: list[str] = []
     root = tree.body or tree.root
     if root is None:
         return out
-
-    def walk(node: LexborNode) -> None:
-        for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                s = _WS.sub(" ", child.text(deep=False) or "").strip()
-                if s:
-                    out.append(s)
-            elif tag not in _SKIP and not _hidden(child):
-                walk(child)
-
-    walk(root)
+    stack = list(reversed(list(root.iter(include_text=True))))
+    while stack:
+        child = stack.pop()
+        tag = child.tag
+        if tag == "-text":
+            s = _WS.sub(" ", child.text(deep=False) or "").strip()
+            if s:
+                out.append(s)
+        elif tag not in _SKIP and not _hidden(child):
+            stack.extend(reversed(list(child.iter(include_text=True))))
     return out
 
 
@@ -160,8 +159,6 @@ def extract_meta(tree: LexborHTMLParser) -> dict[str, str]:
                     value = nxt.strip(" \u3000:：")
             if value and len(value) <= 100:
                 hints.setdefault(key, value)
-                if label != key and label in ("信息来源", "文号"):
-                    hints.setdefault(label, value)
     if "发布机构" not in hints and "信息来源" in hints:
         hints["发布机构"] = hints["信息来源"]
     for name, key in (("ArticleTitle", "title"), ("PubDate", "发布日期"), ("ContentSource", "信息来源")):
@@ -193,7 +190,7 @@ def _article_heading(tree: LexborHTMLParser, hints: dict[str, str]) -> tuple[str
         text = _WS.sub(" ", node.text() or "").strip()
         if not (4 <= len(text) <= 120):
             continue
-        if want and (text == want or want.startswith(text) or text.startswith(want)):
+        if want and _same_title(text, want):
             return text, node
         if fallback is None and node.tag == "h1":
             fallback = (text, node)
@@ -207,6 +204,25 @@ def _article_heading(tree: LexborHTMLParser, hints: dict[str, str]) -> tuple[str
     if fallback:
         return fallback
     return None, None
+
+
+def _has_title(body: list[str], heading: str) -> bool:
+    """The body already opens with the title, perhaps broken over two or three lines."""
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    if squeeze(heading) in squeeze("".join(body[:4])):
+        return True
+    return any(ln in heading and len(ln) >= 0.6 * len(heading) for ln in body[:5])
+
+
+def _same_title(text: str, want: str) -> bool:
+    """`text` is the title `want` names: equal, or `want` truncated by the CMS (…), or `text`
+    a slightly shorter form. A site header 某某局 is not the title 某某局关于…的报告."""
+    if text == want:
+        return True
+    short = want.rstrip("…. ")
+    if len(short) >= 8 and text.startswith(short):
+        return True
+    return want.startswith(text) and len(text) >= 0.8 * len(want)
 
 
 # --------------------------------------------------------------------------- body
@@ -257,8 +273,12 @@ def _readability_lines(text: str, source: str) -> list[str]:
     return block_lines(root) if root is not None else []
 
 
+_SPACE_AFTER_CJK_PUNCT = re.compile(r"(?<=[、，。：；！？（）【】《》“”])[ \t\r\n\f\v\u00a0]+")
+
+
 def _clean(raw: str) -> str:
     s = _NL_BETWEEN_CJK.sub("", raw)
+    s = _SPACE_AFTER_CJK_PUNCT.sub("", s)  # Word's HTML pads list numbers: 一、&nbsp;&nbsp;主要工作
     return _WS.sub(" ", s).strip(" \u3000")
 
 
@@ -274,34 +294,35 @@ def block_lines(node: LexborNode) -> list[str]:
             if s:
                 lines.append(s)
 
-    def walk(n: LexborNode) -> None:
-        for child in n.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                cur.append(child.text(deep=False) or "")
-                continue
-            if tag in _SKIP or _hidden(child):
-                continue
-            if tag == "br":
+    stack: list[tuple[LexborNode, bool]] = [(c, False) for c in reversed(list(node.iter(include_text=True)))]
+    while stack:  # iterative: old pages nest thousands of elements deep
+        child, leaving = stack.pop()
+        if leaving:
+            flush()
+            continue
+        tag = child.tag
+        if tag == "-text":
+            cur.append(child.text(deep=False) or "")
+            continue
+        if tag in _SKIP or _hidden(child):
+            continue
+        if tag == "br":
+            flush()
+        elif tag == "tr" and _is_data_row(child):
+            flush()
+            cells = [" ".join(block_lines(c)) for c in _cells(child)]
+            cur.append(" ".join(c for c in cells if c))
+            flush()
+        elif tag == "pre":
+            flush()
+            for ln in (child.text() or "").splitlines():
+                if ln.strip():
+                    lines.append(ln.strip())
+        else:
+            if tag in _BLOCK:
                 flush()
-            elif tag == "tr" and _is_data_row(child):
-                flush()
-                cells = [" ".join(block_lines(c)) for c in _cells(child)]
-                cur.append(" ".join(c for c in cells if c))
-                flush()
-            elif tag == "pre":
-                flush()
-                for ln in (child.text() or "").splitlines():
-                    if ln.strip():
-                        lines.append(ln.strip())
-            elif tag in _BLOCK:
-                flush()
-                walk(child)
-                flush()
-            else:
-                walk(child)
-
-    walk(node)
+                stack.append((child, True))
+            stack.extend((k, False) for k in reversed(list(child.iter(include_text=True))))
     flush()
     return lines
 

@@ -16,6 +16,7 @@ from loguru import logger
 from compliance.models import RawDocument
 from compliance.readers.base import ReadError, finish, sha256, split_lines
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONVERT_TIMEOUT = 120  # seconds; LibreOffice's first start builds a profile and is slow
 
 
@@ -24,7 +25,8 @@ def read_legacy(data: bytes, source: str, suffix: str) -> RawDocument:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office:
         return _via_libreoffice(office, data, source, suffix)
-    if suffix != ".wps":
+    # WPS Office writes .wps in the Word 97 binary (OLE) format, which the text tools read too
+    if suffix != ".wps" or data.startswith(_OLE):
         for tool, args in (("antiword", ["-w", "0", "-m", "UTF-8.txt"]), ("catdoc", ["-w", "-d", "utf-8"])):
             exe = shutil.which(tool)
             if exe:
@@ -40,7 +42,8 @@ def _via_libreoffice(office: str, data: bytes, source: str, suffix: str) -> RawD
     from compliance.readers.docx import read_docx
 
     with tempfile.TemporaryDirectory(prefix="compliance-lo-") as tmp:
-        src = Path(tmp) / f"input{suffix if suffix in ('.doc', '.wps') else '.doc'}"
+        # OLE content is Word's binary format whatever the extension: let LibreOffice see a .doc
+        src = Path(tmp) / ("input.doc" if data.startswith(_OLE) or suffix != ".wps" else "input.wps")
         src.write_bytes(data)
         outdir = Path(tmp) / "out"
         cmd = [

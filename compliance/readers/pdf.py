@@ -9,6 +9,7 @@ text is a scan, which we refuse rather than OCR.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from loguru import logger
 
@@ -20,6 +21,11 @@ _PAGE_NUMBER = re.compile(
     r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)[\s\-—–－_·•]*$",
     re.IGNORECASE,
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\ufeff]")
+_DIGITS = re.compile(r"\d+")
+_STAMP = re.compile(r"^\d{2,4}[/.-]\d{1,2}[/.-]\d{1,2}\s*\d{1,2}:\d{2}|https?://|www\.|\d{1,4}\s*/\s*\d{1,4}\s*$", re.I)
+_URL_FOOTER = re.compile(r"^(?:https?://|www\.)\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$", re.IGNORECASE)
+_MAX_UNMAPPED_SHARE = 0.3
 # Below this many non-space characters per page on average, the text layer is noise (a scan
 # with a stray OCR-less header, watermark digits): call it scanned.
 _MIN_CHARS_PER_PAGE = 5
@@ -37,7 +43,7 @@ def read_pdf(data: bytes, source: str) -> RawDocument:
         if "password" in msg.lower():
             raise ReadError(source, "the PDF is password-protected")
         raise ReadError(source, f"damaged or unreadable PDF ({msg})")
-    lines: list[str] = []
+    pages: list[list[str]] = []
     warnings: list[str] = []
     empty_pages: list[int] = []
     total_chars = 0
@@ -55,12 +61,12 @@ def read_pdf(data: bytes, source: str) -> RawDocument:
                     textpage.close()
             finally:
                 page.close()
-            page_lines = [ln.strip() for ln in split_lines(text.replace("\x00", "")) if ln.strip()]
+            page_lines = [ln.strip() for ln in split_lines(_CONTROL.sub("", text)) if ln.strip()]
             chars = sum(len(re.sub(r"\s+", "", ln)) for ln in page_lines)
             total_chars += chars
             if not chars:
                 empty_pages.append(index + 1)
-            lines.extend(_drop_page_numbers(page_lines))
+            pages.append(_drop_page_numbers(page_lines))
     except pdfium.PdfiumError as exc:
         raise ReadError(source, f"damaged PDF: text extraction failed ({exc})")
     finally:
@@ -70,11 +76,60 @@ def read_pdf(data: bytes, source: str) -> RawDocument:
             source,
             f"no extractable text in {n_pages} page(s): it looks like a scanned PDF, and OCR is not supported",
         )
+    lines = [ln for page_lines in _drop_running_lines(pages) for ln in page_lines]
+    bad = unmapped_share(lines)
+    if bad > _MAX_UNMAPPED_SHARE:
+        raise ReadError(
+            source,
+            f"the text layer is unusable ({bad:.0%} of characters have no Unicode mapping; fonts embedded "
+            "without ToUnicode): export the PDF again from the source document; OCR is not supported",
+        )
     if empty_pages:
         shown = ", ".join(map(str, empty_pages[:10])) + (" …" if len(empty_pages) > 10 else "")
         warnings.append(f"page(s) {shown} have no text layer (scanned?); their content is not checked")
     logger.debug(f"{source}: {n_pages} pages, {len(lines)} lines")
     return finish(source, data, "pdf", lines, warnings=warnings)
+
+
+def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Drop running headers/footers: the same first (or last) line, digits aside, on most pages.
+
+    Browsers' print-to-PDF stamps every page with the date and title on top and the URL and
+    "1/8" below; some offices print a header line on each page.
+    """
+    if len(pages) < 2:
+        return pages
+    need = max(2, int(0.6 * len(pages) + 0.5))
+    out = [list(p) for p in pages]
+    for pos in (0, -1):
+        for _ in range(2):  # header and footer may be two lines deep (date line + title line)
+            keys = Counter(_running_key(p[pos]) for p in out if p)
+            common = {k for k, n in keys.items() if n >= need}
+            if not common:
+                break
+            for p in out:
+                if p and _running_key(p[pos]) in common:
+                    p.pop(pos)
+    for p in out:
+        while p and _URL_FOOTER.match(p[-1]):
+            p.pop()
+    return out
+
+
+def unmapped_share(lines: list[str]) -> float:
+    """Share of characters pdfium could not map to Unicode (private-use area, U+FFFD): high when
+    a producer embedded subset fonts without a ToUnicode table."""
+    chars = [c for ln in lines for c in ln if not c.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for c in chars if "\ue000" <= c <= "\uf8ff" or c == "\ufffd") / len(chars)
+
+
+def _running_key(line: str) -> str:
+    """Compare running lines exactly, except print stamps (date-time, URL, n/m) whose digits vary."""
+    if _STAMP.search(line):
+        return _DIGITS.sub("#", line)
+    return line
 
 
 def _drop_page_numbers(lines: list[str]) -> list[str]:

@@ -253,8 +253,19 @@ def _wrap(line: str, width: int) -> list[str]:
     return out
 
 
-def pdf_file(path: str | Path, lines: list[str], *, chars_per_line: int = 36, lines_per_page: int = 40, page_numbers: bool = True) -> Path:
-    """A text-layer PDF: each input line wrapped into visual lines, "- n -" at each page's foot."""
+def pdf_file(
+    path: str | Path,
+    lines: list[str],
+    *,
+    chars_per_line: int = 36,
+    lines_per_page: int = 40,
+    page_numbers: bool = True,
+    header: str | None = None,
+    footer: str | None = None,
+) -> Path:
+    """A text-layer PDF: each input line wrapped into visual lines, "- n -" at each page's foot.
+    `header`/`footer` are running lines on every page ({page} and {pages} are filled in), as a
+    browser's print-to-PDF adds."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -265,9 +276,14 @@ def pdf_file(path: str | Path, lines: list[str], *, chars_per_line: int = 36, li
     c = canvas.Canvas(str(out))
     visual = [v for ln in lines for v in _wrap(ln.replace("|", " ").strip(), chars_per_line) if v.strip()]
     page = 0
+    n_pages = max(1, -(-len(visual) // lines_per_page))
     for start in range(0, max(len(visual), 1), lines_per_page):
         page += 1
         c.setFont("STSong-Light", 12)
+        if header:
+            c.drawString(40, 820, header.format(page=page, pages=n_pages))
+        if footer:
+            c.drawString(40, 22, footer.format(page=page, pages=n_pages))
         y = 800
         for v in visual[start:start + lines_per_page]:
             c.drawString(72, y, v)

@@ -122,6 +122,18 @@ def one_line(text: str, limit: int = 120) -> str:
     return t if len(t) <= limit else t[: limit - 1] + "…"
 
 
+def unique_evidence(r: RuleResult, limit: int | None = None) -> list:
+    """Evidence without repeats (derived rules can quote the same sentence twice)."""
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for e in r.evidence:
+        k = (e.line, e.quote)
+        if k not in seen:
+            seen.add(k)
+            out.append(e)
+    return out[:limit] if limit else out
+
+
 def first_quote(r: RuleResult) -> tuple[str, int | None]:
     if r.evidence:
         return r.evidence[0].quote, r.evidence[0].line

@@ -29,6 +29,7 @@ from compliance.render.common import (
     ranking,
     rule_pass_rates,
     status_text,
+    unique_evidence,
 )
 
 
@@ -100,10 +101,11 @@ def _report_view(idx: int, rep: ReportResult, lines: list[str] | None, single: b
                 "severity_zh": SEVERITY_ZH.get(r.severity, r.severity),
                 "finding": is_finding(r),
                 "baseline_zh": BASELINE_ZH.get(r.baseline or "", ""),
-                "evidence": [{"e": e, "href": anchor(e.line)} for e in r.evidence],
+                "evidence": [{"e": e, "href": anchor(e.line)} for e in unique_evidence(r)],
                 "near": [{"n": n, "href": anchor(n.line)} for n in (r.trace.near_misses if r.trace else [])[:3]],
             }
         )
+    by_id = {x["r"].rule_id: x for x in rules}
     fams = [
         {"name": family_label(f), "score": v, "width": 0 if v is None else max(0.0, min(100.0, v))}
         for f, v in rep.score.by_family.items()
@@ -116,7 +118,7 @@ def _report_view(idx: int, rep: ReportResult, lines: list[str] | None, single: b
         "period": period_text(rep),
         "families": fams,
         "rules": rules,
-        "findings": [x for x in rules if x["finding"]],
+        "findings": [by_id[r.rule_id] for r in findings(rep)],  # worst first
         "n_findings": len(findings(rep)),
         "lines": text_lines,
         "prefix": prefix,
@@ -143,5 +145,6 @@ def render(result: CheckResult, lines: dict[str, list[str]] | None = None, **opt
         rates=rates,
         provinces=provs if len(provs) > 1 else [],
         status_zh=STATUS_ZH,
+        severity_zh=SEVERITY_ZH,
         batch=len(result.reports) > 1,
     )

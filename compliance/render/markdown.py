@@ -16,6 +16,7 @@ from compliance.render.common import (
     period_text,
     ranking,
     status_text,
+    unique_evidence,
 )
 
 
@@ -35,7 +36,7 @@ def _finding(r: RuleResult) -> list[str]:
     if r.message:
         out.append(esc(r.message))
         out.append("")
-    for e in r.evidence[:5]:
+    for e in unique_evidence(r, 3):
         out.append(f"> 第 {e.line} 行（{esc(e.section) or '正文'}）：{esc(e.quote)}")
         out.append(">")
     if r.evidence:

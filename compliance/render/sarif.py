@@ -76,7 +76,6 @@ def build(result: CheckResult) -> dict:
             "driver": {
                 "name": result.tool.name,
                 "version": result.tool.version,
-                "informationUri": "https://pypi.org/project/compliance/",
                 "rules": list(rules.values()),
             }
         },

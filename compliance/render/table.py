@@ -103,7 +103,13 @@ def _report_block(con: Console, rep: ReportResult) -> None:
         t.add_column("说明 / 依据行", overflow="fold", ratio=1)
         for r in gaps:
             quote, line = first_quote(r)
-            msg = one_line(f"{r.title}：{r.message}" if r.message else r.title)
+            if not r.message:
+                msg = r.title
+            elif r.message.startswith(r.title):
+                msg = r.message
+            else:
+                msg = f"{r.title}：{r.message}"
+            msg = one_line(msg)
             if line:
                 msg += f"  (L{line}: {one_line(quote, 40)})"
             if r.waived is not None:

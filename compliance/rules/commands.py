@@ -37,9 +37,11 @@ def list_rules(ruleset: str = typer.Option("national", "--ruleset", "-r", help="
 
 
 def describe_check(c, indent: str = "  ") -> list[str]:
-    from compliance.engine.evidence import _label
+    from compliance.engine.evidence import describe
 
-    return [indent + _label(c)]
+    if c.label:
+        return [indent + c.label, indent + "  " + describe(c)]
+    return [indent + describe(c)]
 
 
 @rules_app.command("show")
@@ -53,7 +55,7 @@ def show(rule_id: str, ruleset: str = typer.Option("national", "--ruleset", "-r"
         raise typer.Exit(2)
     r = cr.rule
     out = [f"{r.id}  {r.title}", f"family {r.family} · severity {r.severity} · points {r.points:g} · applies to {', '.join(r.applies_to)}",
-           f"defined in {cr.origin} ({cr.file}:{cr.line})"]
+           f"defined in {cr.origin} ({cr.file}:{cr.line})" + (f", overridden in {', '.join(cr.overridden_in)}" if cr.overridden_in else "")]
     if cr.disabled:
         out.append(f"DISABLED: {cr.disabled}")
     if r.when:
@@ -98,15 +100,36 @@ def test(
     ruleset: str = typer.Option("national", "--ruleset", "-r", help="Ruleset name or file."),
 ) -> None:
     """Run each rule's embedded examples; exit 1 on any failure."""
-    from compliance.rules.examples import run_examples
+    from pathlib import Path
 
-    rs = _load(path or ruleset)
-    results = run_examples(rs)
-    failed = [x for x in results if not x.ok]
-    for x in failed:
-        typer.echo(f"FAIL {x.rule_id} example {x.index + 1}: got {x.got}, wanted {x.expect}: {x.text[:80]}")
-    typer.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    if failed:
+    from compliance.rules.examples import run_examples
+    from compliance.rules.lint import ruleset_files
+
+    targets: list[str] = [path or ruleset]
+    if path and Path(path).is_dir():
+        files, errs = ruleset_files([path])
+        if errs:
+            typer.echo(f"{path}: no ruleset files", err=True)
+            raise typer.Exit(2)
+        targets = [str(f) for f in files]
+    total = bad = 0
+    seen: set[tuple] = set()
+    for t in targets:
+        rs = _load(t)
+        for x in run_examples(rs):
+            key = (x.rule_id, x.index, x.text, x.got)
+            if key in seen:  # an inherited rule's examples, already run for the parent
+                continue
+            seen.add(key)
+            total += 1
+            if not x.ok:
+                bad += 1
+                text = x.text.replace("\n", " / ")[:80]
+                typer.echo(f"FAIL {rs.name} {x.rule_id} example {x.index + 1}: got {x.got}, wanted {x.expect}: {text}")
+                if x.detail:
+                    typer.echo(f"     {x.detail}")
+    typer.echo(f"{total - bad} passed, {bad} failed")
+    if bad:
         raise typer.Exit(1)
 
 

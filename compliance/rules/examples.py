@@ -12,6 +12,7 @@ class ExampleResult:
     text: str
     expect: str
     got: str
+    detail: str = ""  # for a failure: the message and why near misses did not count
 
     @property
     def ok(self) -> bool:
@@ -42,7 +43,15 @@ def run_examples(rs, backend: str = "auto") -> list[ExampleResult]:
             continue
         for i, ex in enumerate(cr.rule.examples):
             rep = _snippet(ex.text, ex.role, ex.doc_type)
-            res = evaluate(rep, rs, backend=backend, trace=False)
-            got = next(r.status for r in res.results if r.rule_id == cr.id)
-            out.append(ExampleResult(cr.id, i, ex.text, ex.expect, got))
+            if getattr(ex, "meta", None):  # metadata a snippet cannot carry (落款 date, no period)
+                from compliance.models import Meta
+
+                rep.meta = Meta.model_validate({**rep.meta.model_dump(), **ex.meta})
+            res = evaluate(rep, rs, backend=backend, trace=True)
+            rr = next(r for r in res.results if r.rule_id == cr.id)
+            detail = ""
+            if rr.status != ex.expect:
+                why = "; ".join(n.reason for n in (rr.trace.near_misses if rr.trace else [])[:3])
+                detail = rr.message + (f" [near misses: {why}]" if why else "")
+            out.append(ExampleResult(cr.id, i, ex.text, ex.expect, rr.status, detail))
     return out

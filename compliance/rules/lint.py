@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compliance.rules.load import ErrorTuple, compile_ruleset, format_error
+from compliance.rules.load import ErrorTuple, compile_ruleset, display_path, format_error
 
 
 def ruleset_files(paths: list[str | Path]) -> tuple[list[Path], list[ErrorTuple]]:
@@ -31,6 +31,7 @@ def lint_paths(paths: list[str | Path]) -> list[ErrorTuple]:
     for f in files:
         _, errs = compile_ruleset(f.resolve())
         for e in errs:
+            e = (display_path(e[0]), *e[1:])
             if e not in seen:
                 seen.add(e)
                 errors.append(e)

@@ -17,8 +17,23 @@ by planned hits → planned; nothing → missing. `not_applicable` when the docu
 `applies_to` or a `when` condition fails. Derived rules take their status from other rules.
 
 Patterns ("cues") are strings: a literal, matched on the normalized text (half-width, no
-spaces), or `/regex/` (Python `re`, on the same normalized text). Thresholds and dates may name
-a ruleset parameter as `$name`.
+spaces), or `/regex/` (Python `re`, on the same normalized text of one sentence; a match never
+runs across sentences). Thresholds and dates may name a ruleset parameter as `$name`.
+
+Parameters (engine semantics, as implemented by `compliance.rules.load`): any string value that
+is exactly `$name` is replaced by the parameter's value after `extends` is resolved (the child's
+parameters win); inside a list, a list-valued parameter is spliced in, so `any: [$frp_cues, 一把手]`
+works. An unknown `$name` is a lint error.
+
+Polarity details: a scope's polarity is the best level (positive > negative > planned) at which
+its conditions all hold using only cue hits of that level or better; a negation or planned
+marker that is part of the cue itself does not count. When a presence check lists `roles`
+explicitly, hits under a listed `problems`/`plans` role are not made negative/planned by the
+role (markers still apply). Closing sections are ignored unless `roles` names `closing`.
+
+Applicability: a rule with `when` conditions on the period applies when the period is unknown;
+the period's last year falls back to the report date's year minus one. A document of type
+`other` makes every rule not_applicable.
 """
 
 from __future__ import annotations
@@ -41,7 +56,9 @@ Scope = Literal["clause", "sentence", "paragraph", "section"]
 
 
 class Near(_S):
-    """Another cue that must occur within `within` of the main cue."""
+    """Another cue that must occur within `within` of the main cue (an `any` hit, else the
+    `all`/`groups` hits): the same clause/sentence/paragraph/section, or for an int, at most
+    that many characters apart in the same paragraph."""
 
     any: list[Pattern]
     within: Scope | int = "sentence"  # an int is a distance in characters
@@ -57,7 +74,7 @@ class Presence(_S):
     near: Near | None = None
     not_: list[Pattern] = Field(default_factory=list, alias="not")  # a scope containing these does not count
     scope: Scope = "sentence"
-    where: Literal["any", "heading", "body"] = "any"  # heading: a section heading or a numbered item's lead sentence
+    where: Literal["any", "heading", "body"] = "any"  # heading: a section heading or the first sentence of a numbered item (一是/（一）/1.); body: not a heading line
     roles: list[Role] | None = None  # only hits under these roles count (default: all but closing)
     min_count: int = 1  # at least this many distinct scopes must match
 
@@ -75,6 +92,12 @@ class Quantity(_S):
 
     With no `op`, any such metric satisfies the check (the figure is still reported).
     A metric that is found but fails the comparison is recorded as a near miss with its value.
+
+    A metric matches a cue when its `subject` holds the cue; only when no metric's subject does,
+    metrics whose sentence holds the cue are used. `ratio` pairs a numerator and denominator
+    metric in the same `scope`; its threshold is a fraction when <= 1 (0.05) and a percentage
+    when > 1 (5), and `{ratio}`/`{threshold}` are shown as percentages. `{value}` is the passing
+    figure, else the first failing one.
     """
 
     cue: list[Pattern] = Field(default_factory=list)
@@ -92,6 +115,9 @@ class DateCheck(_S):
 
     `on_or_before: null` means any date present satisfies it. `field`: which date to use —
     `date` (签发/印发/成文/落款), `published` (the page's 发布日期), or `best` (date, else published).
+    Deadlines: "Y+1-03-01", "Y-12-31" (Y = the period's last year) or a fixed "2025-03-01". A late
+    date fills `{delay_days}` (days after the first date check's deadline) and `{deadline}`;
+    an unknown period leaves a relative deadline unmet.
     """
 
     field: Literal["date", "published", "best"] = "best"
@@ -100,7 +126,10 @@ class DateCheck(_S):
 
 class Structure(_S):
     """A section with a role exists (at `level`), with at least `min_items` items, and
-    optionally at least `min_hits` sentences containing `contains` cues."""
+    optionally at least `min_hits` sentences containing `contains` cues.
+
+    Items are the section's child sections, or if it has none its body paragraphs; `{count}`
+    is that number. A structure hit is positive (planned in a plan document)."""
 
     role: Role
     level: int | None = None  # 1 = top level; None = any level
@@ -139,6 +168,8 @@ class Derived(_S):
     all: met when every rule is met; partial when some are met or partial; else the weakest.
     any: the best status among them. weakest: the worst among them.
     Order, best to worst: met, partial, self_reported_gap, planned, missing.
+    not_applicable (and disabled) inputs are left out; when all are, the rule is not_applicable.
+    `{found}` lists the inputs with their statuses.
     """
 
     from_: list[str] = Field(alias="from")
@@ -148,7 +179,11 @@ class Derived(_S):
 
 
 class When(_S):
-    """Conditions on metadata; all given conditions must hold for the rule to apply."""
+    """Conditions on metadata; all given conditions must hold for the rule to apply.
+
+    An unknown period does not exclude the rule; an unknown province or level does (a rule
+    limited to 浙江省 or to county reports does not apply to a report whose province or level
+    is not known). Provinces compare without their suffix (浙江 = 浙江省)."""
 
     period_end_min: int | None = None  # the period's last year >= this
     period_end_max: int | None = None
@@ -171,6 +206,8 @@ class Messages(_S):
     """Per-status message templates; `default` is used for a status without its own.
 
     Placeholders: {value} {threshold} {ratio} {count} {date} {deadline} {delay_days} {found}.
+    A placeholder without a value prints "—"; any other name is a lint error. `{count}` is the
+    number of matching scopes (or structure items), `{found}` the cues found (or the metadata value).
     """
 
     default: str

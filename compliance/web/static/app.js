@@ -2,12 +2,10 @@
 (function () {
   "use strict";
 
+  // The quote last navigated to stays outlined until the next one is chosen.
   function flash(id) {
-    var marks = document.querySelectorAll('mark[data-q~="' + id + '"]');
-    marks.forEach(function (m) {
-      m.classList.add("flash");
-      setTimeout(function () { m.classList.remove("flash"); }, 2500);
-    });
+    document.querySelectorAll("mark.flash").forEach(function (m) { m.classList.remove("flash"); });
+    document.querySelectorAll('mark[data-q~="' + id + '"]').forEach(function (m) { m.classList.add("flash"); });
   }
 
   function target(id, line) {
