@@ -17,7 +17,7 @@ CHAR = st.one_of(CJK, CJK, CJK, PUNCT, DIGIT, st.sampled_from([" ", "\u3000", "*
 RUN = st.text(alphabet=CHAR, min_size=1, max_size=60)
 HEADING = st.builds(
     lambda n, t: n + t,
-    st.sampled_from(["一、", "二、", "四、", "（一）", "(二)", "1.", "2、", "3．", "（1）", "(2)", "**一是**", "二是", "# ", "第一部分 "]),
+    st.sampled_from(["一、", "二、", "四、", "（一）", "(二)", "1.", "2、", "3．", "（1）", "(2)", "**一是**", "二是", "# ", "第一部分 ", "①", "1）", "附件："]),
     st.text(alphabet=CJK, min_size=0, max_size=20),
 )
 CHROME = st.sampled_from([

@@ -157,7 +157,10 @@ def check(
             _fail(f"{output}: cannot write output: {e.strerror or e}")
         stream = (fh, line)
 
+    from compliance.batch.policy import breaches, exit_code
+
     items = []
+    streamed: list[str] = []  # threshold breaches of reports already streamed as jsonl
     progress = None
     task = None
     if not quiet and sys.stderr.isatty() and len(files) > 3:
@@ -174,10 +177,15 @@ def check(
         for item in iter_batch(files, job, jobs):
             if not isinstance(item, InputError):
                 item = postprocess(item, waiver_list, base)
-            items.append(item)
             if stream is not None:
                 stream[0].write(stream[1](item))
                 stream[0].flush()
+            if stream is not None and not isinstance(item, InputError):
+                # streamed: judge thresholds now and keep no report object, so memory stays flat
+                if fail_under is not None or fail_on is not None:
+                    streamed.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+            else:
+                items.append(item)
             if progress is not None:
                 progress.update(task, advance=1, description=item.source)
         for m in missing:
@@ -194,9 +202,7 @@ def check(
 
     result = build_result(items)
 
-    from compliance.batch.policy import breaches, exit_code
-
-    breached = breaches(result, fail_under, fail_on.value if fail_on else None)
+    breached = streamed + breaches(result, fail_under, fail_on.value if fail_on else None)
 
     if stream is None:
         from compliance.render import render

@@ -27,6 +27,19 @@ def cached_norm_map(text: str) -> tuple[str, list[int]]:
 def tnorm(text: str) -> str:
     return cached_norm_map(text)[0]
 
+
+_CIRCLED = re.compile(r"^([#*\s]*)([\u2460-\u2473\u2776-\u277f])")
+
+
+def hnorm(text: str) -> str:
+    """`tnorm` for heading detection: keeps a leading ① (NFKC would make it a plain 1)."""
+    n = tnorm(text)
+    m = _CIRCLED.match(text)
+    if m and n:
+        k = len(n) - len(n.lstrip("#").lstrip())
+        return n[:k] + m.group(2) + n[k + 1:]
+    return n
+
 _CHROME_RES = [re.compile(p) for p in vocab.CHROME_LINE_PATTERNS]
 _KEYS_SORTED = sorted(vocab.META_KEYS, key=len, reverse=True)
 _KEY_ALT = "|".join(re.escape(k) for k in _KEYS_SORTED)
@@ -167,7 +180,7 @@ def scan(lines: list[str]) -> LineScan:
         if not text:
             pending_key = None
             continue
-        norm = tnorm(text)
+        norm = hnorm(text)
         if not norm.strip("*_#"):
             continue
         if pending_key and _VALUE_OK.get(vocab.META_FIELDS.get(pending_key, ""), _NO).match(norm):
@@ -230,7 +243,7 @@ def scan(lines: list[str]) -> LineScan:
     # The first short block before any heading that names a document kind is the title; an
     # issuer line right above a "关于…" line is part of it.
     for k, b in enumerate(blocks):
-        if b.kind == "heading" or heading_style(tnorm(b.text)):
+        if b.kind == "heading" or heading_style(hnorm(b.text)):
             break
         if not title_done and _looks_like_title(tnorm(b.text)):
             prev = blocks[k - 1] if k > 0 else None
@@ -273,7 +286,7 @@ def wrap_width(texts: list[str]) -> int | None:
 
     Wrapped text has many lines of (nearly) the same maximal length; text with one paragraph
     per line has lengths all over the place."""
-    lens = [len(t) for t in texts if len(t) >= 15 and not heading_style(tnorm(t))]
+    lens = [len(t) for t in texts if len(t) >= 15 and not heading_style(hnorm(t))]
     if len(lens) < 4:
         return None
     counts: dict[int, int] = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span
 from compliance.normalize import vocab
-from compliance.normalize.lines import Block, heading_style, is_date_line, is_org_line, tnorm
+from compliance.normalize.lines import Block, heading_style, hnorm, is_date_line, is_org_line, tnorm
 from compliance.normalize.lines import cached_norm_map as norm_map
 from compliance.text import split_sentences
 
@@ -305,12 +305,12 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
     title_id: int | None = None
     # Documents without numbered top headings often mark parts with bare labels.
     numbered = any(
-        (hs := heading_style(tnorm(blk.text))) and hs[0] in ("cn", "chapter") or blk.text.lstrip().startswith("#")
+        (hs := heading_style(hnorm(blk.text))) and hs[0] in ("cn", "chapter") or blk.text.lstrip().startswith("#")
         for blk in blocks
     )
     for blk in blocks:
         text, spans = blk.text, blk.spans
-        norm = tnorm(text)
+        norm = hnorm(text)
         if blk.kind == "title" and title_id is None and not b.all:
             p = b.add_paragraph(text, spans, None, "preamble", True)
             title_id = p.id
