@@ -458,7 +458,8 @@ def test_structure(rs):
 
 
 def test_meta(rs):
-    assert st(run(rs, [(None, "measures", ["x。"])]), "M-PERIOD").message == "2024-2024"
+    assert st(run(rs, [(None, "measures", ["x。"])]), "M-PERIOD").message == "2024年"
+    assert st(run(rs, [(None, "measures", ["x。"])], period=(2020, 2022)), "M-PERIOD").message == "2020—2022年"
     assert st(run(rs, [(None, "measures", ["x。"])], period=None), "M-PERIOD").status == "missing"
 
 

@@ -766,13 +766,21 @@ def eval_structure(ctx: _Ctx, st: Structure) -> CheckOutcome:
     return out
 
 
+def _shown(field: str, v) -> str:
+    """A metadata value as a drafter would write it: a period as 2023年 or 2020—2022年."""
+    if field == "period":
+        a, b = v
+        return f"{a}年" if a == b else f"{a}—{b}年"
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
 def eval_meta(ctx: _Ctx, mc: MetaCheck) -> CheckOutcome:
     meta = ctx.ix.report.meta
     v = getattr(meta, mc.field)
     out = CheckOutcome(label="", polarity=None, searched=f"meta {mc.field}")
     if v is None or v == "" or (mc.field == "doc_type" and v == "other"):
         return out
-    shown = "-".join(str(x) for x in v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, dt.date) else str(v)
+    shown = _shown(mc.field, v)
     if mc.values is not None:
         norm = [tuple(x) if isinstance(x, list) else x for x in mc.values]
         if v not in norm and str(v) not in [str(x) for x in mc.values]:
