@@ -127,7 +127,7 @@ def test_self_check_errors_are_readable_pages(fake):
 def test_self_check_doc_type_override_reaches_the_pipeline(fake):
     c = client()
     r = c.post("/check", data={"text": REPORT, "doc_type": "plan"})
-    assert r.status_code == 200 and "计划/方案" in r.text
+    assert r.status_code == 200 and "计划方案" in r.text
 
 
 def test_report_downloads_json_html_xlsx(fake):

@@ -85,7 +85,7 @@ def test_self_check_upload_finding_scrolls_to_highlighted_quote(page, base_url):
     assert float(score) > 0
     fcr = page.locator("#f-FCR-01")
     expect(fcr).to_be_visible()
-    expect(fcr.locator(".st")).to_have_text("缺失")
+    expect(fcr.locator(".st")).to_have_text("未体现")
 
     # the finding whose quote sits lowest in the text, so the text pane must scroll to show it
     targets = page.eval_on_selector_all(

@@ -37,6 +37,7 @@ FAMILY_ZH = {
     "FCR": "公平竞争审查",
 }
 BASELINE_ZH = {"new": "新增", "persisting": "持续", "resolved": "已解决"}
+POLARITY_ZH = {"positive": "已做", "planned": "计划", "negative": "自述不足"}
 
 
 def is_finding(r: RuleResult) -> bool:

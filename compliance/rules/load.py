@@ -157,6 +157,32 @@ def _fmt_path(path: tuple) -> str:
     return out
 
 
+MAX_YAML_NODES = 200_000
+
+
+def _expanded_size(node, memo: dict | None = None) -> int:
+    """Nodes the document has once aliases are expanded: `&a [*b, *b, …]` chains (billion laughs)
+    are tiny as text but hang every walk over the data."""
+    memo = {} if memo is None else memo
+    got = memo.get(id(node))
+    if got is not None:
+        return got
+    memo[id(node)] = 1  # a recursive alias counts once instead of looping
+    n = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            n += _expanded_size(k, memo) + _expanded_size(v, memo)
+            if n > MAX_YAML_NODES:
+                break
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            n += _expanded_size(v, memo)
+            if n > MAX_YAML_NODES:
+                break
+    memo[id(node)] = n
+    return n
+
+
 def _line_map(node, path: tuple, out: dict, dups: list):
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -223,6 +249,8 @@ def parse_file(path: str | Path) -> ParsedFile:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml: ~20x faster start-up
         try:
             node = loader.get_single_node()  # one parse: the nodes give lines, the data comes from them
+            if node is not None and _expanded_size(node) > MAX_YAML_NODES:
+                return ParsedFile(p, None, {}, None, [(p, 1, "", f"YAML aliases expand to more than {MAX_YAML_NODES} nodes; refusing (an alias bomb?)")])
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()

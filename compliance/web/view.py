@@ -8,32 +8,17 @@ from dataclasses import dataclass, field
 
 from compliance.models import ReportResult, RuleResult
 
-STATUS_ZH = {
-    "met": "已满足",
-    "partial": "部分满足",
-    "planned": "仅有计划",
-    "self_reported_gap": "自述不足",
-    "missing": "缺失",
-    "not_applicable": "不适用",
-}
-SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般"}
-DOC_TYPE_ZH = {
-    "annual_report": "年度报告",
-    "work_summary": "工作总结",
-    "self_inspection": "自查报告",
-    "plan": "计划/方案",
-    "other": "其他（非法治政府建设报告）",
-}
-FAMILY_ZH = {
-    "AR": "年度报告义务",
-    "FRP": "第一责任人职责",
-    "TES": "行政执法三项制度",
-    "FCR": "公平竞争审查",
-}
-POLARITY_ZH = {"positive": "已做", "planned": "计划", "negative": "自述不足"}
+# One vocabulary for every rendering (CLI exports and the web pages say the same words).
+from compliance.render.common import (  # noqa: E402
+    DOC_TYPE_ZH,
+    FAMILY_ZH,
+    POLARITY_ZH,
+    SEVERITY_RANK as _SEV_ORDER,
+    SEVERITY_ZH,
+    STATUS_RANK as _STATUS_ORDER,
+    STATUS_ZH,
+)
 
-_SEV_ORDER = {"critical": 0, "major": 1, "minor": 2}
-_STATUS_ORDER = {"missing": 0, "self_reported_gap": 1, "planned": 2, "partial": 3, "met": 4, "not_applicable": 5}
 GAP_STATUSES = ("partial", "planned", "self_reported_gap", "missing")
 
 
