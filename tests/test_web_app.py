@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 from pathlib import Path
 
 import pytest
 
-with warnings.catch_warnings():  # starlette asks for httpx2; httpx works the same here
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient
 
 from compliance.models import Evidence, Meta, ReportResult, RuleResult, RulesetRef, Score  # noqa: E402
 from compliance.web import service  # noqa: E402
