@@ -142,6 +142,10 @@ class Report(Strict):
     metrics: list[Metric]
     lines: list[str]  # the input lines as read (line n is lines[n-1])
     warnings: list[str] = Field(default_factory=list)
+    # meta field -> input line its value was read from (title, issuer, date, published, doc_number,
+    # period), so a verdict on metadata can quote that line; a field read from outside the body
+    # (a reader hint) has no entry
+    meta_lines: dict[str, int] = Field(default_factory=dict)
 
     def iter_sections(self):
         stack = list(reversed(self.sections))

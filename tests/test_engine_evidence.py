@@ -355,7 +355,7 @@ def test_near(rs, backend):
     far = run(rs, [(None, "measures", ["听取信访工作汇报，推进法治宣传。"])], backend)
     r = st(far, "P-NEAR")
     assert r.status == "missing"
-    assert any("near cue" in n.reason for n in r.trace.near_misses)
+    assert any("缺少同现词（需与“法治”同分句）" in n.reason for n in r.trace.near_misses)
 
 
 def test_near_within_characters(rs):
@@ -367,7 +367,7 @@ def test_not_excludes_scope(rs):
     res = run(rs, [(None, "measures", ["选派干部担任企业法律顾问，开展送法进企活动。"])])
     r = st(res, "P-NOT")
     assert r.status == "missing"
-    assert any("not cue 送法进企" in n.reason for n in r.trace.near_misses)
+    assert any("含排除词“送法进企”" in n.reason for n in r.trace.near_misses)
     assert st(run(rs, [(None, "measures", ["聘请法律顾问2名。"])]), "P-NOT").status == "met"
 
 
@@ -392,7 +392,7 @@ def test_where_heading_and_item_lead(rs):
     body = run(rs, [("一、主要工作", "measures", ["局长亲自部署，切实履行第一责任人职责。"])])
     r = st(body, "P-HEAD")
     assert r.status == "partial"
-    assert any("heading" in n.reason for n in r.trace.near_misses)
+    assert any("不在标题或条目首句中" in n.reason for n in r.trace.near_misses)
 
 
 def test_min_count(rs):
@@ -409,7 +409,7 @@ def test_quantity_threshold(rs, backend):
     r = st(low, "Q-HOURS")
     assert r.status == "partial"
     assert r.message == "培训45学时，低于60学时"
-    assert any("below threshold: 45学时" in n.reason for n in r.trace.near_misses)
+    assert any("数值 45 学时低于阈值 60 学时" in n.reason for n in r.trace.near_misses)
     none = run(rs, [(None, "measures", ["组织执法培训。"])], backend)
     assert st(none, "Q-HOURS").status == "partial"
 

@@ -110,4 +110,4 @@ def test_zhejiang_stricter_publication_date_turns_a_march_report_late():
     assert "2024-03-01" in nat.message and "19" in nat.message  # filed 19 days after 03-01
     assert "2024-03-01" in zj.message
     nat_late = [n.reason for n in nat.trace.near_misses]
-    assert any("days after" in r for r in nat_late)
+    assert any("晚于报送期限 2024-03-01 共 19 天" in r for r in nat_late)

@@ -72,9 +72,41 @@ def statuses(facts, rs, backend: str, fallback: bool = False) -> tuple[dict[str,
     return reference.evaluate_facts(rs, facts), "reference"
 
 
+_GAP = "\x00"  # stands for a placeholder without a value while a message is rendered
+_OPEN, _CLOSE, _SEP = "（(", "）)", "，,；;、"
+_UNSTATED = "未写明"
+
+
 class _Fill(dict):
     def __missing__(self, key):
-        return "—"
+        return _GAP
+
+
+def _drop_gaps(text: str) -> str:
+    """Remove the clause around each placeholder that has no value, so a message never shows a
+    dangling "—": `…的比例（算出的比例：{ratio}）。` → `…的比例。`; `（算出 {ratio}，写明 5%）` →
+    `（写明 5%）`. A clause is bounded by a bracket, a comma/semicolon, `。` or the text's ends."""
+    for _ in range(text.count(_GAP)):
+        i = text.find(_GAP)
+        if i < 0:
+            break
+        a = i
+        while a > 0 and text[a - 1] not in _OPEN + _CLOSE + _SEP + "。":
+            a -= 1
+        b = i + 1
+        while b < len(text) and text[b] not in _OPEN + _CLOSE + _SEP + "。":
+            b += 1
+        left = text[a - 1] if a > 0 else ""
+        right = text[b] if b < len(text) else ""
+        if left and left in _OPEN and right and right in _CLOSE:
+            text = text[: a - 1] + text[b + 1:]  # the whole bracket was about the missing value
+        elif right and right in _SEP:
+            text = text[:a] + text[b + 1:]
+        elif left and left in _SEP:
+            text = text[: a - 1] + text[b:]
+        else:
+            text = text[:a] + text[b:]
+    return text if text.strip().strip("。，,；;：: ") else ""
 
 
 def _message(rule, status: str, values: dict[str, Any]) -> str:
@@ -82,41 +114,81 @@ def _message(rule, status: str, values: dict[str, Any]) -> str:
     tmpl = m if isinstance(m, str) else (getattr(m, status, None) or m.default)
     vals = _Fill({k: v for k, v in values.items() if not k.startswith("_") and not k.endswith("_ok")})
     try:
-        return string.Formatter().vformat(tmpl, (), vals)
+        out = string.Formatter().vformat(tmpl, (), vals)
     except (ValueError, IndexError, KeyError):
         return tmpl
+    if _GAP in out:
+        dropped = _drop_gaps(out)
+        out = dropped or out.replace(_GAP, _UNSTATED)
+    return out
 
 
 _WANT = {"met": ("positive",), "partial": ("positive",), "self_reported_gap": ("negative",), "planned": ("planned",)}
 
 
+_TRAIL = "。；;，,：:！!？? \t\u3000"
+
+
+def _quote_key(line: int, text: str) -> tuple[int, str]:
+    """A numbered item's lead sentence is indexed twice (as the heading and as the paragraph's
+    first sentence); both give this key."""
+    from compliance.text import normalize
+
+    return line, normalize(text).strip(_TRAIL)
+
+
 def _evidence(status: str, rev, ix) -> list[Evidence]:
-    """Quotes, best first: the checks that decided the status, met tier before partial."""
+    """Quotes, best first, at most MAX_EVIDENCE, each sentence once.
+
+    Order: quotes with the polarity the status needs before the others; within them the tier
+    that decided the status first; then a heading or an item's lead sentence, then a sentence
+    stating a figure, then the rest (in check order)."""
+    from compliance.engine.evidence import _unit_quote
+
     want = _WANT.get(status)
     if not want:
         return []
-    out: list[Evidence] = []
-    seen = set()
     tiers = ("met", "partial") if status != "partial" else ("partial", "met")
-    for pass_ in (0, 1):
-        for tier in tiers:
-            for o in rev.outcomes[tier]:
-                for u in o.units:
-                    if (pass_ == 0) != (u.polarity in want):
-                        continue
+    with_metric = ix.__dict__.get("_metric_sents")
+    if with_metric is None:
+        from compliance.engine.evidence import _metric_sent
+
+        with_metric = {s.gi for m in ix.report.metrics if (s := _metric_sent(ix, m)) is not None}
+        ix.__dict__["_metric_sents"] = with_metric
+    cands: list[tuple[tuple, tuple[int, str], Evidence]] = []  # (rank, quote key, evidence)
+    seen: set = set()
+    n = 0
+    for ti, tier in enumerate(tiers):
+        for o in rev.outcomes[tier]:
+            for u in o.units:
+                quote, line, section, role = _unit_quote(ix, u)
+                k = _quote_key(line, quote)
+                if k in seen or not quote:
+                    continue
+                seen.add(k)
+                if u.gi >= 0:
                     s = ix.sents[u.gi]
-                    line = ix.line_of(s, u.pos)
-                    k = (line, s.text)
-                    if k in seen:
-                        continue
-                    seen.add(k)
-                    out.append(Evidence(quote=s.text.strip(), line=line, section=s.section, role=s.role,
-                                        polarity=u.polarity, cue=u.cue or None))
-                    if len(out) >= MAX_EVIDENCE:
-                        return out
-    return out
+                    kind = 0 if (s.heading or s.lead) else 1 if u.gi in with_metric else 2
+                else:
+                    kind = 0  # a metadata line (落款 date, title): the very thing checked
+                rank = (0 if u.polarity in want else 1, ti, kind, n)
+                n += 1
+                cands.append((rank, k, Evidence(quote=quote, line=line, section=section, role=role,
+                                                polarity=u.polarity, cue=u.cue or None)))
+    # an item's heading ("四是发挥法律顾问作用") opening the sentence that continues it on the same
+    # line ("四是发挥法律顾问作用,市局…"): keep the sentence, at the better of the two ranks
+    keep: list[int] = []
+    for i, (rank, (line, nq), _ev) in enumerate(cands):
+        j = next((j for j, (_, (l2, q2), _) in enumerate(cands) if l2 == line and len(q2) > len(nq) and q2.startswith(nq)), None)
+        if j is None:
+            keep.append(i)
+        else:
+            cands[j] = (min(cands[j][0], rank), cands[j][1], cands[j][2])
+    out = sorted((cands[i] for i in keep), key=lambda x: x[0])
+    return [ev for _, _, ev in out[:MAX_EVIDENCE]]
 
 
+DERIVED_MODE_ZH = {"all": "全部落实才算落实，部分落实算部分", "any": "取其中最好的", "weakest": "取其中最弱的"}
 STATUS_ZH = {"met": "已落实", "partial": "部分落实", "self_reported_gap": "自述不足", "planned": "仅有计划",
              "missing": "未提及", "not_applicable": "不适用"}
 
@@ -132,10 +204,16 @@ def _depth(rid: str, rs, _seen: frozenset = frozenset()) -> int:
 def _derived_evidence(inputs: list[str], done: dict[str, RuleResult]) -> list[Evidence]:
     """The inputs' best quotes, two each, in input order."""
     out: list[Evidence] = []
+    seen: set = set()
     for d in inputs:
         r = done.get(d)
-        if r is not None:
-            out += [e for e in r.evidence[:2] if e not in out]
+        if r is None:
+            continue
+        for e in r.evidence[:2]:
+            k = _quote_key(e.line, e.quote)
+            if k not in seen:
+                seen.add(k)
+                out.append(e)
     return out[:MAX_EVIDENCE]
 
 
@@ -150,17 +228,24 @@ def _fingerprint(rule_id: str, ev: list[Evidence]) -> str:
 
 
 def _trace(rev, backend: str, status: str) -> Trace:
+    """Held/failed conditions and search scopes, in Chinese: `【达标】label：满足（已落实的表述）`."""
+    from compliance.engine.explain import POL_ZH, TIER_ZH
+
     held, failed, searched = [], [], []
     for tier in ("met", "partial"):
         for o in rev.outcomes[tier]:
-            (held if o.polarity else failed).append(f"{tier}: {o.label}" + (f" [{o.polarity}]" if o.polarity else ""))
+            head = f"【{TIER_ZH[tier]}】{o.label}"
+            if o.polarity:
+                held.append(f"{head}：满足（{POL_ZH[o.polarity]}）")
+            else:
+                failed.append(f"{head}：未满足")
             if o.searched:
-                searched.append(f"{tier}: {o.searched}")
+                searched.append(f"【{TIER_ZH[tier]}】{o.searched}")
     if not rev.applicable:
-        failed.append(f"applicability: {rev.na_reason}")
+        failed.append(f"适用范围：{rev.na_reason}")
     reason = rev.values.get("_date_reason")
     if reason:
-        failed.append(f"date: {reason}")
+        failed.append(f"日期：{reason}")
     return Trace(backend=backend, held=held, failed=failed, searched=searched, near_misses=rev.near_misses[:8])
 
 
@@ -209,7 +294,8 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
                 rev.values.setdefault("found", "、".join(f"{d}（{STATUS_ZH[st[d]]}）" for d in r.derived.from_))
                 evid = _derived_evidence(r.derived.from_, done)
                 if tr is not None:
-                    tr.held.append(f"derived ({r.derived.mode}) from " + ", ".join(f"{d} {st[d]}" for d in r.derived.from_))
+                    tr.held.append(f"由{'、'.join(f'{d}（{STATUS_ZH[st[d]]}）' for d in r.derived.from_)}综合判定"
+                                   f"（{DERIVED_MODE_ZH.get(r.derived.mode, r.derived.mode)}）")
             elif "found" not in rev.values:
                 cues = []
                 for tier in ("met", "partial"):

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from compliance.engine.explain import (
+    DATE_FIELD_ZH, DOC_TYPE_ZH, FAIL_ZH, META_ZH, OP_ZH, ROLE_ZH, SCOPE_ZH, cue_list, readable, roles_zh, strip_numbering, within_zh,
+)
 from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact
 from compliance.models import Metric, NearMiss, Report
 from compliance.rules.load import DEADLINE_RE, CompiledRule, CompiledRuleset, Cue, _province_key
@@ -197,10 +200,11 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
 class Unit:
     """One scope that satisfied a check: where, with which polarity, quoting which sentence."""
 
-    gi: int
+    gi: int  # -1: not a sentence of the body (a metadata line), quoted from `line`
     pos: int
     polarity: str
     cue: str
+    line: int = 0
 
 
 @dataclass
@@ -254,7 +258,7 @@ def applicable(cr: CompiledRule, doc: DocFact) -> tuple[bool, str]:
     if doc_applies(r, doc):
         return True, ""
     if doc.doc_type not in r.applies_to:
-        return False, f"不适用于此类文件（{doc.doc_type}）"
+        return False, f"不适用于此类文件（{DOC_TYPE_ZH.get(doc.doc_type, doc.doc_type)}）"
     w = r.when
     if w is not None:
         if w.period_end_min is not None and doc.has_period and doc.period_end < w.period_end_min:
@@ -294,30 +298,59 @@ class _Ctx:
         nm.append(NearMiss(quote=s.text.strip(), line=line, section=s.section, role=s.role, reason=reason))
 
     def polarity(self, s: Sent, a: int, b: int, explicit_roles: list | None) -> str:
+        return self.polarity_why(s, a, b, explicit_roles)[0]
+
+    def polarity_why(self, s: Sent, a: int, b: int, explicit_roles: list | None) -> tuple[str, str]:
+        """(polarity, why in Chinese) of the cue at `a:b` of `s`; why is "" when positive."""
         if self.ix.plan:
-            return "planned"
+            return "planned", "文件为计划方案（计划）"
         roles = explicit_roles or ()
         if s.role == "plans" and "plans" not in roles:
-            return "planned"
+            return "planned", f"位于“{part_name(self.ix, s)}”部分（计划）"
         if s.role == "problems" and "problems" not in roles:
-            return "negative"
+            return "negative", f"位于“{part_name(self.ix, s)}”部分（自述不足）"
         ca, cb = s.clause_of(a)
         clause = s.norm[ca:cb]
         if not self.cr.rule.ignore_negation:
             for cue in self.negation:
                 for x, y in cue.finditer(clause):
                     if not (ca + x < b and ca + y > a):  # the marker is not part of the cue itself
-                        return "negative"
+                        return "negative", f"否定：“{clause[x:y]}”与线索在同一分句"
         for cue in self.planned:
             for x, y in cue.finditer(clause):
                 if not (ca + x < b and ca + y > a):
-                    return "planned"
-        return "positive"
+                    return "planned", f"计划：“{clause[x:y]}”与线索在同一分句"
+        return "positive", ""
 
     def role_ok(self, s: Sent, roles: list | None) -> bool:
         if roles is None:
             return s.role != "closing"
         return s.role in roles
+
+
+def part_name(ix: Index, s: Sent) -> str:
+    """The words of the outermost heading above `s` that gives it its role (numbering dropped),
+    else the role's name: what a reader sees as "the part" a sentence sits in."""
+    secs = ix.__dict__.get("_secs")
+    if secs is None:
+        secs = {}
+        stack = [(x, None) for x in ix.report.sections]
+        while stack:
+            x, parent = stack.pop()
+            secs[x.id] = (x, parent)
+            stack.extend((c, x.id) for c in x.children)
+        ix.__dict__["_secs"] = secs
+    best = None
+    sid = s.section_id if s.section_id >= 0 else None
+    while sid is not None and sid in secs:
+        sec, parent = secs[sid]
+        if sec.role == s.role:
+            best = sec
+        sid = parent
+    name = strip_numbering(best.heading) if best is not None else ""
+    if not name or name.startswith("（示例") or name.startswith("(示例"):
+        name = ROLE_ZH.get(s.role, s.role)
+    return name
 
 
 def _scope_key(s: Sent, pos: int, scope: str):
@@ -336,44 +369,101 @@ def _label(c: Check) -> str:
     return c.label or describe(c)
 
 
+def _where_zh(roles, where: str = "any") -> str:
+    base = roles_zh(roles) if roles else "全文"
+    if where == "heading":
+        return base + "的标题或条目首句"
+    if where == "body":
+        return base + "的正文（不含标题）"
+    return base
+
+
+def _searched_presence(p: Presence) -> str:
+    main = p.any or p.all or [c for g in p.groups for c in g]
+    extra = []
+    if p.all and p.any:
+        extra.append("且含" + cue_list(p.all, 3, quote=True))
+    if p.groups:
+        extra.append(f"至少涉及 {p.min_groups} 类")
+    if p.near is not None:
+        extra.append(f"需与{cue_list(p.near.any, 3, quote=True)}{within_zh(p.near.within)}")
+    if p.not_:
+        extra.append("排除" + cue_list(p.not_, 3, quote=True))
+    if p.min_count > 1:
+        extra.append(f"至少 {p.min_count} 处")
+    tail = "；" + "；".join(extra) if extra else ""
+    return f"查找范围：{_where_zh(p.roles, p.where)}（线索：{cue_list(main, 6)}{tail}）"
+
+
+def _searched_quantity(q: Quantity, t: float | None) -> str:
+    cmp = f"；{OP_ZH[q.op]} {_pct(t) if q.ratio is not None else _with_unit(t, (q.unit or [''])[0])}" if q.op and t is not None else ""
+    if q.ratio is None:
+        unit = "、".join(q.unit) if q.unit else "任意单位"
+        who = "人均" if q.per_capita else ""
+        return f"查找范围：{_where_zh(q.roles)}（{who}数值，单位：{unit}；线索：{cue_list(q.cue, 6)}{cmp}）"
+    num, den = q.ratio
+    return f"查找范围：{_where_zh(q.roles)}（比例：{cue_list(num.cue, 3)} ÷ {cue_list(den.cue, 3)}，须在{SCOPE_ZH.get(q.scope, q.scope)}{cmp}）"
+
+
+def _searched_structure(st: Structure) -> str:
+    level = "一级" if st.level == 1 else (f"第 {st.level} 级" if st.level else "")
+    extra = []
+    if st.min_items:
+        extra.append(f"至少 {st.min_items} 项")
+    if st.contains:
+        extra.append(f"至少 {st.min_hits} 句含{cue_list(st.contains, 4, quote=True)}")
+    tail = "（" + "；".join(extra) + "）" if extra else ""
+    return f"查找范围：“{ROLE_ZH.get(st.role, st.role)}”{level}部分{tail}"
+
+
 def describe(c: Check) -> str:
-    """What a check looks for, from its fields (labels aside)."""
+    """What a check looks for, from its fields (labels aside), in Chinese."""
     if c.presence is not None:
         p = c.presence
-        parts = []
-        if p.any:
-            parts.append("any " + "|".join(p.any[:6]) + ("|…" if len(p.any) > 6 else ""))
-        if p.all:
-            parts.append("all " + "+".join(p.all))
+        main = p.any or p.all or [x for g in p.groups for x in g]
+        what = f"提到{cue_list(main, 4, quote=True)}"
         if p.groups:
-            parts.append(f"{p.min_groups} of {len(p.groups)} groups")
-        if p.near:
-            parts.append("near " + "|".join(p.near.any[:4]))
-        if p.not_:
-            parts.append("not " + "|".join(p.not_[:4]))
-        where = "" if p.where == "any" else f" in {p.where}"
-        roles = f" roles {','.join(p.roles)}" if p.roles else ""
-        cnt = f" ×{p.min_count}" if p.min_count > 1 else ""
-        return f"presence: {'; '.join(parts)} (per {p.scope}{where}{roles}){cnt}"
+            what += f"（至少 {p.min_groups} 类）"
+        if p.near is not None:
+            what += f"，且与{cue_list(p.near.any, 3, quote=True)}{within_zh(p.near.within)}"
+        if p.where != "any" or p.roles:
+            what = f"{_where_zh(p.roles, p.where)}{what}"
+        return what
     if c.quantity is not None:
         q = c.quantity
-        what = "|".join(q.cue[:5]) if q.cue else "ratio " + "/".join("|".join(r.cue[:3]) for r in q.ratio or ())
-        cmp = f" {q.op} {q.threshold}" if q.op else ""
-        unit = f" [{','.join(q.unit)}]" if q.unit else ""
-        return f"quantity: {what}{unit}{cmp}"
+        if q.ratio is not None:
+            what = f"{cue_list(q.ratio[0].cue, 2)} ÷ {cue_list(q.ratio[1].cue, 2)}的比例"
+        else:
+            what = f"{cue_list(q.cue, 3)}的数值"
+        t = q.threshold
+        if q.op and isinstance(t, (int, float)):
+            what += f"{OP_ZH[q.op]} {_pct(float(t)) if q.ratio is not None else _with_unit(float(t), (q.unit or [''])[0])}"
+        return what
     if c.date is not None:
-        return f"date: {c.date.field} on or before {c.date.on_or_before}" if c.date.on_or_before else f"date: {c.date.field} present"
+        d = c.date
+        return f"{DATE_FIELD_ZH.get(d.field, d.field)}" + (f"不晚于 {d.on_or_before}" if d.on_or_before else "写明")
     if c.structure is not None:
-        st = c.structure
-        extra = f", ≥{st.min_items} items" if st.min_items else ""
-        if st.contains:
-            extra += f", ≥{st.min_hits} sentences with " + "|".join(st.contains[:5])
-        return f"structure: a {st.role} section{'' if st.level is None else f' at level {st.level}'}{extra}"
+        return _searched_structure(c.structure).removeprefix("查找范围：") + "存在"
     if c.meta is not None:
-        return f"meta: {c.meta.field}" + (f" in {c.meta.values}" if c.meta.values else " present")
+        return f"写明{META_ZH.get(c.meta.field, c.meta.field)}"
     if c.all_of is not None:
-        return "all of: " + " AND ".join(describe(x) for x in c.all_of)
-    return "check"
+        return "同时满足：" + "；".join(describe(x) for x in c.all_of)
+    return "检查"
+
+
+def _with_unit(v: float | None, unit: str) -> str:
+    """`40 学时`, `5%`: a figure as the trace shows it."""
+    if v is None:
+        return "—"
+    n = _fmt_num(v)
+    return f"{n}{unit}" if unit in ("%", "") else f"{n} {unit}"
+
+
+def _pct(t: float | None) -> str:
+    """A ratio threshold as written in rules: a fraction (0.05) or a percentage (5)."""
+    if t is None:
+        return "—"
+    return _fmt_num(round(t * 100 if t <= 1 else t, 4)) + "%"
 
 
 def _fmt_num(v: float) -> str:
@@ -408,10 +498,14 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
                 s = ix.sents[o.gi]
                 if s.role == "closing" and p.roles is None:
                     continue
-                why = "not in a heading or an item's lead sentence" if p.where == "heading" and not (s.heading or s.lead) else f"wrong section (role {s.role})"
-                if p.where == "body" and s.heading:
-                    why = "only in a heading"
-                ctx.near_miss(s, o.start, f"{why}: {s.norm[o.start:o.end]}")
+                cue = s.norm[o.start:o.end]
+                if p.where == "heading" and not (s.heading or s.lead):
+                    why = f"“{cue}”不在标题或条目首句中（本项只认标题或条目首句）"
+                elif p.where == "body" and s.heading:
+                    why = f"“{cue}”只出现在标题中（本项只认正文）"
+                else:
+                    why = f"“{cue}”位于“{part_name(ix, s)}”部分，本项只认{roles_zh(p.roles or ())}"
+                ctx.near_miss(s, o.start, why)
 
     # scope -> cue -> list of (occ, polarity rank)
     scopes: dict[tuple, dict[str, list[tuple[Occ, int]]]] = {}
@@ -423,13 +517,20 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             order.append(key)
         scopes[key].setdefault(raw, []).append((o, rank))
 
+    why_of: dict[Occ, str] = {}  # why an occurrence is not positive
+
+    def rank_of(s: Sent, o: Occ) -> int:
+        pol, why = ctx.polarity_why(s, o.start, o.end, p.roles)
+        if why:
+            why_of[o] = why
+        return POL_RANK[pol]
+
     for raw in dict.fromkeys(main):
         for o in occs(raw):
             if not allowed(o):
                 continue
             s = ix.sents[o.gi]
-            rank = POL_RANK[ctx.polarity(s, o.start, o.end, p.roles)]
-            add(raw, o, rank, _scope_key(s, o.start, p.scope))
+            add(raw, o, rank_of(s, o), _scope_key(s, o.start, p.scope))
     main_set = set(main)
     for raw in list(dict.fromkeys(p.all + [c for g in p.groups for c in g])):
         if raw in main_set:
@@ -440,8 +541,7 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             s = ix.sents[o.gi]
             key = _scope_key(s, o.start, p.scope)
             if key in scopes:
-                rank = POL_RANK[ctx.polarity(s, o.start, o.end, p.roles)]
-                scopes[key].setdefault(raw, []).append((o, rank))
+                scopes[key].setdefault(raw, []).append((o, rank_of(s, o)))
 
     # near and not cues indexed once per check: by scope key, or by paragraph for a distance
     near_keys: set = set()
@@ -477,6 +577,10 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
     def excluded(key: tuple, sample: Occ) -> str | None:
         return not_keys.get(key)
 
+    near_why = ""
+    if p.near is not None:
+        near_why = f"缺少同现词（需与{cue_list(p.near.any, 4, quote=True)}{within_zh(p.near.within)}）"
+
     units_by_rank: list[Unit] = []
     for key in order:
         cues = scopes[key]
@@ -484,7 +588,7 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
         s0 = ix.sents[first.gi]
         bad = excluded(key, first)
         if bad is not None:
-            ctx.near_miss(s0, first.start, f"excluded by the not cue {bad}")
+            ctx.near_miss(s0, first.start, f"含排除词“{readable(bad)}”（与线索在{SCOPE_ZH.get(p.scope, p.scope)}，不计入）")
             continue
         best_rank = -1
         best_unit = None
@@ -501,34 +605,40 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
                 if not hits:
                     ok = False
                     if lvl == 0 and p.near is not None and any(cues.get(raw) for raw in p.any):
-                        fail_reason = "missing the near cue " + "|".join(p.near.any[:4])
+                        fail_reason = near_why
                 anchor += hits
             if ok and p.all:
                 missing = [raw for raw in p.all if not usable(raw)]
                 if missing:
                     ok = False
                     if lvl == 0:
-                        fail_reason = "missing " + "、".join(missing)
+                        fail_reason = "缺少必备词：" + cue_list(missing, 4, quote=True)
                 else:
                     if not p.any:
                         hits = [o for raw in p.all for o, _ in usable(raw)]
                         if p.near is not None and not any(near_ok(o) for o in hits):
                             ok = False
                             if lvl == 0:
-                                fail_reason = "missing the near cue " + "|".join(p.near.any[:4])
+                                fail_reason = near_why
                         anchor += hits
             if ok and p.groups:
                 got = [g for g in p.groups if any(usable(raw) for raw in g)]
                 if len(got) < p.min_groups:
                     ok = False
                     if lvl == 0:
-                        fail_reason = f"only {len(got)} of the {p.min_groups} required groups"
+                        have = []
+                        for g in got:
+                            o = next(o for raw in g for o, _ in cues.get(raw, []))
+                            have.append(ix.sents[o.gi].norm[o.start:o.end])
+                        lack = "；".join(cue_list(g, 2) for g in p.groups if g not in got)
+                        fail_reason = (f"只涉及 {len(got)} 类（{'、'.join(have)}），需至少 {p.min_groups} 类；未涉及：{lack}"
+                                       if have else f"所需各类均未涉及（需至少 {p.min_groups} 类：{lack}）")
                 elif not p.any and not p.all:
                     hits = [o for g in got for raw in g for o, _ in usable(raw)]
                     if p.near is not None and not any(near_ok(o) for o in hits):
                         ok = False
                         if lvl == 0:
-                            fail_reason = "missing the near cue " + "|".join(p.near.any[:4])
+                            fail_reason = near_why
                     anchor += hits
             if ok:
                 best_rank = lvl
@@ -542,12 +652,10 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             continue
         if best_rank < 2:
             s = ix.sents[best_unit.gi]
-            reason = "negated or admitted as a shortcoming" if best_rank == 1 else "planned only"
-            if s.role == "problems":
-                reason = "in the problems section"
-            elif s.role == "plans":
-                reason = "in the plans section"
-            ctx.near_miss(s, best_unit.pos, f"{reason}: {best_unit.cue}")
+            reason = next((why_of[o] for raw in cues for o, r in cues[raw] if r == best_rank and o in why_of), "")
+            if not reason:
+                reason = "否定或自述不足" if best_rank == 1 else "仅作为计划"
+            ctx.near_miss(s, best_unit.pos, f"{reason}；线索：“{best_unit.cue}”")
         units_by_rank.append(best_unit)
 
     out.units = units_by_rank
@@ -557,8 +665,8 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             break
     if out.polarity is None and units_by_rank and p.min_count > 1:
         u = units_by_rank[0]
-        ctx.near_miss(ix.sents[u.gi], u.pos, f"only {len(units_by_rank)} of {p.min_count} required mentions")
-    out.searched = "|".join(main[:12])
+        ctx.near_miss(ix.sents[u.gi], u.pos, f"只有 {len(units_by_rank)} 处提及，需至少 {p.min_count} 处（按{SCOPE_ZH.get(p.scope, p.scope)}计）")
+    out.searched = _searched_presence(p)
     return out
 
 
@@ -622,14 +730,14 @@ def eval_quantity(ctx: _Ctx, q: Quantity) -> CheckOutcome:
         for m, s, pos, raw in cands:
             if q.op and t is not None and not _compare(m.value, q.op, t):
                 vals.setdefault("value", _fmt_num(m.value) + m.unit)
-                ctx.near_miss(s, pos, f"below threshold: {_fmt_num(m.value)}{m.unit}, required {q.op} {_fmt_num(t)}")
+                ctx.near_miss(s, pos, f"数值 {_with_unit(m.value, m.unit)}{FAIL_ZH[q.op]}阈值 {_with_unit(t, m.unit)}")
                 continue
             pol = ctx.polarity(s, pos, pos + 1, q.roles)
             if not vals.get("value_ok"):
                 vals["value"] = _fmt_num(m.value) + m.unit
                 vals["value_ok"] = True
             units.append(Unit(s.gi, pos, pol, m.text))
-        out.searched = "|".join(q.cue[:8])
+        out.searched = _searched_quantity(q, t)
     else:
         num_ref, den_ref = q.ratio
         nums = _find_metrics(ctx, num_ref.cue, num_ref.unit, num_ref.per_capita, q.roles)
@@ -648,14 +756,15 @@ def eval_quantity(ctx: _Ctx, q: Quantity) -> CheckOutcome:
                     tt = t / 100 if t > 1 else t
                     if not _compare(r, q.op, tt):
                         vals.setdefault("ratio", rtxt)
-                        ctx.near_miss(s1, pos1, f"below threshold: ratio {rtxt} ({_fmt_num(m1.value)}/{_fmt_num(m2.value)}), required {q.op} {_fmt_num(t)}{'%' if t > 1 else ''}")
+                        ctx.near_miss(s1, pos1, f"比例 {rtxt}（{_with_unit(m1.value, m1.unit)} ÷ {_with_unit(m2.value, m2.unit)}）"
+                                                f"{FAIL_ZH[q.op]}阈值 {_pct(t)}")
                         continue
                 if "ratio_ok" not in vals:
                     vals["ratio"] = rtxt
                     vals["ratio_ok"] = True
                 pol = ctx.polarity(s1, pos1, pos1 + 1, q.roles)
                 units.append(Unit(s1.gi, pos1, pol, m1.text))
-        out.searched = "ratio " + "/".join("|".join(r.cue[:4]) for r in q.ratio)
+        out.searched = _searched_quantity(q, t)
     out.units = units
     if units:
         out.polarity = RANK_POL[max(POL_RANK[u.polarity] for u in units)]
@@ -684,37 +793,68 @@ def _deadline(spec: str, period_end: int | None) -> dt.date | None:
 
 def eval_date(ctx: _Ctx, d: DateCheck) -> CheckOutcome:
     meta = ctx.ix.report.meta
-    out = CheckOutcome(label="", polarity=None, searched=f"date ({d.field})")
+    out = CheckOutcome(label="", polarity=None, searched=f"查找范围：{DATE_FIELD_ZH.get(d.field, d.field)}"
+                       + (f"（报送期限 {d.on_or_before}，Y 为报告年度）" if d.on_or_before else ""))
     date = meta.date if d.field == "date" else meta.published if d.field == "published" else (meta.date or meta.published)
+    src = "date" if date is not None and date == meta.date and d.field != "published" else "published"
+    where = ctx.ix.report.meta_lines.get(src, 0)
     vals = ctx.ev.values
     if date is not None:
         vals.setdefault("date", date.isoformat())
     if date is None:
-        ctx.ev.values.setdefault("_date_reason", "no date found")
+        ctx.ev.values.setdefault("_date_reason", f"未找到{DATE_FIELD_ZH.get(d.field, d.field)}")
         return out
     if d.on_or_before is None:
         out.polarity = "positive"
+        out.units = _line_units(ctx.ix, where, "positive")
         return out
     pend = meta.period[1] if meta.period else None
     dl = _deadline(d.on_or_before, pend)
     if dl is None:
-        vals.setdefault("_date_reason", "the report period is unknown, so the deadline cannot be computed")
+        vals.setdefault("_date_reason", "报告年度不明，无法计算报送期限")
         return out
     vals.setdefault("deadline", dl.isoformat())
     delay = (date - dl).days
     if delay <= 0:
         out.polarity = "positive"
         vals.setdefault("delay_days", 0)
+        out.units = _line_units(ctx.ix, where, "positive")
     else:
         vals.setdefault("delay_days", delay)
-        ctx.ev.near_misses.append(NearMiss(quote=date.isoformat(), line=0, section="", role="other",
-                                           reason=f"dated {date.isoformat()}, {delay} days after the deadline {dl.isoformat()}"))
+        units = _line_units(ctx.ix, where, "positive")
+        q = _unit_quote(ctx.ix, units[0]) if units else None
+        what = DATE_FIELD_ZH.get(src, src)
+        nm = NearMiss(quote=q[0] if q else date.isoformat(), line=q[1] if q else 0, section=q[2] if q else "",
+                      role=q[3] if q else "other",
+                      reason=f"{what} {date.isoformat()} 晚于报送期限 {dl.isoformat()} 共 {delay} 天")
+        if all(x.reason != nm.reason for x in ctx.ev.near_misses):
+            ctx.ev.near_misses.append(nm)
     return out
+
+
+def _line_units(ix: Index, line: int, pol: str) -> list[Unit]:
+    """A unit quoting input line `line` (where normalization read a metadata value)."""
+    if line <= 0 or line > len(ix.report.lines):
+        return []
+    s = next((x for x in ix.sents if x.line == line), None)
+    if s is not None and ix.line_of(s, 0) == line:
+        return [Unit(s.gi, 0, pol, "", line)]
+    return [Unit(-1, 0, pol, "", line)]
+
+
+def _unit_quote(ix: Index, u: Unit) -> tuple[str, int, str, str]:
+    """(quote, line, section, role) of a unit."""
+    if u.gi >= 0:
+        s = ix.sents[u.gi]
+        return s.text.strip(), ix.line_of(s, u.pos), s.section, s.role
+    p = next((p for p in ix.report.paragraphs if any(sp.line == u.line for sp in p.spans)), None)
+    text = ix.report.lines[u.line - 1].strip()
+    return text, u.line, p.section if p else "", p.role if p else "other"
 
 
 def eval_structure(ctx: _Ctx, st: Structure) -> CheckOutcome:
     ix = ctx.ix
-    out = CheckOutcome(label="", polarity=None, searched=f"a {st.role} section")
+    out = CheckOutcome(label="", polarity=None, searched=_searched_structure(st))
     pol = "planned" if ix.plan else "positive"
     secs = []
     inside: set[int] = set()  # ids under an already chosen section: its subtree is counted with it
@@ -742,7 +882,7 @@ def eval_structure(ctx: _Ctx, st: Structure) -> CheckOutcome:
         head = next((s for s in ix.sents if s.heading and s.line == sec.line), None)
         if items < st.min_items:
             if head is not None:
-                ctx.near_miss(head, 0, f"section has {items} items, at least {st.min_items} required")
+                ctx.near_miss(head, 0, f"该部分只有 {items} 项，需至少 {st.min_items} 项")
             continue
         units: list[Unit] = []
         if st.contains:
@@ -755,7 +895,7 @@ def eval_structure(ctx: _Ctx, st: Structure) -> CheckOutcome:
                         break
             if len(units) < st.min_hits:
                 if head is not None:
-                    ctx.near_miss(head, 0, f"{len(units)} sentences with " + "|".join(st.contains[:4]) + f", at least {st.min_hits} required")
+                    ctx.near_miss(head, 0, f"该部分只有 {len(units)} 句含{cue_list(st.contains, 4, quote=True)}，需至少 {st.min_hits} 句")
                 continue
         elif head is not None:
             units.append(Unit(head.gi, 0, pol, ""))
@@ -777,7 +917,7 @@ def _shown(field: str, v) -> str:
 def eval_meta(ctx: _Ctx, mc: MetaCheck) -> CheckOutcome:
     meta = ctx.ix.report.meta
     v = getattr(meta, mc.field)
-    out = CheckOutcome(label="", polarity=None, searched=f"meta {mc.field}")
+    out = CheckOutcome(label="", polarity=None, searched=f"查找范围：{META_ZH.get(mc.field, mc.field)}（标题、开头或落款）")
     if v is None or v == "" or (mc.field == "doc_type" and v == "other"):
         return out
     shown = _shown(mc.field, v)
@@ -788,6 +928,7 @@ def eval_meta(ctx: _Ctx, mc: MetaCheck) -> CheckOutcome:
             return out
     ctx.ev.values.setdefault("found", shown)
     out.polarity = "positive"
+    out.units = _line_units(ctx.ix, ctx.ix.report.meta_lines.get(mc.field, 0), "positive")
     return out
 
 
@@ -804,7 +945,7 @@ def eval_check(ctx: _Ctx, c: Check) -> CheckOutcome:
         o = eval_meta(ctx, c.meta)
     elif c.all_of is not None:
         subs = [eval_check(ctx, x) for x in c.all_of]
-        o = CheckOutcome(label="", polarity=None, searched=" + ".join(s.searched for s in subs))
+        o = CheckOutcome(label="", polarity=None, searched="；并且".join(s.searched for s in subs if s.searched))
         if subs and all(s.polarity is not None for s in subs):
             o.polarity = RANK_POL[min(POL_RANK[s.polarity] for s in subs)]
             o.units = [u for s in subs for u in s.units]

@@ -36,6 +36,12 @@ def normalize(raw: RawDocument) -> Report:
     if title and title.startswith("《") and title.endswith("》") and title.count("《") == 1:
         title = title[1:-1]
     title = title or None
+    if title:
+        # "长政发〔2021〕1号长海县2020年度…报告": a document number run into the title line.
+        m = M.DOC_NUMBER.match(title)
+        if m and len(title) - m.end() >= 6:
+            page.setdefault("文号", m.group(0).strip())
+            title = title[m.end():].strip() or None
     if title is None:
         title = M.clean_title(raw.hints.get("title") or raw.hints.get("标题"))
     fallback = " ".join(b.text for b in scan.blocks[:3])
@@ -94,7 +100,16 @@ def normalize(raw: RawDocument) -> Report:
         metrics=metrics,
         lines=list(raw.lines),
         warnings=warnings,
+        meta_lines=_meta_lines(meta, raw.lines, title_block.line if title_block else 0, scan.chrome_meta),
     )
+
+
+def _meta_lines(meta: Meta, lines: list[str], title_line: int, chrome) -> dict[str, int]:
+    try:
+        return M.meta_lines(meta, lines, title_line, chrome)
+    except Exception:  # pragma: no cover - defensive: quotes are a nicety, never fatal
+        logger.exception("locating metadata lines failed")
+        return {}
 
 
 SNIPPET_HEADING = "（示例）"

@@ -45,6 +45,9 @@ _ORG_AFTER = re.compile(
 )
 
 
+_AUTONOMOUS_ALIAS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
+
+
 class Gazetteer:
     def __init__(self, rows: list[list]):
         self.by_code: dict[str, list[Division]] = {}
@@ -55,6 +58,13 @@ class Gazetteer:
             names.setdefault(name, []).append((d, False))
             if short and len(short) >= 2 and short != name:
                 names.setdefault(short, []).append((d, True))
+        # Autonomous divisions are usually written short + generic noun: 阿坝州, 恩施州, 长阳县.
+        full_names = set(names)
+        for code, name, short, level, parent, _y0, _y1 in rows:
+            for long_end, alias_end in _AUTONOMOUS_ALIAS:
+                if short and name.endswith(long_end) and short + alias_end not in full_names:
+                    d = next(x for x in self.by_code[code] if x.name == name)
+                    names.setdefault(short + alias_end, []).append((d, False))
         import ahocorasick
 
         self.auto = ahocorasick.Automaton()

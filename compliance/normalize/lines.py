@@ -29,6 +29,7 @@ def tnorm(text: str) -> str:
 
 
 _CIRCLED = re.compile(r"^([#*\s]*)([\u2460-\u2473\u2776-\u277f])")
+_NUM_SPACE = re.compile(r"^([#*\s]*)(\d{1,2})[ \t\u3000]+(?=[\u4e00-\u9fff])")
 
 
 def hnorm(text: str) -> str:
@@ -38,6 +39,13 @@ def hnorm(text: str) -> str:
     if m and n:
         k = len(n) - len(n.lstrip("#").lstrip())
         return n[:k] + m.group(2) + n[k + 1:]
+    m = _NUM_SPACE.match(text)
+    if m and n:
+        # "1 加强学习": normalization drops the space that makes the digit a heading number.
+        k = len(n) - len(n.lstrip("#*").lstrip())
+        d = m.group(2)
+        if n[k:k + len(d)] == d and n[k + len(d):k + len(d) + 1] not in ("", " "):
+            return n[:k + len(d)] + " " + n[k + len(d):]
     return n
 
 _CHROME_RES = [re.compile(p) for p in vocab.CHROME_LINE_PATTERNS]
@@ -52,7 +60,7 @@ HEADING_STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(r"^第[一二三四五六七八九十百零〇]+(?:部分|章|节|篇)[、.:：\s]?")),
     ("cn", re.compile(r"^[一二三四五六七八九十]{1,3}(?:、|[.,，](?!\d))")),
     ("cn_paren", re.compile(r"^[(\[][一二三四五六七八九十]{1,3}[)\]][、.]?")),
-    ("num", re.compile(r"^\d{1,2}(?:[、]|\.(?!\d)|\s(?=[\u4e00-\u9fff])(?![\u4e00-\u9fff]?[年月日时个次件人名项家万亿元期批]))")),
+    ("num", re.compile(r"^\d{1,2}(?:[、]|\.(?!\d)|\s(?=[\u4e00-\u9fff])(?![\u4e00-\u9fff]?[年月日时个次件人名项家万亿元期批部条款届级类种座所辆艘户份场篇本台处起宗例]))")),
     ("num_paren", re.compile(r"^[(\[]\d{1,2}[)\]][、.]?")),
     ("num_rparen", re.compile(r"^\d{1,2}\)(?!\d)")),
     ("circled", re.compile(r"^[\u2460-\u2473\u2776-\u277f]")),
@@ -73,10 +81,11 @@ _CONT_START = set("，,。、；;：:）)》”’】]%")
 _NO = re.compile(r"(?!)")
 _VALUE_OK: dict[str, re.Pattern[str]] = {
     "published": re.compile(r"^(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"),
-    "written": re.compile(r"^(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?$"),
+    "written": re.compile(r"^(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"),
     "publisher": re.compile(rf"^[\u4e00-\u9fff()（）]{{2,30}}{vocab.ORG_SUFFIX}$"),
     "source": re.compile(rf"^[\u4e00-\u9fff()（）]{{2,30}}{vocab.ORG_SUFFIX}$"),
-    "doc_number": re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,5}\s*号$"),
+    "doc_number": re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号$"),
+    "title": re.compile(r"^\S.{5,100}$"),
     "index": re.compile(r"^[0-9A-Za-z][0-9A-Za-z/_\-]{5,60}$"),
 }
 
@@ -91,13 +100,17 @@ def heading_style(norm: str) -> tuple[str, str] | None:
     return None
 
 
-def is_pure_heading(norm: str) -> bool:
-    """A numbered line that is only a heading: short, and no sentence break before its end."""
+def is_pure_heading(norm: str, full: bool = False) -> bool:
+    """A numbered line that is only a heading: short, and no sentence break before its end.
+
+    Top-level 一、/第X部分 headings may run to 60 characters (一、坚持以…为引领…取得明显成效) unless
+    the line fills the wrap width (`full`), where it may be a paragraph's first line."""
     hs = heading_style(norm)
     if not hs:
         return False
     rest = norm.lstrip("#").lstrip()[len(hs[1]):].strip()
-    if not rest or len(rest) > 40:
+    limit = 60 if hs[0] in ("cn", "chapter") and not full else 40
+    if not rest or len(rest) > limit:
         return False
     return not any(ch in SENT_TERM for ch in rest[:-1])
 
@@ -110,8 +123,50 @@ def is_org_line(norm: str) -> bool:
     return len(norm) <= 48 and bool(_ORG_LINE.match(norm)) and not heading_style(norm)
 
 
+_BULLETS = "•·●▪◆■◇□○◦‣∙ \t"
+_PIPE = re.compile(r"[|｜]")
+_KEY_SET = {k for k in vocab.META_KEYS}
+_GLUED = re.compile(rf"^(?P<key>{'|'.join(re.escape(k) for k in sorted(vocab.META_KEYS_GLUED, key=len, reverse=True))})(?P<val>[^:：\s].*)$")
+
+
+def _pipe_cells(norm: str) -> list[str] | None:
+    """Cells of a flattened table row `索 引 号 | 1162…/2025-48086 | 主题分类 | 金政发 |` whose
+    first cell is a metadata key; None for any other line."""
+    if not _PIPE.search(norm):
+        return None
+    cells = [re.sub(r"\s+", "", c) for c in _PIPE.split(norm)]
+    while cells and not cells[0]:
+        cells.pop(0)
+    if not cells or cells[0].rstrip(":：") not in _KEY_SET:
+        return None
+    return cells
+
+
+def _glued_pair(norm: str) -> tuple[str, str] | None:
+    """`发文字号皖交发〔2021〕63号`: a key glued to a value that looks like that key's value."""
+    m = _GLUED.match(norm)
+    if not m:
+        return None
+    val = m.group("val").strip()
+    field = vocab.META_FIELDS.get(m.group("key"), "")
+    return (m.group("key"), val) if _VALUE_OK.get(field, _NO).match(val) else None
+
+
 def parse_meta_pairs(norm: str) -> list[tuple[str, str]]:
     """`发布机构: 市交通运输局 成文日期: 2020-01-09` → [(发布机构, 市交通运输局), (成文日期, 2020-01-09)]."""
+    norm = norm.lstrip(_BULLETS)
+    cells = _pipe_cells(norm)
+    if cells is not None:
+        out = []
+        for i, c in enumerate(cells):
+            k = c.rstrip(":：")
+            if k in _KEY_SET and (i == 0 or cells[i - 1].rstrip(":：") not in _KEY_SET or not cells[i - 1]):
+                v = cells[i + 1] if i + 1 < len(cells) else ""
+                out.append((k, "" if v.rstrip(":：") in _KEY_SET else v))
+        return out
+    glued = _glued_pair(norm)
+    if glued:
+        return [glued]
     found = list(_META_PAIR.finditer(norm))
     out = []
     for i, m in enumerate(found):
@@ -125,7 +180,8 @@ def is_chrome(norm: str) -> bool:
     with 当前位置 is still the document."""
     if not norm or len(norm) > 160:
         return False
-    if len(norm) <= 160 and _META_START.match(norm):
+    norm = norm.lstrip(_BULLETS)
+    if _META_START.match(norm) or _pipe_cells(norm) is not None or _glued_pair(norm):
         return True
     return any(rx.match(norm) for rx in _CHROME_RES)
 
@@ -176,10 +232,14 @@ def scan(lines: list[str]) -> LineScan:
     width = wrap_width([t for t, _ in stripped])
     prev_chrome_full = False
     pending_key: str | None = None  # "发布机构:" with its value on the next line
+    blanks = 0
     for i, (text, col) in enumerate(stripped, start=1):
         if not text:
-            pending_key = None
+            blanks += 1
+            if blanks > 2:  # a value may sit one blank line below its key (• 发文字号: / / 镇政发〔2024〕7号)
+                pending_key = None
             continue
+        blanks = 0
         norm = hnorm(text)
         if not norm.strip("*_#"):
             continue
@@ -216,6 +276,7 @@ def scan(lines: list[str]) -> LineScan:
                 chrome_lines.append(it[0])
                 continue
         kept.append(it)
+    kept = _unflatten(kept)
 
     blocks: list[Block] = []
     title_done = False
@@ -223,7 +284,7 @@ def scan(lines: list[str]) -> LineScan:
     before_heading = True
     prev_len = 0
     for lineno, text, col, norm in kept:
-        kind = _kind(norm)
+        kind = _kind(norm, width is not None and len(text) >= width - 1)
         cur = blocks[-1] if blocks else None
         full = width is not None and prev_len >= width - 1
         if kind in ("org", "date") and full and cur is not None and cur.kind == "text" and prev_norm[-1:] not in SENT_TERM:
@@ -241,13 +302,13 @@ def scan(lines: list[str]) -> LineScan:
         if heading_style(norm):
             before_heading = False
     # The first short block before any heading that names a document kind is the title; an
-    # issuer line right above a "关于…" line is part of it.
+    # issuer line right above a "关于…" or "2023年度…" line is part of it.
     for k, b in enumerate(blocks):
         if b.kind == "heading" or heading_style(hnorm(b.text)):
             break
         if not title_done and _looks_like_title(tnorm(b.text)):
             prev = blocks[k - 1] if k > 0 else None
-            if prev is not None and prev.kind == "org" and tnorm(b.text).startswith("关于"):
+            if prev is not None and prev.kind == "org" and _title_continues_org(tnorm(prev.text), tnorm(b.text)):
                 for sp in b.spans:
                     prev.spans.append(Span(offset=len(prev.text) + sp.offset, line=sp.line, col=sp.col))
                 prev.text += b.text
@@ -260,8 +321,81 @@ def scan(lines: list[str]) -> LineScan:
     return LineScan(blocks=blocks, chrome_meta=chrome_meta, chrome_lines=sorted(chrome_lines))
 
 
-def _kind(norm: str) -> str:
-    if is_pure_heading(norm):
+_YEAR_START = re.compile(r"^(?:19|20)\d{2}\s*年")
+
+
+def _title_continues_org(org: str, title: str) -> bool:
+    """`苏州市交通运输局` / `2023年度法治政府建设工作报告`: the issuer line is the title's first half.
+    Not when the org line carries a date (a signature) or the title names its own issuer."""
+    if re.search(r"\d", org):
+        return False
+    return title.startswith("关于") or bool(_YEAR_START.match(title))
+
+
+_TITLE_NOUN = re.compile(r"(?:报告|总结|计划|方案|要点|规划|情况|汇报|安排)")
+
+
+# A flattened document (a whole report pasted or extracted as one line) is cut before inline
+# 一、/二、 headings and after a leading title. Only a document of a few very long lines
+# qualifies: an ordinary paragraph may well enumerate 一、…二、… inline.
+FLAT_MIN = 120
+FLAT_MAX_LINES = 5
+_INLINE_CN = re.compile(r"(?<=[。；;：:！!？?\s])\s*(?P<num>[一二三四五六七八九十]{1,3})、")
+_SENTENCE_START = re.compile(
+    r"^(?:(?:19|20)(?:\d{2}|xx|XX)\s*年|今年|近年|近年来|一年来|为|根据|按照|依据|自(?:19|20)\d{2}|现将|我(?:局|县|区|市|镇|乡|委|办|厅))"
+)
+
+
+def _flat_cuts(text: str, norm: str, first: bool) -> list[int]:
+    """Offsets in `text` where a flattened line should be cut: after a leading title (`first`
+    line only) and before each inline 一、二、三、 heading, numbered in order from 一."""
+    from compliance.normalize.structure import cn_int  # local: structure imports this module
+
+    _, idx = cached_norm_map(text)
+    cuts: list[int] = []
+    if first:
+        for m in _TITLE_NOUN.finditer(norm[:70]):
+            head, rest = norm[:m.end()], norm[m.end():].lstrip()
+            if 6 <= len(head) and _SENTENCE_START.match(rest) and not heading_style(head):
+                k = m.end() - 1
+                if k < len(idx):
+                    cuts.append(idx[k] + 1)
+                break
+    want = 1
+    for m in _INLINE_CN.finditer(norm):
+        if cn_int(m.group("num")) == want:
+            cuts.append(idx[m.start("num")] if m.start("num") < len(idx) else len(text))
+            want += 1
+    if want <= 2 and want > 1:  # a lone 一、 inside a paragraph is no outline
+        cuts.pop()
+    return sorted(set(c for c in cuts if 0 < c < len(text)))
+
+
+def _unflatten(items: list[tuple[int, str, int, str]]) -> list[tuple[int, str, int, str]]:
+    if len(items) > FLAT_MAX_LINES:
+        return items
+    out: list[tuple[int, str, int, str]] = []
+    for j, (lineno, text, col, norm) in enumerate(items):
+        if len(norm) < FLAT_MIN:
+            out.append((lineno, text, col, norm))
+            continue
+        cuts = _flat_cuts(text, norm, first=j == 0)
+        if not cuts:
+            out.append((lineno, text, col, norm))
+            continue
+        start = 0
+        for c in cuts + [len(text)]:
+            piece = text[start:c]
+            lead = len(piece) - len(piece.lstrip())
+            piece = piece.strip()
+            if piece:
+                out.append((lineno, piece, col + start + lead, hnorm(piece)))
+            start = c
+    return out
+
+
+def _kind(norm: str, full: bool = False) -> str:
+    if is_pure_heading(norm, full):
         return "heading"
     if is_date_line(norm):
         return "date"
@@ -271,8 +405,9 @@ def _kind(norm: str) -> str:
 
 
 _TITLE_END = re.compile(
-    r"(报告|总结|计划|方案|要点|规划|思路|意见|通知|情况|办法|规定|细则|通报|决定|纪要|公告|函|请示|汇报|安排|打算|清单)"
-    r"\s*(?:[(\[【][^)\]】]{0,30}[)\]】])?\s*$"
+    r"(报告|总结|计划|方案|要点|规划|思路|意见|通知|情况|办法|规定|细则|通报|决定|纪要|公告|函|请示|汇报|安排|打算|清单"
+    r"|制度|解读|年报|规则|章程)"
+    r"\s*(?:[(\[【][^)\]】]{0,30}[)\]】])?\s*(?:[—\-－]{1,2}\s*全文|[(（]全文[)）])?\s*$"
 )
 
 

@@ -28,12 +28,14 @@ _YEAR_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九"
 _YEAR_DIGITS.update({"零": "0", "○": "0", "Ｏ": "0", "O": "0"})
 
 DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
+    r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号"
 )
 _TITLE_ISSUER = re.compile(rf"^(?P<org>[\u4e00-\u9fff()（）]{{2,40}}?{vocab.ORG_SUFFIX})(?:关于|(?:19|20)\d{{2}}\s*年)")
 _SIGNATURE = re.compile(
     rf"^(?P<org>[\u4e00-\u9fff()（）]{{2,40}}{vocab.ORG_SUFFIX})\s*(?P<date>(?:19|20)\d{{2}}.*|[{_CN_NUM}]{{4}}年.*)?$"
 )
+# Words that never occur in an organisation's name but do in sentences ending in 局/会/处.
+_NOT_ORG = re.compile(r"(我|现将|根据|按照|为了|通过|召开|组织|开展|进一步|以及|各|本(?:局|委|办|单位))")
 _PRINTED = re.compile(r"^.{0,30}?(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2})\s*(?:印发|签发|成文)$")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年?")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)")
@@ -77,13 +79,30 @@ def detect_doc_type(title: str | None, fallback: str = "") -> DocType:
     """Type from the title's head noun; only rule-of-law documents get a report type."""
     t = tnorm(title or "")
     if not t:
-        t = tnorm(fallback)[:200]
-    if not t:
-        return "other"
+        return _untitled_type(tnorm(fallback)[:400])
     if any(re.search(p, t) for p in vocab.OTHER_TITLE_PATTERNS):
         return "other"
     if not any(w in t for w in vocab.RULE_OF_LAW_TOPICS):
         return "other"
+    return _head_type(t)
+
+
+def _untitled_type(p: str) -> DocType:
+    """No title: the sentence announcing the body ("现将…情况报告如下") names the kind; else the
+    head noun of the opening sentence, ignoring documents it cites in 《》."""
+    if not p or not any(w in p for w in vocab.RULE_OF_LAW_TOPICS):
+        return "other"
+    for dtype, rx in vocab.PREAMBLE_TYPE_PATTERNS:
+        if re.search(rx, p):
+            return dtype  # type: ignore[return-value]
+    first = re.split(r"[。:：；;]", p, maxsplit=1)[0]
+    first = re.sub(r"《[^》]*》", "", first)
+    if any(re.search(x, first) for x in vocab.OTHER_TITLE_PATTERNS):
+        return "other"
+    return _head_type(first)
+
+
+def _head_type(t: str) -> DocType:
     # "A及B": A is the document, B a trailing part (…总结及2020年工作思路).
     head = re.split(r"(?:及|暨|和|与)(?=(?:19|20)\d{2}|下一步|下步|明年|今后)", t, maxsplit=1)[0]
     for part in (head, t):
@@ -179,11 +198,52 @@ def clean_title(t: str | None) -> str | None:
     return t or None
 
 
+_ORG_END = re.compile(rf"{vocab.ORG_SUFFIX}$")
+
+
+def split_joint(org: str) -> str:
+    """`中共青田县委员会青田县人民政府` → `中共青田县委员会、青田县人民政府`: joint issuers written
+    side by side. Only the party committee + government pairing counts (a 公安局西湖区分局 is one
+    body), and the second name must start like an issuer (中共 or a division's full name)."""
+    if "中共" not in org:
+        return org
+    gz = gazetteer()
+    for i in range(4, len(org) - 3):
+        head, tail = org[:i], org[i:]
+        if not _ORG_END.search(head) or not _ORG_END.search(tail):
+            continue
+        if not (head.startswith("中共") or tail.startswith("中共")):
+            continue
+        hits = gz.find(tail)
+        if tail.startswith("中共") or (hits and hits[0].start == 0 and not hits[0].short):
+            return head + "、" + split_joint(tail)
+    return org
+
+
 def find_title_issuer(title: str | None) -> str | None:
     if not title:
         return None
     m = _TITLE_ISSUER.match(tnorm(title))
-    return m.group("org") if m else None
+    return split_joint(m.group("org")) if m else None
+
+
+_GOV_TITLE_AFTER = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?|关于|法治|依法行政|全面依法)")
+
+
+def division_issuer(title: str | None) -> str | None:
+    """`静海区2023年度法治政府建设情况报告`, `2020年阿坝州法治政府…`: a report titled by a division
+    alone is that division's government's (静海区人民政府)."""
+    if not title:
+        return None
+    t = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", tnorm(title))
+    hits = gazetteer().find(t)
+    if not hits or hits[0].start != 0 or hits[0].short:
+        return None
+    h = hits[0]
+    if not _GOV_TITLE_AFTER.match(t[h.end:]):
+        return None
+    d = h.candidates[0]
+    return d.name + "人民政府"
 
 
 def signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
@@ -197,10 +257,13 @@ def signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
         if date is None and (is_date_line(n) or _PRINTED.match(n)):
             date = parse_date(n)
         m = _SIGNATURE.match(n)
-        if m and org is None:
+        if m and org is None and not _NOT_ORG.search(m.group("org")):
+            tail = m.group("date")
+            if tail and not (is_date_line(tail.strip()) or _PRINTED.match(tail.strip())):
+                continue  # "现将我局2023年…报告如下": a sentence, not a 落款
             org = m.group("org")
-            if m.group("date") and date is None:
-                date = parse_date(m.group("date"))
+            if tail and date is None:
+                date = parse_date(tail)
     return org, date
 
 
@@ -244,7 +307,7 @@ def build_meta(
     """Assemble Meta. `page` holds 索引号-table values (chrome lines and reader hints merged)."""
     sig_org, sig_date = signature(closing_lines)
     publisher = page.get("发布机构") or page.get("发文机关") or page.get("所属机构") or None
-    issuer = find_title_issuer(title) or sig_org or publisher
+    issuer = find_title_issuer(title) or sig_org or publisher or division_issuer(title)
     issuer = expand_issuer(issuer, title or "", sig_org or "", " ".join(header_lines), preamble, body[:2000])
     gz = gazetteer()
     chain = gz.resolve(issuer or "", title or "", sig_org or "", publisher or "", " ".join(header_lines), preamble,
@@ -307,3 +370,58 @@ def _body_vote(body: str) -> dict:
     code = max(counts, key=lambda c: (counts[c], len(c)))
     d = gz.division(code)
     return gz.chain(d) if d else {}
+
+
+def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,
+               chrome: list[tuple[str, str, int]] | tuple = ()) -> dict[str, int]:
+    """Input line each metadata value was read from (1-based), so a verdict on metadata can quote
+    it: the 落款 date line, the title line. Found after the fact by matching the value against
+    short lines, so a value that only a reader hint carried gets no entry."""
+    norm = [tnorm(x).strip() for x in lines]
+    n = len(norm)
+    out: dict[str, int] = {}
+
+    def short_line(pred, order) -> int | None:
+        for i in order:
+            t = norm[i]
+            if t and len(t) <= 40 and pred(t):
+                return i + 1
+        return None
+
+    title_text = norm[title_line - 1] if 0 < title_line <= n else ""
+    if meta.title and title_text:
+        out["title"] = title_line
+    bottom_up = range(n - 1, -1, -1)
+    if meta.date is not None:
+        ln = short_line(lambda t: parse_date(t) == meta.date, bottom_up)
+        if ln:
+            out["date"] = ln
+    if meta.published is not None:
+        ln = next((line for k, v, line in sorted(chrome, key=lambda c: not re.search("发布|公开|时间", c[0]))
+                   if parse_date(v) == meta.published and 0 < line <= n), None)
+        ln = ln or short_line(lambda t: parse_date(t) == meta.published, range(n))
+        if ln:
+            out["published"] = ln
+    if meta.issuer:
+        iss = meta.issuer
+        if iss in title_text:
+            out["issuer"] = title_line
+        else:
+            ln = short_line(lambda t: iss in t or (len(t.split()[0]) >= 4 and iss.endswith(t.split()[0])),
+                            range(n - 1, max(-1, n - 16), -1))
+            if ln:
+                out["issuer"] = ln
+    if meta.doc_number:
+        want = re.sub(r"\s+", "", tnorm(meta.doc_number))
+        ln = next((i + 1 for i, t in enumerate(norm) if want and want in re.sub(r"\s+", "", t)), None)
+        if ln:
+            out["doc_number"] = ln
+    if meta.period:
+        years = {str(meta.period[0]), str(meta.period[1])}
+        if title_text and any(y in title_text for y in years):
+            out["period"] = title_line
+        else:
+            ln = next((i + 1 for i in range(min(n, 40)) if any(f"{y}年" in norm[i] for y in years)), None)
+            if ln:
+                out["period"] = ln
+    return out

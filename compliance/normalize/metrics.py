@@ -23,7 +23,7 @@ UNITS: dict[str, str] = {
     "个工作日": "other", "工作日": "other", "天": "other", "万吨": "other", "吨": "other",
     "公里": "other", "千米": "other", "平方米": "other", "亩": "other",
     "人次": "count", "件次": "count", "户次": "count", "家次": "count", "台次": "count", "车次": "count",
-    "艘次": "count", "批次": "count", "场次": "count", "班次": "count",
+    "艘次": "count", "批次": "count", "场次": "count", "班次": "count", "轮次": "count", "轮": "count",
     "次": "count", "件": "count", "个": "count", "人": "count", "份": "count", "家": "count",
     "本": "count", "台": "count", "项": "count", "条": "count", "名": "count", "期": "count",
     "场": "count", "篇": "count", "起": "count", "户": "count", "辆": "count", "艘": "count",
@@ -86,9 +86,15 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
             # "对122个重大行政处罚案件…": what is counted follows the number.
             _, ce = split_clause_around(norm, num_start)
             after = _SUBJECT_TRIM.sub("", norm[b:ce])
-            after = re.split(r"[、,，;；。]", after)[0][:16]
-            if after:
+            after = re.split(r"[、,，;；。\d]", after)[0][:16]  # up to the next number (36个单位200项…)
+            if len(after) >= 2:
                 subject = after
+            elif ca > 0:
+                # "总量突破千万户,达1042.8万户": the clause before names what is counted.
+                prev = re.split(r"[,，;；。:：]", _SUBJECT_TRIM.sub("", norm[:ca]))[-1]
+                prev = _FUNCTION_WORDS.sub("", prev)
+                if len(prev) >= 2 and not re.search(r"\d", prev):
+                    subject = prev[-16:]
         t_start = idx[a]
         t_end = idx[b - 1] + 1
         out.append(

@@ -102,14 +102,26 @@ def _clean_number(text: str) -> str:
     return re.sub(r"^#+", "", text).replace("**", "").replace("__", "").strip()
 
 
-def lead_clause(text: str, start: int, max_len: int) -> int:
-    """End offset (exclusive, without the terminator) of the lead sentence starting at `start`."""
+_GAP = re.compile(r"(?<=[\u4e00-\u9fff”」』）)])[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff“「『（(])")
+
+
+def lead_clause(text: str, start: int, max_len: int, gap: bool = False) -> int:
+    """End offset (exclusive, without the terminator) of the lead sentence starting at `start`.
+
+    With `gap`, a space between CJK characters also ends it when the words before it are a
+    solid run: web text often puts a heading and its body on one line
+    (`一、加强组织领导 今年以来，…`); letter-spaced PDF text has no such run."""
     n = len(text)
     end = n
     for i in range(start, n):
         if text[i] in _LEAD_END:
             end = i
             break
+    if gap:
+        body = start + len(text[start:]) - len(text[start:].lstrip())
+        m = _GAP.search(text, body, min(end, body + max_len + 1))
+        if m and m.start() - body >= 4 and not re.search(r"\s", text[body:m.start()]):
+            return m.start()
     if end - start > max_len:
         for i in range(start, min(end, n)):
             if text[i] in _LEAD_SOFT and i - start >= 4:
@@ -329,11 +341,13 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
             style, number = hs
             # number as written: the same length prefix after leading markdown/space
             lead_off = _prefix_offset(text, norm, number)
-            if blk.kind == "heading":
+            end = lead_clause(text, lead_off, 40, gap=True)
+            rest = text[end:].strip()
+            split_body = text[end:end + 1].isspace() and len(rest) >= 4 and rest[-1] in "。；;！!？?"
+            if blk.kind == "heading" and not split_body:
                 sec = b.open_section(clean_heading(text), _clean_number(text[:lead_off]) or number, style, blk.line)
                 b.add_paragraph(text, spans, sec, sec.role, True)
                 continue
-            end = lead_clause(text, lead_off, 40)
             heading = clean_heading(text[:end])
             sec = b.open_section(heading, _clean_number(text[:lead_off]) or number, style, blk.line)
             _emit_with_items(b, text, spans, sec)
@@ -350,7 +364,7 @@ def _prefix_offset(text: str, norm: str, number: str) -> int:
     """Offset in `text` just past the heading number found at the start of `norm`."""
     _, idx = norm_map(text)
     nstart = len(norm) - len(norm.lstrip("#").lstrip())
-    k = nstart + len(number) - 1
+    k = nstart + len(number.rstrip()) - 1  # hnorm may have put back a space after "1"
     if 0 <= k < len(idx):
         return idx[k] + 1
     return 0

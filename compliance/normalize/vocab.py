@@ -63,12 +63,22 @@ META_KEYS = [
     "体裁分类", "组配分类", "主题词", "访问量", "点击数", "阅读次数", "作者", "责任编辑", "编辑",
     "时间", "发布时间", "字体", "字号", "分享", "分享到", "所属机构", "信息分类", "文件编号",
     "印发日期", "实施日期", "统一编号", "登记号", "有效期",
+    # further keys seen on county/district sites and document mirrors
+    "文章来源", "更新时间", "发布人员", "发布单位", "制发机构", "内容分类", "分类", "名称", "标题", "文件名称",
+    "时效性", "效力级别", "施行日期", "浏览量", "撰稿", "审核", "供稿", "字体大小", "信息名称",
+    "发文机构", "内容概述", "成文时间", "发布部门", "文种", "体裁", "公文种类", "关键词",
 ]
+# Keys a flattened table may glue to their value without a colon ("发文字号皖交发〔2021〕63号");
+# the value must then look like that field's value (lines._VALUE_OK).
+META_KEYS_GLUED = ["发文字号", "发文机关", "发布机构", "成文日期", "发文日期", "发布日期", "印发日期", "文号"]
 # Keys whose value is a document field.
 META_FIELDS = {
     "发布机构": "publisher", "发文机关": "publisher", "所属机构": "publisher",
     "成文日期": "written", "发文日期": "written", "印发日期": "written",
     "发布日期": "published", "发布时间": "published", "公开时间": "published", "时间": "published",
+    "更新时间": "published", "发布单位": "publisher", "制发机构": "publisher", "发文机构": "publisher",
+    "发布部门": "publisher", "成文时间": "written",
+    "名称": "title", "标题": "title", "文件名称": "title", "信息名称": "title",
     "发文字号": "doc_number", "文号": "doc_number", "文件编号": "doc_number",
     "索引号": "index",
     "信息来源": "source", "来源": "source",
@@ -76,7 +86,7 @@ META_FIELDS = {
 # Whole lines that are navigation or footer.
 CHROME_LINE_PATTERNS = [
     r"^当前位置[:：]?.*$",
-    r"^您(现在)?的?位置[:：].*$",
+    r"^[您你]?(现在|当前)?(所在)?的?位置[:：].*$",
     r"^(首页\s*)?([>»›]\s*[^>»›]{1,20}\s*){1,}$",
     r"^首页\s*[>»›].*$",
     r"^[\[【(]?\s*(打印|关闭|打印本页|关闭窗口|打印此页|收藏|返回顶部|返回|纠错)\s*[\]】)]?(\s*[\[【]?\s*(打印|关闭|打印本页|关闭窗口|收藏|返回顶部|返回)\s*[\]】]?)*$",
@@ -90,15 +100,30 @@ CHROME_LINE_PATTERNS = [
     r"^第\s*\d{1,3}\s*页(\s*[/,，]?\s*共\s*\d{1,3}\s*页)?$",
     r"^\d{1,3}\s*/\s*\d{1,3}$",
     r"^(视力保护色|【?字号[:：]?.*)$",
+    # a site header showing today's date: "今天是:2019年10月31日 星期三", "2019年12月3日星期二"
+    r"^(今天是|今天|今日是)[:：].{0,40}$",
+    r"^.{0,30}?\d{4}年\d{1,2}月\d{1,2}日\s*(星期|周)[一二三四五六日天].{0,12}$",
+    r"^(无障碍|简体|繁体|English|手机版|网站导航|登录|注册)(\s*[|｜/]?\s*(无障碍|简体|繁体|English|手机版|登录|注册))*\s*[|｜]?$",
+    # a mirror site's watermark line: "公文汇 www.example.com"
+    r"^[\u4e00-\u9fff，,]{0,16}\s*(https?://)?www\.[A-Za-z0-9.-]+\.[a-z]{2,}.{0,12}$",
 ]
 
 # --------------------------------------------------------------------------- document type
 # (doc_type, keywords). The title's head noun decides; see meta.detect_doc_type.
 DOC_TYPE_KEYWORDS: list[tuple[str, list[str]]] = [
     ("self_inspection", ["自查报告", "自评报告", "自查自评", "自查情况", "自评情况", "自查"]),
-    ("plan", ["行动计划", "实施方案", "工作方案", "工作要点", "工作计划", "规划", "行动方案", "方案", "计划", "要点"]),
-    ("work_summary", ["工作总结", "总结"]),
+    ("plan", ["行动计划", "实施方案", "工作方案", "工作要点", "工作计划", "规划", "行动方案", "方案", "计划", "要点",
+              "工作安排", "实施意见", "任务分工", "责任分工"]),
+    ("work_summary", ["工作总结", "总结", "总结报告"]),
     ("annual_report", ["年度报告", "情况的报告", "情况报告", "工作报告", "报告", "工作情况", "建设情况"]),
+]
+# Without a title, the sentence that announces the body names the kind ("现将…情况报告如下").
+# Checked in order; the first match in the opening text decides.
+PREAMBLE_TYPE_PATTERNS: list[tuple[str, str]] = [
+    ("self_inspection", r"(自查|自评|自检)[^。；;]{0,30}(报告|汇报|总结)如下"),
+    ("work_summary", r"总结(报告)?如下"),
+    ("annual_report", r"(报告|汇报)如下"),
+    ("plan", r"(制定|特制定|现制定|研究制定)(本|如下)?[^。；;]{0,12}(方案|计划|要点|安排)"),
 ]
 # A report is about rule of law only if its title says so; anything else is "other".
 RULE_OF_LAW_TOPICS = [
@@ -111,6 +136,12 @@ OTHER_TITLE_PATTERNS = [
     r"(?<!法治)政府工作报告",
     r"国民经济和社会发展.*(公报|计划)",
     r"预算.*(报告|草案)",
+    # a commentary on a report ("【政策解读】关于《…报告》的解读"), not the report
+    r"解读[)）】]?$",
+    r"^[【\[(（](政策|文件|文字|图文|图解|视频)?解读[】\])）]",
+    # statistics tables and rules about a report, not the report
+    r"(统计|数据)(年报|表)$",
+    r"年报制度$",
     # news items about a meeting or an event, even one named after a report
     r"(召开|举行|举办|组织|开展|参加|出席).{0,40}(会|会议|活动|培训|讲座|仪式)$",
     r"(座谈会|推进会|部署会|工作会|总结会|培训班|讲座|动员会|研讨会|见面会)$",
@@ -119,6 +150,6 @@ OTHER_TITLE_PATTERNS = [
 # --------------------------------------------------------------------------- issuers
 # Endings of an organisation's name (signature line, 发布机构, "XX局关于…").
 ORG_SUFFIX = (
-    r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|管理局|服务中心|执法局|执法支队|执法大队|"
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|管理局|服务中心|执法局|执法支队|执法大队|党组|"
     r"支队|大队|中心|局|厅|委|办|院|所|站|处|部|署|会)"
 )

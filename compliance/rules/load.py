@@ -257,7 +257,9 @@ def parse_file(path: str | Path) -> ParsedFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
-        msg = getattr(exc, "problem", None) or str(exc)
+        msg = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # one line
+        if not mark and isinstance(getattr(exc, "position", None), int):  # ReaderError: a bad character
+            line = text[: exc.position].count("\n") + 1
         return ParsedFile(p, None, {}, None, [(p, line, "", f"YAML syntax error: {msg}")])
     lines: dict = {}
     dups: list = []

@@ -206,7 +206,8 @@ class Messages(_S):
     """Per-status message templates; `default` is used for a status without its own.
 
     Placeholders: {value} {threshold} {ratio} {count} {date} {deadline} {delay_days} {found}.
-    A placeholder without a value prints "—"; any other name is a lint error. `{count}` is the
+    A placeholder without a value drops its clause (up to a bracket, comma/semicolon or 。), or
+    prints 未写明 when nothing would be left; any other name is a lint error. `{count}` is the
     number of matching scopes (or structure items), `{found}` the cues found (or the metadata value).
     """
 

@@ -1,0 +1,191 @@
+"""Chinese wording of traces: what a check looked for, why a near miss did not count.
+
+Bureau staff read these, not rule authors, so a regex cue is shown as an example phrase
+(`/(行政许可|行政处罚)[^。]{0,15}(公示|公开)/` → `行政许可…公示`) and a section by its own
+heading words rather than by a role code.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+ROLE_ZH = {
+    "preamble": "开头",
+    "measures": "主要举措",
+    "results": "工作成效",
+    "frp": "第一责任人履职",
+    "problems": "存在问题",
+    "plans": "下一步工作安排",
+    "closing": "落款",
+    "other": "其他",
+}
+DOC_TYPE_ZH = {"annual_report": "年度报告", "work_summary": "工作总结", "self_inspection": "自查报告", "plan": "计划方案",
+               "other": "其他文件"}
+TIER_ZH = {"met": "达标", "partial": "部分达标"}
+POL_ZH = {"positive": "肯定表述", "planned": "仅为计划", "negative": "否定或自述不足"}
+SCOPE_ZH = {"clause": "同一分句", "sentence": "同一句", "paragraph": "同一段", "section": "同一部分"}
+WITHIN_ZH = {"clause": "同分句", "sentence": "同句", "paragraph": "同段", "section": "同一部分"}
+META_ZH = {
+    "title": "标题",
+    "issuer": "发文单位",
+    "province": "省份",
+    "city": "市",
+    "county": "县（区）",
+    "level": "行政级别",
+    "doc_type": "文件类型",
+    "period": "报告年度",
+    "date": "落款日期",
+    "doc_number": "文号",
+    "published": "网页发布日期",
+}
+DATE_FIELD_ZH = {"date": "落款日期", "published": "网页发布日期", "best": "落款日期（没有时用网页发布日期）"}
+OP_ZH = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于"}
+# the failing side of a comparison: "数值 40 学时低于阈值 60 学时"
+FAIL_ZH = {">=": "低于", ">": "未超过", "<=": "高于", "<": "未低于", "==": "不等于"}
+
+_NUMBERING = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)"
+    r"|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,3}[，,、部分]*)\s*"
+)
+
+
+def strip_numbering(heading: str) -> str:
+    """`三、下步重点工作安排` → `下步重点工作安排`."""
+    return _NUMBERING.sub("", heading, count=1).strip().rstrip("。:：")
+
+
+@lru_cache(maxsize=4096)
+def readable(raw: str) -> str:
+    """A cue as a reader would recognise it: the literal, or one example phrase per top-level
+    alternative of a regex (`…` for a gap, `N` for a number)."""
+    if not (len(raw) >= 2 and raw.startswith("/") and raw.endswith("/")):
+        return raw
+    try:
+        from re import _parser as sre  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import sre_parse as sre  # type: ignore[no-redef]
+    try:
+        tree = sre.parse(raw[1:-1])
+    except Exception:
+        return raw
+    alts = _top_alternatives(tree)
+    shown = []
+    for a in alts:
+        s = _squash(_example(a))
+        if s and s not in shown:
+            shown.append(s)
+    return "、".join(shown) if shown else raw
+
+
+def _top_alternatives(tree) -> list:
+    """The alternatives of a pattern that is one alternation, possibly wrapped in a group."""
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    items = list(tree)
+    if len(items) == 1:
+        op, av = items[0]
+        if op is C.BRANCH:
+            return list(av[1])
+        if op is C.SUBPATTERN:
+            return _top_alternatives(av[-1])
+    return [tree]
+
+
+def _is_gap(op, av) -> bool:
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    if op in (C.ANY, C.NOT_LITERAL):
+        return True
+    if op is C.IN:
+        return bool(av) and av[0][0] is C.NEGATE
+    return False
+
+
+def _example(tree) -> str:
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    out: list[str] = []
+    for op, av in tree:
+        if op is C.LITERAL:
+            out.append(chr(av))
+        elif op is C.SUBPATTERN:
+            out.append(_example(av[-1]))
+        elif op is C.BRANCH:
+            out.append(_example(av[1][0]))
+        elif op is C.IN:
+            if _is_gap(op, av):
+                out.append("…")
+            else:
+                out.append(_class_example(av))
+        elif op in (C.ANY, C.NOT_LITERAL):
+            out.append("…")
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) or str(op) == "POSSESSIVE_REPEAT":
+            lo, _hi, sub = av
+            sub = list(sub)
+            if len(sub) == 1 and _is_gap(*sub[0]):
+                out.append("…")
+            elif lo == 0:
+                continue  # an optional part: the shortest example leaves it out
+            else:
+                out.append(_example(sub))
+        elif op is C.CATEGORY:
+            out.append("N" if av is C.CATEGORY_DIGIT else "")
+        # assertions (look-behind/ahead), anchors and back-references add no text
+    return "".join(out)
+
+
+def _class_example(items) -> str:
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    for op, av in items:
+        if op is C.LITERAL:
+            return chr(av)
+        if op is C.RANGE:
+            return "N" if (av[0], av[1]) == (48, 57) else chr(av[0])
+        if op is C.CATEGORY:
+            return "N" if av is C.CATEGORY_DIGIT else "…"
+    return "…"
+
+
+def _squash(s: str) -> str:
+    s = re.sub(r"N{2,}", "N", s)
+    s = re.sub(r"…{2,}", "…", s)
+    return s.strip("…").strip()
+
+
+def cue_list(raws, n: int = 4, quote: bool = False) -> str:
+    """`执法公示、双公示、七公示…`: the first `n` distinct readable forms."""
+    shown: list[str] = []
+    more = False
+    for raw in raws:
+        for part in readable(raw).split("、"):
+            if part in shown:
+                continue
+            if len(shown) >= n:
+                more = True
+                break
+            shown.append(part)
+        if more:
+            break
+    if quote:
+        txt = "、".join(f"“{x}”" for x in shown)
+    else:
+        txt = "、".join(shown)
+    return txt + ("…" if more else "")
+
+
+def roles_zh(roles) -> str:
+    if set(ROLE_ZH) - {"closing"} <= set(roles):
+        return "全文"
+    return "、".join(f"“{ROLE_ZH.get(r, r)}”" for r in roles) + "部分"
+
+
+def within_zh(within) -> str:
+    if isinstance(within, int):
+        return f"相距 {within} 字以内"
+    return WITHIN_ZH.get(within, within)
+
+
+def fmt_num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
