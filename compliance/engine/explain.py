@@ -189,3 +189,90 @@ def within_zh(within) -> str:
 
 def fmt_num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+# --------------------------------------------------------------------------- near misses of an absence
+
+
+def rule_phrases(rule) -> list[str]:
+    """The rule's cues as plain phrases (regex alternatives as example phrases; `…` marks a gap)."""
+    out: list[str] = []
+
+    def walk(checks) -> None:
+        for c in checks:
+            if c.all_of:
+                walk(c.all_of)
+            raws: list[str] = []
+            if c.presence is not None:
+                p = c.presence
+                raws = p.any + p.all + [x for g in p.groups for x in g]
+            elif c.quantity is not None:
+                raws = list(c.quantity.cue)
+            for raw in raws:
+                for phrase in readable(raw).split("、"):
+                    phrase = phrase.replace("N", "").strip("…")
+                    if len(phrase.replace("…", "")) >= 3 and phrase not in out:
+                        out.append(phrase)
+
+    if rule.evidence is not None:
+        walk(rule.evidence.met)
+        walk(rule.evidence.partial)
+    return out
+
+
+def _bigrams(s: str) -> set[str]:
+    """Bigrams within each gap-separated fragment of a phrase (`上一年度…公开`)."""
+    return {f[i : i + 2] for f in s.split("…") for i in range(len(f) - 1)}
+
+
+def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5) -> list:
+    """Sentences that share most of a cue phrase's wording without saying it: the nearest
+    passages to show for a requirement the report does not address at all.
+
+    Character bigrams, not words: Chinese has no spaces and segmenters cut rule terms apart.
+    A phrase is scored as a whole, so one generic fragment (法治政府) of a longer requirement
+    (上一年度…法治政府…公开) is not a near miss.
+    """
+    from difflib import SequenceMatcher
+
+    from compliance.models import NearMiss
+
+    inv = ix.__dict__.get("_bigram_index")
+    if inv is None:
+        inv = {}
+        for s in ix.sents:
+            if s.role == "closing":
+                continue
+            for bg in _bigrams(s.norm):
+                inv.setdefault(bg, set()).add(s.gi)
+        ix.__dict__["_bigram_index"] = inv
+    best: dict[int, tuple[float, str]] = {}
+    for ph in phrases:
+        grams = _bigrams(ph)
+        if len(grams) < 2:
+            continue
+        counts: dict[int, int] = {}
+        for bg in grams:
+            for gi in inv.get(bg, ()):
+                counts[gi] = counts.get(gi, 0) + 1
+        for gi, n in counts.items():
+            share = n / len(grams)
+            if n >= 2 and min_share <= share < 1.0 and share > best.get(gi, (0.0, ""))[0]:
+                best[gi] = (share, ph)
+    out: list = []
+    seen: set[tuple[int, str]] = set()
+    for gi, (share, ph) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        s = ix.sents[gi]
+        quote = s.text.strip()
+        m = SequenceMatcher(None, s.norm, ph, autojunk=False).find_longest_match(0, len(s.norm), 0, len(ph))
+        common = ph[m.b : m.b + m.size].strip("…")
+        line = ix.line_of(s, m.a if m.size else 0)
+        key = (line, quote.rstrip("。；;"))
+        if len(common) < 3 or key in seen:  # a 2-character overlap (法治) says nothing; a lead sentence is also its heading
+            continue
+        seen.add(key)
+        why = f"相近但不算：只写到“{common}”，没有写到“{ph}”"
+        out.append(NearMiss(quote=quote, line=line, section=s.section, role=s.role, reason=why))
+        if len(out) >= k:
+            break
+    return out
