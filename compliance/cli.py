@@ -33,8 +33,31 @@ def _register() -> None:
         mod.register(app)
 
 
+def _sigterm_as_interrupt() -> None:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C: jsonl output keeps only whole lines and
+    the worker pool is shut down. Left at the default, the main process died at once and its
+    --jobs workers stayed blocked forever. Workers (forked, so they inherit this) get the default."""
+    import os
+    import signal
+
+    main_pid = os.getpid()
+
+    def on_term(signum, frame):
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, on_term)
+    except (ValueError, OSError):  # not the main thread (embedded use): leave it alone
+        pass
+
+
 def main() -> None:
     _register()
+    _sigterm_as_interrupt()
     try:
         app()
     except KeyboardInterrupt:

@@ -241,3 +241,24 @@ def test_metric_subject_after_number_stops_at_the_next_number():
     r = norm("某县人民政府2017年度法治政府建设情况报告\n一、主要工作\n36个行政审批单位200项审批事项完成编码化。")
     m = next(x for x in r.metrics if x.value == 36)
     assert m.subject == "行政审批单位"
+
+
+def test_township_named_like_a_city_is_not_the_city():
+    g = gazetteer()
+    assert g.resolve("黄石街党工委、办事处全面推进法治建设") == {}
+    assert g.resolve("黄石交通运输局")["city"].name == "黄石市"
+
+
+def test_report_template_headings_get_their_roles():
+    r = norm("某区司法局关于2023年度法治政府建设情况的报告\n一、2023年度推进法治政府建设的主要举措和成效\n做了工作。\n"
+             "二、2023年度推进法治政府建设存在的困难和不足\n力量薄弱。\n"
+             "三、党政主要负责人履行推进法治建设第一责任人职责情况\n带头学法。\n"
+             "四、2024年度推进法治政府建设的主要安排\n继续推进。\n五、存在的短板和弱项\n短板。")
+    assert [role for _, role in tops(r)] == ["measures", "problems", "frp", "plans", "problems"]
+
+
+def test_slogans_and_ranges_are_not_counts():
+    r = norm("某局2023年法治政府建设情况报告\n一、主要工作\n增强“四个意识”，局长履行“四个亲自”职责。每次会议学习1-2部法规，"
+             "在车站、260余辆出租车播放标语。")
+    assert [(m.value, m.unit) for m in r.metrics] == [(260.0, "辆")]
+    assert r.metrics[0].subject.startswith("出租车")

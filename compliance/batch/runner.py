@@ -69,9 +69,24 @@ def all_cached(files: list[str], job: Job) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """Linux: a worker gets SIGTERM when the main process dies (even by SIGKILL); otherwise it
+    stays blocked on the task queue forever, since it holds that pipe's write end too."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux, or no prctl: best effort
+        pass
+
+
 def _init_worker(job: Job) -> None:
     global _JOB
     _JOB = job
+    _die_with_parent()
     from compliance.log import setup_logging
 
     setup_logging(0)
@@ -175,18 +190,22 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1) -> Iterator[Item]:
         broken = False
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
             futures = [pool.submit(check_one, f) for f in files[i:]]
-            for f, fut in zip(files[i:], futures):
-                try:
-                    item = fut.result()
-                except BrokenProcessPool:  # this file or a neighbour killed a worker: retry it alone
-                    item = _isolated(f, job)
-                    broken = True
-                except Exception as e:  # e.g. a result that could not be sent back
-                    item = InputError(source=f, error=f"{type(e).__name__}: {_error_text(e, f)}")
-                i += 1
-                yield item
-                if broken:
-                    logger.warning("a worker process died (checked {} again on its own); restarting the pool", f)
-                    for other in futures:
+            try:
+                for k, f in enumerate(files[i:]):
+                    fut, futures[k] = futures[k], None  # drop each result once taken: flat memory
+                    try:
+                        item = fut.result()
+                    except BrokenProcessPool:  # this file or a neighbour killed a worker: retry it alone
+                        item = _isolated(f, job)
+                        broken = True
+                    except Exception as e:  # e.g. a result that could not be sent back
+                        item = InputError(source=f, error=f"{type(e).__name__}: {_error_text(e, f)}")
+                    i += 1
+                    yield item
+                    if broken:
+                        logger.warning("a worker process died (checked {} again on its own); restarting the pool", f)
+                        break
+            finally:  # broken pool, Ctrl-C/SIGTERM or the consumer stopped: do not run the queued rest
+                for other in futures:
+                    if other is not None:
                         other.cancel()
-                    break

@@ -45,6 +45,7 @@ _ORG_AFTER = re.compile(
 )
 
 
+_TOWN_AFTER = re.compile(r"^(?:街道|街|镇|乡|村|社区|路|大道|大街)")
 _AUTONOMOUS_ALIAS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
 
 
@@ -125,6 +126,8 @@ class Gazetteer:
 
     @staticmethod
     def _short_ok(text: str, start: int, end: int, hits: list[Hit]) -> bool:
+        if _TOWN_AFTER.match(text[end:]):
+            return False  # 黄石街党工委, 东城镇: a township named like a city, not the city
         if start > 0 and re.match(r"[\u4e00-\u9fff]", text[start - 1]) and not (hits and hits[-1].end == start):
             return False
         after = text[end:]

@@ -229,8 +229,9 @@ def scan(lines: list[str]) -> LineScan:
     chrome_meta: list[tuple[str, str, int]] = []
     chrome_lines: list[int] = []
     stripped = [_strip(raw) for raw in lines]
-    width = wrap_width([t for t, _ in stripped])
+    width = wrap_width([" " * min(c, 4) + t if t else t for t, c in stripped])  # indent counts, see _span
     prev_chrome_full = False
+    prev_chrome_digit = False
     pending_key: str | None = None  # "发布机构:" with its value on the next line
     blanks = 0
     for i, (text, col) in enumerate(stripped, start=1):
@@ -252,8 +253,11 @@ def scan(lines: list[str]) -> LineScan:
         chrome = is_chrome(norm)
         if not chrome and prev_chrome_full and len(norm) <= 15 and norm[-1] not in SENT_TERM and not heading_style(norm):
             chrome = True  # the wrapped tail of a breadcrumb or metadata line
+        if not chrome and prev_chrome_full and prev_chrome_digit and norm[0].isdigit() and len(norm) <= 40:
+            chrome = True  # "…发布日期:2018-04-0" / "3 浏览次数:": a date cut by the wrap
         if chrome:
-            prev_chrome_full = width is not None and len(text) >= width - 1
+            prev_chrome_full = width is not None and _span(text, col) >= width - 1
+            prev_chrome_digit = text[-1:].isdigit()
             chrome_lines.append(i)
             pairs = parse_meta_pairs(norm)
             for k, v in pairs:
@@ -284,21 +288,22 @@ def scan(lines: list[str]) -> LineScan:
     before_heading = True
     prev_len = 0
     for lineno, text, col, norm in kept:
-        kind = _kind(norm, width is not None and len(text) >= width - 1)
+        kind = _kind(norm, width is not None and _span(text, col) >= width - 1)
         cur = blocks[-1] if blocks else None
         full = width is not None and prev_len >= width - 1
-        if kind in ("org", "date") and full and cur is not None and cur.kind == "text" and prev_norm[-1:] not in SENT_TERM:
-            kind = "text"  # "…报送至盘锦" / "市交通运输局。": the tail of a wrapped sentence
+        if kind in ("org", "date", "heading") and full and cur is not None and cur.kind == "text" \
+                and prev_norm[-1:] not in SENT_TERM:
+            kind = "text"  # "…报送至盘锦" / "市交通运输局。" / "1、…": the rest of a wrapped sentence
         if cur is not None and _continues(cur, prev_norm, norm, kind, before_heading, full):
             cur.add(text, lineno, col)
             prev_norm = norm
-            prev_len = len(text)
+            prev_len = _span(text, col)
             continue
         b = Block(kind=kind)
         b.add(text, lineno, col)
         blocks.append(b)
         prev_norm = norm
-        prev_len = len(text)
+        prev_len = _span(text, col)
         if heading_style(norm):
             before_heading = False
     # The first short block before any heading that names a document kind is the title; an
@@ -346,7 +351,7 @@ _SENTENCE_START = re.compile(
 )
 
 
-def _flat_cuts(text: str, norm: str, first: bool) -> list[int]:
+def _flat_cuts(text: str, norm: str, first: bool, inline: bool = True) -> list[int]:
     """Offsets in `text` where a flattened line should be cut: after a leading title (`first`
     line only) and before each inline 一、二、三、 heading, numbered in order from 一."""
     from compliance.normalize.structure import cn_int  # local: structure imports this module
@@ -362,7 +367,7 @@ def _flat_cuts(text: str, norm: str, first: bool) -> list[int]:
                     cuts.append(idx[k] + 1)
                 break
     want = 1
-    for m in _INLINE_CN.finditer(norm):
+    for m in (_INLINE_CN.finditer(norm) if inline else ()):
         if cn_int(m.group("num")) == want:
             cuts.append(idx[m.start("num")] if m.start("num") < len(idx) else len(text))
             want += 1
@@ -372,14 +377,16 @@ def _flat_cuts(text: str, norm: str, first: bool) -> list[int]:
 
 
 def _unflatten(items: list[tuple[int, str, int, str]]) -> list[tuple[int, str, int, str]]:
-    if len(items) > FLAT_MAX_LINES:
-        return items
+    few = len(items) <= FLAT_MAX_LINES
     out: list[tuple[int, str, int, str]] = []
     for j, (lineno, text, col, norm) in enumerate(items):
-        if len(norm) < FLAT_MIN:
+        # The first line may be a title run into the first sentence (any document); inline
+        # headings are cut only in a document of a few very long lines.
+        inline = few and len(norm) >= FLAT_MIN
+        if not inline and not (j == 0 and len(norm) >= 40):
             out.append((lineno, text, col, norm))
             continue
-        cuts = _flat_cuts(text, norm, first=j == 0)
+        cuts = _flat_cuts(text, norm, first=j == 0, inline=inline)
         if not cuts:
             out.append((lineno, text, col, norm))
             continue
@@ -395,7 +402,8 @@ def _unflatten(items: list[tuple[int, str, int, str]]) -> list[tuple[int, str, i
 
 
 def _kind(norm: str, full: bool = False) -> str:
-    if is_pure_heading(norm, full):
+    # A numbered line that fills the wrap width runs on (a long heading or a paragraph's first line).
+    if not full and is_pure_heading(norm, full):
         return "heading"
     if is_date_line(norm):
         return "date"
@@ -413,7 +421,14 @@ _TITLE_END = re.compile(
 
 def _looks_like_title(norm: str) -> bool:
     s = norm.strip("*#_ 《》")
-    return 6 <= len(s) <= 90 and s[-1:] not in "。；;，," and bool(_TITLE_END.search(s)) and not heading_style(s)
+    return 6 <= len(s) <= 90 and s[-1:] not in "。；;，," and "。" not in s and bool(_TITLE_END.search(s)) \
+        and not heading_style(s)
+
+
+def _span(text: str, col: int) -> int:
+    """Width a line takes counting a paragraph indent (two full-width spaces in most PDFs), so an
+    indented first line that fills the width counts as full."""
+    return len(text) + min(col, 4)
 
 
 def wrap_width(texts: list[str]) -> int | None:
@@ -448,12 +463,13 @@ def _continues(cur: Block, prev_norm: str, norm: str, kind: str, before_heading:
     if prev_norm[-1] in SENT_TERM:
         return full and prev_norm[-1] not in ":：" and not heading_style(norm)
     if heading_style(norm):
-        # A new numbered item starts a paragraph — unless the "numbering" is the rest of a cut number.
-        if not (prev_norm[-1].isdigit() or prev_norm[-1] == "."):
+        # A new numbered item starts a paragraph — unless the "numbering" is the rest of a cut
+        # number, or the previous line filled the width mid-sentence ("…完善" / "1、2、3项").
+        if not (prev_norm[-1].isdigit() or prev_norm[-1] == "." or full):
             return False
     if before_heading and len(cur.spans) <= 3:
         cur_norm = tnorm(cur.text)
-        if _looks_like_title(cur_norm):
+        if _looks_like_title(cur_norm) and not (full and len(norm) <= 20 and _looks_like_title(cur_norm + norm)):
             return False  # a title line is followed by the addressee or the preamble, not its rest
         if cur_norm.startswith("关于") and len(norm) <= 40 and _looks_like_title(cur_norm + norm):
             return True  # "关于2023年度法治政府" / "建设情况的报告"

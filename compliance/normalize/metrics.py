@@ -45,6 +45,8 @@ _NUM_RE = re.compile(
 )
 _PCT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰)")
 _PCT_CN_RE = re.compile(rf"百分之(?P<num>[{_CN}点]+)")
+_OPEN_QUOTES = set("“‘「『\"'")
+_RANGE_MARKS = set("-~～—–至到")
 _FUNCTION_WORDS = re.compile(r"^(?:对|共|有|其中|全年|累计|合计|总计|达|达到|约|近|超|超过|计|为|了|共计)+")
 _SUBJECT_TRIM = re.compile(r"^[\s,，、；;：:。]+|[\s,，、；;：:]+$")
 
@@ -79,10 +81,11 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
             if ca <= y <= num_start:
                 ca = y
         cut = norm.rfind("、", ca, num_start)
+        listed = cut >= 0 and num_start - cut == 1  # "总站、260余辆出租车": the item follows the number
         if cut >= 0 and num_start - cut > 1:
             ca = cut + 1
         subject = _SUBJECT_TRIM.sub("", norm[ca:num_start])
-        if len(_FUNCTION_WORDS.sub("", subject)) < 2:
+        if listed or len(_FUNCTION_WORDS.sub("", subject)) < 2:
             # "对122个重大行政处罚案件…": what is counted follows the number.
             _, ce = split_clause_around(norm, num_start)
             after = _SUBJECT_TRIM.sub("", norm[b:ce])
@@ -124,6 +127,10 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         prev = norm[a - 1] if a > 0 else ""
         if prev == "第" or prev == "." or (prev.isascii() and prev.isalnum()):
             continue
+        if prev in _OPEN_QUOTES and not num[0].isdigit():
+            continue  # “四个意识”“三个代表”: slogans, not counts
+        if prev in _RANGE_MARKS and a > 1 and norm[a - 2].isdigit():
+            continue  # "1-2部": a range, no single value
         unit = m.group("unit")
         nxt = norm[m.end():m.end() + 1]
         if nxt and nxt in _NOT_UNIT_AFTER.get(unit, ""):

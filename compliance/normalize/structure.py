@@ -342,6 +342,9 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
             # number as written: the same length prefix after leading markdown/space
             lead_off = _prefix_offset(text, norm, number)
             end = lead_clause(text, lead_off, 40, gap=True)
+            if style in ("cn", "chapter") and len(norm) <= 62 and not any(c in _LEAD_END for c in text) \
+                    and not text[end:end + 1].isspace():
+                end = len(text.rstrip())  # a long top heading wrapped over two lines, no body
             rest = text[end:].strip()
             split_body = text[end:end + 1].isspace() and len(rest) >= 4 and rest[-1] in "。；;！!？?"
             if blk.kind == "heading" and not split_body:
