@@ -262,3 +262,69 @@ def test_slogans_and_ranges_are_not_counts():
              "在车站、260余辆出租车播放标语。")
     assert [(m.value, m.unit) for m in r.metrics] == [(260.0, "辆")]
     assert r.metrics[0].subject.startswith("出租车")
+
+
+def _wrap(paragraphs: list[str], width: int = 30) -> list[str]:
+    """Fixed-width lines as PDF text extraction gives them: body paragraphs indented two
+    full-width spaces, headings flush left."""
+    out = []
+    for t in paragraphs:
+        t = t if t[0] in "一二三四五六七八九（(" else "\u3000\u3000" + t
+        while len(t) > width:
+            out.append(t[:width])
+            t = t[width:]
+        out.append(t)
+    return out
+
+
+def test_pdf_wrapped_long_heading_and_inline_numbers():
+    paras = [
+        "某市交通运输局关于2023年度法治政府建设情况的报告",
+        "2023年，我局坚持依法行政，全面推进交通运输法治政府部门建设，各项工作取得了新的进展，现将有关情况报告如下。",
+        "一、坚持以习近平法治思想为指导推动交通运输法治政府部门建设取得新的成效",
+        "全年召开党组会议专题研究法治工作4次，组织执法人员培训班3期，参训人员达到了二百余人次，全面提升执法能力和水平，"
+        "完善了1、2、3级执法事项清单。",
+        "二、存在的问题和不足",
+        "基层执法力量依然薄弱，执法人员年龄结构老化，信息化水平有待提高，执法装备还不能满足需要。",
+        "三、2024年工作安排",
+        "继续加强执法队伍建设，推进执法规范化，完善执法制度体系，提高依法行政水平，为交通运输发展提供法治保障。",
+    ]
+    r = norm("\n".join(_wrap(paras)))
+    assert [h for h, _ in tops(r)] == [paras[2], "二、存在的问题和不足", "三、2024年工作安排"]
+    assert [role for _, role in tops(r)] == ["results", "problems", "plans"]
+
+
+def test_mirror_site_blurb_is_chrome():
+    r = norm("下面是小编为大家整理的乡镇法治建设工作总结，供大家参考。\n某镇2019年法治建设工作总结\n一、主要工作\n略。")
+    assert r.meta.title == "某镇2019年法治建设工作总结"
+    assert not any("小编" in p.text for p in r.paragraphs)
+
+
+def test_title_run_into_the_first_sentence_is_cut():
+    r = norm("某乡2016年依法行政工作总结报告 2016年以来，全乡依法行政工作顺利推进，取得了明显成效，各项工作有序开展。\n"
+             "一、主要工作\n略。")
+    assert r.meta.title == "某乡2016年依法行政工作总结报告"
+    assert r.meta.doc_type == "work_summary"
+
+
+def test_pipe_table_with_key_and_value_in_one_cell():
+    r = norm("颁布单位:某市人民政府 | 文号: |\n颁布日期:2012-05-21 | 失效日期: |\n效力级别:地方政府规范性文件 |\n"
+             "某市人民政府关于进一步加强依法行政工作的意见\n各县区人民政府:\n现提出以下意见:\n一、充分认识重要性\n略。")
+    assert r.meta.title == "某市人民政府关于进一步加强依法行政工作的意见"
+    assert r.meta.date == dt.date(2012, 5, 21)
+
+
+def test_untitled_text_opening_with_its_year_and_rule_of_law_work_is_a_report():
+    r = norm("2017年，某部深入落实《法治政府建设实施纲要》，扎实推进生态环境领域法治政府建设工作，取得较好进展。\n"
+             "一、依法全面履行政府职能\n做了工作。")
+    assert r.meta.doc_type == "annual_report"
+    r = norm("2018年，县环保局紧紧围绕目标任务，严格依法行政，各项重点工作成效明显。\n一、主动接受监督\n做了工作。")
+    assert r.meta.doc_type == "other"  # a bureau's general work summary that mentions 依法行政 in passing
+
+
+def test_signature_with_a_bracketed_second_name():
+    r = norm("关于2023年度法治政府建设情况的报告\n一、主要工作\n略。\n二、存在问题\n略。\n"
+             "盘锦市交通运输局\n（盘锦市交通运输综合行政执法队）\n2024年1月30日")
+    assert r.meta.issuer == "盘锦市交通运输局"
+    assert r.meta.date == dt.date(2024, 1, 30)
+    assert [p.role for p in r.paragraphs[-3:]] == ["closing"] * 3

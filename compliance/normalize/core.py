@@ -43,7 +43,8 @@ def normalize(raw: RawDocument) -> Report:
             page.setdefault("文号", m.group(0).strip())
             title = title[m.end():].strip() or None
     if title is None:
-        title = M.clean_title(raw.hints.get("title") or raw.hints.get("标题"))
+        title = M.clean_title(raw.hints.get("title") or page.get("标题") or page.get("名称") or page.get("文件名称")
+                              or page.get("信息名称"))
     fallback = " ".join(b.text for b in scan.blocks[:3])
     doc_type = M.detect_doc_type(title, fallback)
 

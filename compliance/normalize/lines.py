@@ -60,7 +60,7 @@ HEADING_STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(r"^第[一二三四五六七八九十百零〇]+(?:部分|章|节|篇)[、.:：\s]?")),
     ("cn", re.compile(r"^[一二三四五六七八九十]{1,3}(?:、|[.,，](?!\d))")),
     ("cn_paren", re.compile(r"^[(\[][一二三四五六七八九十]{1,3}[)\]][、.]?")),
-    ("num", re.compile(r"^\d{1,2}(?:[、]|\.(?!\d)|\s(?=[\u4e00-\u9fff])(?![\u4e00-\u9fff]?[年月日时个次件人名项家万亿元期批部条款届级类种座所辆艘户份场篇本台处起宗例]))")),
+    ("num", re.compile(r"^\d{1,2}(?:[、]|\.(?!\d)|\s(?=[\u4e00-\u9fff])(?![\u4e00-\u9fff]?[年月日时个次件人名项家万亿元期批部条款届级类种座所辆艘户份场篇本台处起宗例余多轮]))")),
     ("num_paren", re.compile(r"^[(\[]\d{1,2}[)\]][、.]?")),
     ("num_rparen", re.compile(r"^\d{1,2}\)(?!\d)")),
     ("circled", re.compile(r"^[\u2460-\u2473\u2776-\u277f]")),
@@ -137,9 +137,19 @@ def _pipe_cells(norm: str) -> list[str] | None:
     cells = [re.sub(r"\s+", "", c) for c in _PIPE.split(norm)]
     while cells and not cells[0]:
         cells.pop(0)
-    if not cells or cells[0].rstrip(":：") not in _KEY_SET:
+    if not cells:
         return None
-    return cells
+    # "颁布单位:某市人民政府 | 文号: |": key and value in one cell
+    split: list[str] = []
+    for c in cells:
+        m = _META_PAIR.match(c)
+        if m and m.start() == 0 and c[m.end():]:
+            split += [m.group("key"), c[m.end():]]
+        else:
+            split.append(c)
+    if split[0].rstrip(":：") not in _KEY_SET:
+        return None
+    return split
 
 
 def _glued_pair(norm: str) -> tuple[str, str] | None:
@@ -361,7 +371,8 @@ def _flat_cuts(text: str, norm: str, first: bool, inline: bool = True) -> list[i
     if first:
         for m in _TITLE_NOUN.finditer(norm[:70]):
             head, rest = norm[:m.end()], norm[m.end():].lstrip()
-            if 6 <= len(head) and _SENTENCE_START.match(rest) and not heading_style(head):
+            if 6 <= len(head) and _SENTENCE_START.match(rest) and not heading_style(head) \
+                    and not re.search(r"[，,。；;：:！!？?]", head):
                 k = m.end() - 1
                 if k < len(idx):
                     cuts.append(idx[k] + 1)
@@ -371,7 +382,7 @@ def _flat_cuts(text: str, norm: str, first: bool, inline: bool = True) -> list[i
         if cn_int(m.group("num")) == want:
             cuts.append(idx[m.start("num")] if m.start("num") < len(idx) else len(text))
             want += 1
-    if want <= 2 and want > 1:  # a lone 一、 inside a paragraph is no outline
+    if want == 2:  # a lone 一、 inside a paragraph is no outline
         cuts.pop()
     return sorted(set(c for c in cuts if 0 < c < len(text)))
 

@@ -51,6 +51,11 @@ def cn_digits(s: str) -> int | None:
         return int(s)
     if all(c in _YEAR_DIGITS for c in s):
         return int("".join(_YEAR_DIGITS[c] for c in s))
+    from compliance.text import cn_number
+
+    fast = cn_number(s)  # plain numerals without importing cn2an (one-report start-up)
+    if fast is not None:
+        return int(fast)
     try:
         import cn2an
 
@@ -99,7 +104,11 @@ def _untitled_type(p: str) -> DocType:
     first = re.sub(r"《[^》]*》", "", first)
     if any(re.search(x, first) for x in vocab.OTHER_TITLE_PATTERNS):
         return "other"
-    return _head_type(first)
+    kind = _head_type(first)
+    if kind == "other" and re.match(r"^\s*(?:19|20)\d{2}\s*年(?:度)?\s*[,，]", p) \
+            and any(w in first for w in vocab.UNTITLED_REPORT_TOPICS):
+        return "annual_report"
+    return kind
 
 
 def _head_type(t: str) -> DocType:
@@ -293,6 +302,15 @@ def bracketed_date(text: str) -> dt.date | None:
     return parse_date(m.group("d")) if m and is_date_line(m.group("d")) else None
 
 
+def _field(page: dict[str, str], field: str) -> str:
+    """The first non-empty page value for a field, keys in vocab.META_FIELDS order (发布机构 before
+    所属机构, 发布日期 before a bare 时间)."""
+    for key, f in vocab.META_FIELDS.items():
+        if f == field and page.get(key, "").strip():
+            return page[key].strip()
+    return ""
+
+
 def build_meta(
     *,
     title_date: dt.date | None = None,
@@ -306,7 +324,9 @@ def build_meta(
 ) -> Meta:
     """Assemble Meta. `page` holds 索引号-table values (chrome lines and reader hints merged)."""
     sig_org, sig_date = signature(closing_lines)
-    publisher = page.get("发布机构") or page.get("发文机关") or page.get("所属机构") or None
+    publisher = _field(page, "publisher") or None
+    if publisher and any(w in publisher for w in vocab.NOT_ISSUER_WORDS):
+        publisher = None
     issuer = find_title_issuer(title) or sig_org or publisher or division_issuer(title)
     issuer = expand_issuer(issuer, title or "", sig_org or "", " ".join(header_lines), preamble, body[:2000])
     gz = gazetteer()
@@ -314,8 +334,8 @@ def build_meta(
                        context=body[:5000])
     if not chain:
         chain = _body_vote(body)
-    written = parse_date(page.get("成文日期", "") or page.get("发文日期", "") or page.get("印发日期", ""))
-    published = parse_date(page.get("发布日期", "") or page.get("发布时间", "") or page.get("公开时间", "") or "")
+    written = parse_date(_field(page, "written"))
+    published = parse_date(_field(page, "published"))
     date = sig_date or title_date or written
     number = None
     for key in ("发文字号", "文号", "文件编号"):

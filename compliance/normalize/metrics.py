@@ -14,7 +14,7 @@ import re
 
 from compliance.models import Metric, Paragraph
 from compliance.normalize.lines import cached_norm_map as norm_map
-from compliance.text import split_clauses
+from compliance.text import cn_number, split_clauses
 
 # unit → kind. Matched longest first.
 UNITS: dict[str, str] = {
@@ -56,6 +56,9 @@ def _cn_value(s: str) -> float | None:
         return None  # 万/千/百 alone are words (万件化访), not numbers
     if s == "一":
         return None  # 一次到位, 一件事, 一网通办: idioms, not counts
+    fast = cn_number(s)  # plain numerals without importing cn2an (one-report start-up)
+    if fast is not None:
+        return fast
     try:
         import cn2an
 
@@ -155,6 +158,9 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
 
 
 def _cn_point(s: str) -> float | None:
+    fast = cn_number(s)
+    if fast is not None:
+        return fast
     try:
         import cn2an
 

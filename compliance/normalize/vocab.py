@@ -71,17 +71,21 @@ META_KEYS = [
     "文章来源", "更新时间", "发布人员", "发布单位", "制发机构", "内容分类", "分类", "名称", "标题", "文件名称",
     "时效性", "效力级别", "施行日期", "浏览量", "撰稿", "审核", "供稿", "字体大小", "信息名称",
     "发文机构", "内容概述", "成文时间", "发布部门", "文种", "体裁", "公文种类", "关键词",
+    "颁布单位", "颁布日期", "失效日期", "发布文号",
 ]
 # Keys a flattened table may glue to their value without a colon ("发文字号皖交发〔2021〕63号");
 # the value must then look like that field's value (lines._VALUE_OK).
 META_KEYS_GLUED = ["发文字号", "发文机关", "发布机构", "成文日期", "发文日期", "发布日期", "印发日期", "文号"]
+# A page's 发布机构 that names the website or its newsroom, not the body that wrote the document.
+NOT_ISSUER_WORDS = ["网站", "门户", "新闻中心", "融媒体", "编辑部", "信息中心", "网站群", "政务网"]
 # Keys whose value is a document field.
 META_FIELDS = {
     "发布机构": "publisher", "发文机关": "publisher", "所属机构": "publisher",
     "成文日期": "written", "发文日期": "written", "印发日期": "written",
     "发布日期": "published", "发布时间": "published", "公开时间": "published", "时间": "published",
     "更新时间": "published", "发布单位": "publisher", "制发机构": "publisher", "发文机构": "publisher",
-    "发布部门": "publisher", "成文时间": "written",
+    "发布部门": "publisher", "成文时间": "written", "颁布单位": "publisher", "颁布日期": "written",
+    "发布文号": "doc_number",
     "名称": "title", "标题": "title", "文件名称": "title", "信息名称": "title",
     "发文字号": "doc_number", "文号": "doc_number", "文件编号": "doc_number",
     "索引号": "index",
@@ -106,10 +110,10 @@ CHROME_LINE_PATTERNS = [
     r"^(视力保护色|【?字号[:：]?.*)$",
     # a site header showing today's date: "今天是:2019年10月31日 星期三", "2019年12月3日星期二"
     r"^(今天是|今天|今日是)[:：].{0,40}$",
-    r"^.{0,30}?\d{4}年\d{1,2}月\d{1,2}日\s*(星期|周)[一二三四五六日天].{0,12}$",
+    r"^.{0,30}?\d{4}年\d{1,2}月\d{1,2}日\s*(星期|周)[一二三四五六日天](\s*农历.{0,12})?$",
     r"^(无障碍|简体|繁体|English|手机版|网站导航|登录|注册)(\s*[|｜/]?\s*(无障碍|简体|繁体|English|手机版|登录|注册))*\s*[|｜]?$",
     # a document-sharing mirror's blurb: "下面是小编为大家整理的…，供大家参考。"
-    r"^.{0,12}(小编|本站|站长).{0,60}$",
+    r"^(下面是|以下是|本文是)?.{0,8}小编.{0,60}$",
     r"^.{0,60}(供大家参考|仅供参考|欢迎阅读|欢迎下载)[。.!！]?$",
     # a mirror site's watermark line: "公文汇 www.example.com"
     r"^[\u4e00-\u9fff，,]{0,16}\s*(https?://)?www\.[A-Za-z0-9.-]+\.[a-z]{2,}.{0,12}$",
@@ -132,6 +136,9 @@ PREAMBLE_TYPE_PATTERNS: list[tuple[str, str]] = [
     ("annual_report", r"(报告|汇报)如下"),
     ("plan", r"(制定|特制定|现制定|研究制定)(本|如下)?[^。；;]{0,12}(方案|计划|要点|安排)"),
 ]
+# An untitled text whose opening sentence is about these (outside 《》) and opens with its year
+# ("2017年，我局…扎实推进法治政府建设工作") is an annual report.
+UNTITLED_REPORT_TOPICS = ["法治政府建设", "法治政府部门建设", "法治建设", "依法行政工作", "法治工作", "依法治"]
 # A report is about rule of law only if its title says so; anything else is "other".
 RULE_OF_LAW_TOPICS = [
     "法治", "依法行政", "行政执法", "法制", "普法", "执法", "依法治", "述法", "法律顾问", "合法性审查",
@@ -157,6 +164,6 @@ OTHER_TITLE_PATTERNS = [
 # --------------------------------------------------------------------------- issuers
 # Endings of an organisation's name (signature line, 发布机构, "XX局关于…").
 ORG_SUFFIX = (
-    r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|管理局|服务中心|执法局|执法支队|执法大队|党组|"
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|管理局|服务中心|执法局|执法支队|执法大队|执法队|党组|"
     r"支队|大队|中心|局|厅|委|办|院|所|站|处|部|署|会)"
 )

@@ -1,0 +1,99 @@
+"""The speed-ups must not change answers: `norm_map`'s fast path equals the character loop it
+short-cuts, and `cn_number` agrees with cn2an whenever it answers at all."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import cn2an
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compliance.text import cn_number, norm_map
+
+
+def _slow_norm_map(text: str) -> tuple[str, list[int]]:
+    """The original per-character loop (before the translate fast path), kept as the oracle."""
+
+    def half(ch: str) -> str:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            return chr(code - 0xFEE0)
+        if ch == "\u3000":
+            return " "
+        if ch in "〇":
+            return ch
+        n = unicodedata.normalize("NFKC", ch)
+        return n if len(n) == 1 else ch
+
+    def cjkish(ch: str) -> bool:
+        return bool(re.match("[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef，。：；！？、（）《》“”‘’]", ch))
+
+    out: list[str] = []
+    idx: list[int] = []
+    n, i = len(text), 0
+    while i < n:
+        ch = text[i]
+        if ch in "*_" and i + 1 < n and text[i + 1] == ch:
+            i += 2
+            continue
+        h = half(ch)
+        if h.isspace():
+            j = i
+            while j < n and half(text[j]).isspace():
+                j += 1
+            prev = out[-1] if out else ""
+            nxt = half(text[j]) if j < n else ""
+            if not prev or not nxt or cjkish(prev) or cjkish(nxt):
+                i = j
+                continue
+            out.append(" ")
+            idx.append(i)
+            i = j
+            continue
+        out.append(h)
+        idx.append(i)
+        i += 1
+    return "".join(out), idx
+
+
+PIECES = list("ab1 \t\n\u3000\u00a0\u2002*_＊＿Ａ１，。法治〇①㎡ｶﾞ") + ["**", "__", "13385 件", "Word 文档"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(PIECES), max_size=30).map("".join)))
+def test_norm_map_fast_path_equals_the_loop(text):
+    assert norm_map(text) == _slow_norm_map(text)
+
+
+def test_norm_map_on_report_lines():
+    from pathlib import Path
+
+    for p in sorted((Path(__file__).resolve().parent.parent / "reports").glob("*.txt")):
+        for line in p.read_text(encoding="utf-8").splitlines():
+            assert norm_map(line) == _slow_norm_map(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10**10))
+def test_cn_number_reads_standard_numerals(n):
+    text = cn2an.an2cn(n)
+    got = cn_number(text)
+    assert got is None or got == n
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="零〇一二两三四五六七八九十百千万亿点", min_size=1, max_size=8))
+def test_cn_number_never_disagrees_with_cn2an(s):
+    got = cn_number(s)
+    if got is None:
+        return
+    assert float(cn2an.cn2an(s, "smart")) == got
+
+
+def test_cn_number_common_forms_and_refusals():
+    assert [cn_number(s) for s in ("十二", "三十一", "一百零五", "两千三百", "三万五千", "十二点五", "一万零五")] == \
+        [12, 31, 105, 2300, 35000, 12.5, 10005]
+    # digit strings, spoken short forms and words are left to cn2an / rejected
+    assert [cn_number(s) for s in ("二〇二四", "三百五", "十万四", "百分", "万", "1.5万", "")] == [None] * 7
