@@ -328,3 +328,28 @@ def test_signature_with_a_bracketed_second_name():
     assert r.meta.issuer == "盘锦市交通运输局"
     assert r.meta.date == dt.date(2024, 1, 30)
     assert [p.role for p in r.paragraphs[-3:]] == ["closing"] * 3
+
+
+def test_announcing_sentence_after_title_is_preamble_not_signature():
+    """"现将我局…报告如下。" names the bureau and a year but is no 落款: the sections after it keep their roles."""
+    from compliance.models import RawDocument
+    from compliance.normalize import normalize
+
+    lines = ["某县交通运输局2023年法治政府建设工作情况报告", "现将我局2023年法治政府建设工作情况报告如下。",
+             "一、加强学习。召开局党组会专题学习法律12次。", "二、规范执法。全年办理案件10件。"]
+    rep = normalize(RawDocument(source="t.txt", sha256="0", format="txt", lines=lines))
+    roles = {p.line: p.role for p in rep.paragraphs}
+    assert roles[2] == "preamble"
+    assert roles[3] == "measures" and roles[4] == "measures"
+    assert not any(p.role == "closing" for p in rep.paragraphs)
+
+
+def test_signature_with_glued_date_still_closes():
+    from compliance.models import RawDocument
+    from compliance.normalize import normalize
+
+    lines = ["某县交通运输局2023年法治政府建设工作总结", "一、主要工作", "召开专题会议研究法治建设3次。",
+             "某县交通运输局2024-1-30"]
+    rep = normalize(RawDocument(source="t.txt", sha256="0", format="txt", lines=lines))
+    assert rep.meta.date.isoformat() == "2024-01-30"
+    assert [p.role for p in rep.paragraphs if p.line == 4] == ["closing"]

@@ -70,7 +70,11 @@ _DATE_LINE = re.compile(
     r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
     r"|[〇零一二三四五六七八九○Ｏ0]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
 )
-_ORG_LINE = re.compile(rf"^[\u4e00-\u9fff()（）]{{2,40}}{vocab.ORG_SUFFIX}\s*(?:\d{{4}}[-./年].*)?$")
+# An organisation name, optionally with its signing date glued on (海盐县交通运输局2020-5-11) —
+# a whole date, so "现将我局2023年…报告如下" or a title "XX局2023年…报告" is not a signature.
+_GLUED_DATE = (r"(?:\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?"
+               r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)")
+_ORG_LINE = re.compile(rf"^[\u4e00-\u9fff()（）]{{2,40}}{vocab.ORG_SUFFIX}\s*(?:{_GLUED_DATE}\s*)?$")
 _LONE_NUMBER = re.compile(r"^\d{1,3}$")
 # Characters that mark a line as cut mid-sentence even when short.
 _OPEN_END = set("，,、（(《“‘[【-—+")
