@@ -271,7 +271,7 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5)
         if len(common) < 3 or key in seen:  # a 2-character overlap (法治) says nothing; a lead sentence is also its heading
             continue
         seen.add(key)
-        why = f"相近但不算：只写到“{common}”，没有写到“{ph}”"
+        why = f"只写到“{common}”，没有写到“{ph}”"
         out.append(NearMiss(quote=quote, line=line, section=s.section, role=s.role, reason=why))
         if len(out) >= k:
             break
