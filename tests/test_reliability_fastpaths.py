@@ -97,3 +97,32 @@ def test_cn_number_common_forms_and_refusals():
         [12, 31, 105, 2300, 35000, 12.5, 10005]
     # digit strings, spoken short forms and words are left to cn2an / rejected
     assert [cn_number(s) for s in ("二〇二四", "三百五", "十万四", "百分", "万", "1.5万", "")] == [None] * 7
+
+
+def test_regex_prefilter_never_skips_a_match():
+    """Every match of a shipped regex cue contains the literals the pre-filter requires."""
+    import sys
+    from pathlib import Path
+
+    from compliance.engine.evidence import _required_literals
+    from compliance.rules.load import available_rulesets, load_ruleset
+    from compliance.text import normalize
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "bench"))
+    from generate import generate
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "reports").glob("*.txt"))]
+    texts += [t for _, t in generate(30, seed=3)]
+    lines = [normalize(ln) for t in texts for ln in t.splitlines() if ln.strip()]
+    checked = 0
+    for name in available_rulesets():
+        for cue in load_ruleset(name).cues.values():
+            if cue.regex is None:
+                continue
+            req = _required_literals(cue.regex)
+            for ln in lines:
+                for m in cue.regex.finditer(ln):
+                    checked += 1
+                    assert all(lit in ln for lit in req), (cue.raw, req, m.group())
+    assert checked > 100

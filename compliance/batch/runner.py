@@ -164,6 +164,18 @@ def run_batch(
     return out
 
 
+def _check_one_wire(path: str) -> Item | bytes:
+    """check_one in a worker, a report sent back as its JSON: pydantic's Rust JSON both ways costs
+    about a third of pickling and unpickling the model tree (the cache relies on the same
+    round trip)."""
+    item = check_one(path)
+    return item.model_dump_json().encode("utf-8") if isinstance(item, ReportResult) else item
+
+
+def _from_wire(got: Item | bytes) -> Item:
+    return ReportResult.model_validate_json(got) if isinstance(got, bytes) else got
+
+
 def _isolated(path: str, job: Job) -> Item:
     """Check one file in a fresh single-worker pool, so a native crash is pinned on its file."""
     from concurrent.futures.process import BrokenProcessPool
@@ -189,12 +201,12 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1) -> Iterator[Item]:
     while i < len(files):  # a worker that dies (e.g. a native crash in a PDF library) costs one file
         broken = False
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
-            futures = [pool.submit(check_one, f) for f in files[i:]]
+            futures = [pool.submit(_check_one_wire, f) for f in files[i:]]
             try:
                 for k, f in enumerate(files[i:]):
                     fut, futures[k] = futures[k], None  # drop each result once taken: flat memory
                     try:
-                        item = fut.result()
+                        item = _from_wire(fut.result())
                     except BrokenProcessPool:  # this file or a neighbour killed a worker: retry it alone
                         item = _isolated(f, job)
                         broken = True

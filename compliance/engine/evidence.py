@@ -100,6 +100,43 @@ class Index:
         return p.line_at(s.offset + s.orig_index(pos))
 
 
+_REQUIRED: dict[re.Pattern, tuple[str, ...]] = {}
+
+
+def _required_literals(rx: re.Pattern) -> tuple[str, ...]:
+    """Literal runs that every match of `rx` contains (from its top-level sequence and plain
+    groups; branches, repeats and lookarounds end a run). A `str.find` for them is far cheaper
+    than running the regex over a report that cannot match — most reports lack most cues."""
+    got = _REQUIRED.get(rx)
+    if got is not None:
+        return got
+    out: list[str] = []
+    if not rx.flags & re.IGNORECASE:
+        try:
+            from re import _constants as C  # type: ignore[attr-defined]
+            from re import _parser as sre  # type: ignore[attr-defined]
+
+            def walk(seq) -> None:
+                run: list[str] = []
+                for op, av in seq:
+                    if op is C.LITERAL:
+                        run.append(chr(av))
+                        continue
+                    if run:
+                        out.append("".join(run))
+                        run = []
+                    if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:  # (?i:…) is not literal
+                        walk(av[-1])
+                if run:
+                    out.append("".join(run))
+
+            walk(sre.parse(rx.pattern, rx.flags))
+        except Exception:  # an unknown parse shape: no pre-filter
+            out = []
+    _REQUIRED[rx] = got = tuple(out)
+    return got
+
+
 def _matcher(rs: CompiledRuleset):
     """Aho-Corasick automaton over all literal cues plus the regex cues; built once per ruleset."""
     m = rs._cache.get("matcher")
@@ -171,6 +208,8 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
         import bisect
 
         for cue in regs:
+            if not all(lit in big for lit in _required_literals(cue.regex)):
+                continue  # a substring every match must contain is absent: skip the regex scan
             redo: set[int] = set()
             for m in cue.regex.finditer(big):
                 a, b = m.start(), m.end()
