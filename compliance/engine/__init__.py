@@ -286,9 +286,9 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
         evid = _evidence(status, rev, ev.index)
         tr = _trace(rev, be, status) if trace else None
         if tr is not None and status == "missing" and r.derived is None and not tr.near_misses:
-            from compliance.engine.explain import rule_phrases, similar_passages
+            from compliance.engine.explain import rule_phrases, ruleset_vocabulary, similar_passages
 
-            tr.near_misses = similar_passages(ev.index, rule_phrases(r))
+            tr.near_misses = similar_passages(ev.index, rule_phrases(r), vocabulary=ruleset_vocabulary(rs))
         if cr.disabled is not None:
             msg = cr.disabled
         elif status == "not_applicable" and r.derived is None and not rev.applicable:

@@ -103,6 +103,23 @@ class Index:
 _REQUIRED: dict[re.Pattern, tuple[str, ...]] = {}
 
 
+def _present_literals(rs: CompiledRuleset, regs: list, big: str) -> set[str]:
+    """Which of the regex cues' required literals occur in `big`: one Aho-Corasick pass instead
+    of a substring search per literal per regex."""
+    auto = rs._cache.get("required_auto")
+    if auto is None:
+        import ahocorasick
+
+        lits = {lit for cue in regs for lit in _required_literals(cue.regex)}
+        auto = ahocorasick.Automaton() if lits else False
+        if lits:
+            for lit in lits:
+                auto.add_word(lit, lit)
+            auto.make_automaton()
+        rs._cache["required_auto"] = auto
+    return set(v for _, v in auto.iter(big)) if auto else set()
+
+
 def _required_literals(rx: re.Pattern) -> tuple[str, ...]:
     """Literal runs that every match of `rx` contains (from its top-level sequence and plain
     groups; branches, repeats and lookarounds end a run). A `str.find` for them is far cheaper
@@ -207,8 +224,9 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
         big = "\n".join(s.norm for s in sents)
         import bisect
 
+        present = _present_literals(rs, regs, big)
         for cue in regs:
-            if not all(lit in big for lit in _required_literals(cue.regex)):
+            if not all(lit in present for lit in _required_literals(cue.regex)):
                 continue  # a substring every match must contain is absent: skip the regex scan
             redo: set[int] = set()
             for m in cue.regex.finditer(big):
@@ -314,6 +332,12 @@ def applicable(cr: CompiledRule, doc: DocFact) -> tuple[bool, str]:
 # --------------------------------------------------------------------------- the pass
 
 
+def _any_of(cues) -> re.Pattern:
+    """One regex that matches wherever any of the cues (literals or regexes) could match."""
+    parts = [c.regex.pattern if c.regex is not None else re.escape(c.literal) for c in cues if c.regex is not None or c.literal]
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else re.compile(r"(?!)")
+
+
 class _Ctx:
     def __init__(self, ix: Index, rs: CompiledRuleset, cr: CompiledRule, ev: RuleEvidence):
         self.ix = ix
@@ -325,6 +349,11 @@ class _Ctx:
             base = rs._cache["markers"] = ([rs.cue(c) for c in rs.negation], [rs.cue(c) for c in rs.planned])
         self.negation = base[0] + [rs.cue(c) for c in cr.rule.negation] if cr.rule.negation else base[0]
         self.planned = base[1]
+        key = ("any_marker", tuple(cr.rule.negation))
+        rx = rs._cache.get(key)
+        if rx is None:
+            rx = rs._cache[key] = _any_of(self.negation + self.planned)
+        self.any_marker = rx
 
     def near_miss(self, s: Sent, pos: int, reason: str) -> None:
         nm = self.ev.near_misses
@@ -350,6 +379,8 @@ class _Ctx:
             return "negative", f"位于“{part_name(self.ix, s)}”部分（自述不足）"
         ca, cb = s.clause_of(a)
         clause = s.norm[ca:cb]
+        if not self.any_marker.search(clause):  # most clauses hold no marker: one C-level scan
+            return "positive", ""
         if not self.cr.rule.ignore_negation:
             for cue in self.negation:
                 for x, y in cue.finditer(clause):

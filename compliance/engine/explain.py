@@ -7,8 +7,12 @@ heading words rather than by a role code.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
+from operator import add
 
 ROLE_ZH = {
     "preamble": "开头",
@@ -156,6 +160,12 @@ def _squash(s: str) -> str:
 
 def cue_list(raws, n: int = 4, quote: bool = False) -> str:
     """`执法公示、双公示、七公示…`: the first `n` distinct readable forms."""
+    return _cue_list(tuple(raws), n, quote)
+
+
+@lru_cache(maxsize=16384)
+def _cue_list(raws: tuple[str, ...], n: int, quote: bool) -> str:
+    """The same few cue sets are described for every report: compute each wording once."""
     shown: list[str] = []
     more = False
     for raw in raws:
@@ -195,6 +205,18 @@ def fmt_num(v: float) -> str:
 
 
 def rule_phrases(rule) -> list[str]:
+    cached = _PHRASES.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    out = _rule_phrases(rule)
+    _PHRASES[id(rule)] = (rule, out)
+    return out
+
+
+_PHRASES: dict[int, tuple[object, list[str]]] = {}
+
+
+def _rule_phrases(rule) -> list[str]:
     """The rule's cues as plain phrases (regex alternatives as example phrases; `…` marks a gap)."""
     out: list[str] = []
 
@@ -220,18 +242,25 @@ def rule_phrases(rule) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _grams_of(phrase: str) -> frozenset[str]:
+    return frozenset(_bigrams(phrase))
+
+
 def _bigrams(s: str) -> set[str]:
     """Bigrams within each gap-separated fragment of a phrase (`上一年度…公开`)."""
     return {f[i : i + 2] for f in s.split("…") for i in range(len(f) - 1)}
 
 
-def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5) -> list:
+def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
+                     vocabulary: frozenset[str] | None = None) -> list:
     """Sentences that share most of a cue phrase's wording without saying it: the nearest
     passages to show for a requirement the report does not address at all.
 
     Character bigrams, not words: Chinese has no spaces and segmenters cut rule terms apart.
     A phrase is scored as a whole, so one generic fragment (法治政府) of a longer requirement
-    (上一年度…法治政府…公开) is not a near miss.
+    (上一年度…法治政府…公开) is not a near miss. `vocabulary` (every phrase bigram of the ruleset,
+    see `ruleset_vocabulary`) lets one index per report serve all rules.
     """
     from difflib import SequenceMatcher
 
@@ -240,25 +269,28 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5)
     inv = ix.__dict__.get("_bigram_index")
     if inv is None:
         inv = {}
+        vocab = vocabulary if vocabulary is not None else frozenset().union(*map(_grams_of, phrases))
         for s in ix.sents:
-            if s.role == "closing":
+            if s.role == "closing" or len(s.norm) < 2:
                 continue
-            for bg in _bigrams(s.norm):
-                inv.setdefault(bg, set()).add(s.gi)
-        ix.__dict__["_bigram_index"] = inv
+            # only bigrams some cue phrase has: the intersection runs in C, the loop stays short
+            for bg in vocab.intersection(map(add, s.norm, s.norm[1:])):
+                inv.setdefault(bg, []).append(s.gi)
+        if vocabulary is not None:  # a partial index (one call's phrases) must not be reused
+            ix.__dict__["_bigram_index"] = inv
     best: dict[int, tuple[float, str]] = {}
     for ph in phrases:
-        grams = _bigrams(ph)
+        grams = _grams_of(ph)
         if len(grams) < 2:
             continue
-        counts: dict[int, int] = {}
-        for bg in grams:
-            for gi in inv.get(bg, ()):
-                counts[gi] = counts.get(gi, 0) + 1
+        need = max(2, math.ceil(min_share * len(grams)))
+        # C-level counting: the postings of a phrase's bigrams, counted per sentence
+        counts = Counter(chain.from_iterable(inv.get(bg, ()) for bg in grams))
         for gi, n in counts.items():
-            share = n / len(grams)
-            if n >= 2 and min_share <= share < 1.0 and share > best.get(gi, (0.0, ""))[0]:
-                best[gi] = (share, ph)
+            if n >= need and n < len(grams):
+                share = n / len(grams)
+                if share > best.get(gi, (0.0, ""))[0]:
+                    best[gi] = (share, ph)
     out: list = []
     seen: set[tuple[int, str]] = set()
     for gi, (share, ph) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
@@ -276,3 +308,12 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5)
         if len(out) >= k:
             break
     return out
+
+
+def ruleset_vocabulary(rs) -> frozenset[str]:
+    """Every bigram of every rule's cue phrases: the only bigrams a near-miss search looks at."""
+    v = rs._cache.get("phrase_vocab")
+    if v is None:
+        v = rs._cache["phrase_vocab"] = frozenset().union(
+            *(_grams_of(ph) for cr in rs.rules for ph in rule_phrases(cr.rule)))
+    return v
