@@ -100,58 +100,73 @@ class Index:
         return p.line_at(s.offset + s.orig_index(pos))
 
 
-_REQUIRED: dict[re.Pattern, tuple[str, ...]] = {}
-
-
-def _present_literals(rs: CompiledRuleset, regs: list, big: str) -> set[str]:
-    """Which of the regex cues' required literals occur in `big`: one Aho-Corasick pass instead
-    of a substring search per literal per regex."""
-    auto = rs._cache.get("required_auto")
-    if auto is None:
-        import ahocorasick
-
-        lits = {lit for cue in regs for lit in _required_literals(cue.regex)}
-        auto = ahocorasick.Automaton() if lits else False
-        if lits:
-            for lit in lits:
-                auto.add_word(lit, lit)
-            auto.make_automaton()
-        rs._cache["required_auto"] = auto
-    return set(v for _, v in auto.iter(big)) if auto else set()
+_REQUIRED: dict[re.Pattern, tuple[frozenset[str], ...]] = {}
 
 
 def _required_literals(rx: re.Pattern) -> tuple[str, ...]:
-    """Literal runs that every match of `rx` contains (from its top-level sequence and plain
-    groups; branches, repeats and lookarounds end a run). A `str.find` for them is far cheaper
-    than running the regex over a report that cannot match — most reports lack most cues."""
+    """Literal runs that every match of `rx` contains (the single-alternative requirements)."""
+    return tuple(next(iter(x)) for x in _required_sets(rx) if len(x) == 1)
+
+
+def _required_sets(rx: re.Pattern) -> tuple[frozenset[str], ...]:
+    """What every match of `rx` must contain: for each set, at least one of its strings.
+
+    From the top-level sequence, plain groups, repeats with min ≥ 1 and alternations whose every
+    branch has a requirement (`(行政许可|行政处罚)…公示` → {行政许可, 行政处罚}, {公示}). Lets the
+    evidence pass run a regex only on sentences that could match — most sentences cannot.
+    """
     got = _REQUIRED.get(rx)
     if got is not None:
         return got
-    out: list[str] = []
+    out: list[frozenset[str]] = []
     if not rx.flags & re.IGNORECASE:
         try:
-            from re import _constants as C  # type: ignore[attr-defined]
-            from re import _parser as sre  # type: ignore[attr-defined]
-
-            def walk(seq) -> None:
-                run: list[str] = []
-                for op, av in seq:
-                    if op is C.LITERAL:
-                        run.append(chr(av))
-                        continue
-                    if run:
-                        out.append("".join(run))
-                        run = []
-                    if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:  # (?i:…) is not literal
-                        walk(av[-1])
-                if run:
-                    out.append("".join(run))
-
-            walk(sre.parse(rx.pattern, rx.flags))
+            out = _seq_requirements(_sre().parse(rx.pattern, rx.flags))
         except Exception:  # an unknown parse shape: no pre-filter
             out = []
-    _REQUIRED[rx] = got = tuple(out)
+    _REQUIRED[rx] = got = tuple(dict.fromkeys(x for x in out if x and all(x)))
     return got
+
+
+def _sre():
+    from re import _parser as sre  # type: ignore[attr-defined]
+
+    return sre
+
+
+def _seq_requirements(seq) -> list[frozenset[str]]:
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    out: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in seq:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:  # (?i:…) is not literal
+            out.extend(_seq_requirements(av[-1]))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            out.extend(_seq_requirements(av[2]))
+        elif op is C.BRANCH:
+            alts: set[str] = set()
+            for branch in av[1]:
+                reqs = _seq_requirements(branch)
+                if not reqs:
+                    alts = set()
+                    break
+                # the branch's most selective requirement: fewest alternatives, longest strings
+                alts |= min(reqs, key=lambda x: (len(x), -min(map(len, x))))
+            if alts:
+                out.append(frozenset(alts))
+    flush()
+    return out
 
 
 def _matcher(rs: CompiledRuleset):
@@ -168,6 +183,10 @@ def _matcher(rs: CompiledRuleset):
             regs.append(cue)
         elif cue.literal:
             lits.setdefault(cue.literal, []).append(raw)
+    for cue in regs:  # strings the regex pre-filter looks for: found in the same pass, no cue of their own
+        for x in _required_sets(cue.regex):
+            for lit in x:
+                lits.setdefault(lit, [])
     auto = None
     if lits:
         auto = ahocorasick.Automaton()
@@ -207,12 +226,30 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
         ))
     auto, regs = _matcher(rs)
     occ: dict[str, list[Occ]] = {}
+    where: dict[str, set[int]] = {}  # literal -> sentences holding it (for the regex pre-filter)
     for s in sents:
         if auto is not None and s.norm:
             for end, (lit, raws) in auto.iter(s.norm):
+                where.setdefault(lit, set()).add(s.gi)
                 start = end - len(lit) + 1
                 for raw in raws:
                     occ.setdefault(raw, []).append(Occ(s.gi, start, end + 1))
+    wide: list = []
+    for cue in regs:
+        sets = _required_sets(cue.regex)
+        if not sets:
+            wide.append(cue)
+            continue
+        cand: set[int] | None = None
+        for x in sets:
+            ids = set().union(*(where.get(lit, ()) for lit in x))
+            cand = ids if cand is None else cand & ids
+            if not cand:
+                break
+        for gi in sorted(cand or ()):
+            for a, b in cue.finditer(sents[gi].norm):
+                occ.setdefault(cue.raw, []).append(Occ(gi, a, b))
+    regs = wide  # regexes with no usable requirement: one scan over the whole text
     if regs:
         # one search per regex over all sentences joined by "\n"; a match that crosses a
         # boundary is redone sentence by sentence so nothing is lost
@@ -224,10 +261,7 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
         big = "\n".join(s.norm for s in sents)
         import bisect
 
-        present = _present_literals(rs, regs, big)
         for cue in regs:
-            if not all(lit in present for lit in _required_literals(cue.regex)):
-                continue  # a substring every match must contain is absent: skip the regex scan
             redo: set[int] = set()
             for m in cue.regex.finditer(big):
                 a, b = m.start(), m.end()
