@@ -173,8 +173,18 @@ def check(
         )
         progress.start()
         task = progress.add_task("", total=len(files))
+    from compliance.batch.runner import RawReport
+
+    # nothing downstream needs the report objects: stream the workers' JSON lines as they are
+    raw = stream is not None and not waiver_list and base is None and fail_under is None and fail_on is None
     try:
-        for item in iter_batch(files, job, jobs):
+        for item in iter_batch(files, job, jobs, raw=raw):
+            if isinstance(item, RawReport):
+                stream[0].write(item.line)
+                stream[0].flush()
+                if progress is not None:
+                    progress.update(task, advance=1, description=item.source)
+                continue
             if not isinstance(item, InputError):
                 item = postprocess(item, waiver_list, base)
             if stream is not None:

@@ -4,13 +4,13 @@ The CLI streams lines as each report finishes (`line()`); `render` gives the sam
 
 from __future__ import annotations
 
-import json as _json
-
 from compliance.models import CheckResult, InputError, ReportResult
 
 
 def line(item: ReportResult | InputError) -> str:
-    return _json.dumps(item.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+    """pydantic's compact JSON: the same bytes a batch worker sends back, so a batch can stream a
+    worker's result without rebuilding it (batch.runner.RawReport)."""
+    return item.model_dump_json() + "\n"
 
 
 def render(result: CheckResult, **opts) -> str:
