@@ -56,15 +56,7 @@ def _cn_value(s: str) -> float | None:
         return None  # 万/千/百 alone are words (万件化访), not numbers
     if s == "一":
         return None  # 一次到位, 一件事, 一网通办: idioms, not counts
-    fast = cn_number(s)  # plain numerals without importing cn2an (one-report start-up)
-    if fast is not None:
-        return fast
-    try:
-        import cn2an
-
-        return float(cn2an.cn2an(s, "smart"))
-    except Exception:
-        return None
+    return _cn_point(s)
 
 
 def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
@@ -158,6 +150,8 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
 
 
 def _cn_point(s: str) -> float | None:
+    """A Chinese numeral's value: plain forms without importing cn2an (one-report start-up), the
+    rest through cn2an."""
     fast = cn_number(s)
     if fast is not None:
         return fast
