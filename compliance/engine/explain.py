@@ -262,8 +262,6 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
     (上一年度…法治政府…公开) is not a near miss. `vocabulary` (every phrase bigram of the ruleset,
     see `ruleset_vocabulary`) lets one index per report serve all rules.
     """
-    from difflib import SequenceMatcher
-
     from compliance.models import NearMiss
 
     inv = ix.__dict__.get("_bigram_index")
@@ -284,8 +282,11 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
         if len(grams) < 2:
             continue
         need = max(2, math.ceil(min_share * len(grams)))
+        lists = [inv[bg] for bg in grams if bg in inv]
+        if len(lists) < need:  # not enough of its wording anywhere in the report
+            continue
         # C-level counting: the postings of a phrase's bigrams, counted per sentence
-        counts = Counter(chain.from_iterable(inv.get(bg, ()) for bg in grams))
+        counts = Counter(chain.from_iterable(lists))
         for gi, n in counts.items():
             if n >= need and n < len(grams):
                 share = n / len(grams)
@@ -296,9 +297,8 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
     for gi, (share, ph) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
         s = ix.sents[gi]
         quote = s.text.strip()
-        m = SequenceMatcher(None, s.norm, ph, autojunk=False).find_longest_match(0, len(s.norm), 0, len(ph))
-        common = ph[m.b : m.b + m.size].strip("…")
-        line = ix.line_of(s, m.a if m.size else 0)
+        common = _longest_shared(ph, s.norm)
+        line = ix.line_of(s, max(0, s.norm.find(common)) if common else 0)
         key = (line, quote.rstrip("。；;"))
         if len(common) < 3 or key in seen:  # a 2-character overlap (法治) says nothing; a lead sentence is also its heading
             continue
@@ -308,6 +308,18 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
         if len(out) >= k:
             break
     return out
+
+
+def _longest_shared(phrase: str, text: str) -> str:
+    """The longest run of `phrase` (gaps `…` excluded) that occurs in `text`; phrases are short."""
+    best = ""
+    for frag in phrase.split("…"):
+        for size in range(len(frag), len(best), -1):
+            hit = next((frag[i : i + size] for i in range(len(frag) - size + 1) if frag[i : i + size] in text), None)
+            if hit:
+                best = hit
+                break
+    return best
 
 
 def ruleset_vocabulary(rs) -> frozenset[str]:
