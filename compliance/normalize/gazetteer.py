@@ -138,23 +138,27 @@ class Gazetteer:
     def resolve(self, *texts: str, context: str = "") -> dict[str, Division]:
         """The most specific division named in the first text that names one; `context` (the
         rest of the document) breaks ties between same-named divisions."""
-        ctx_codes = self._codes(self.find(context)) if context else set()
+        ctx_codes: set[str] | None = None  # scanned only when a tie needs it
         for text in texts:
             if not text:
                 continue
             hits = self.find(text)
             if not hits:
                 continue
+            cands = [(h, d) for h in hits for d in h.candidates]
+            if len(cands) == 1:  # one candidate wins whatever the context says
+                return self.chain(cands[0][1])
+            if ctx_codes is None:
+                ctx_codes = self._codes(self.find(context)) if context else set()
             codes = self._codes(hits)
             best: tuple | None = None
-            for h in hits:
-                for d in h.candidates:
-                    ch = self.chain(d)
-                    anc = {x.code for x in ch.values() if x is not d}
-                    support = len(anc & codes) * 2 + len(anc & ctx_codes) + (0 if h.short else 1)
-                    key = (LEVELS.index(d.level), support, -h.start)
-                    if best is None or key > best[0]:
-                        best = (key, ch)
+            for h, d in cands:
+                ch = self.chain(d)
+                anc = {x.code for x in ch.values() if x is not d}
+                support = len(anc & codes) * 2 + len(anc & ctx_codes) + (0 if h.short else 1)
+                key = (LEVELS.index(d.level), support, -h.start)
+                if best is None or key > best[0]:
+                    best = (key, ch)
             if best:
                 return best[1]
         return {}
