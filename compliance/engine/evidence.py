@@ -482,7 +482,20 @@ def _where_zh(roles, where: str = "any") -> str:
     return base
 
 
+_SEARCHED: dict[int, tuple[Presence, str]] = {}
+
+
 def _searched_presence(p: Presence) -> str:
+    """What a presence check looks for, in Chinese; the same for every report, so kept per check."""
+    got = _SEARCHED.get(id(p))
+    if got is not None and got[0] is p:
+        return got[1]
+    text = _describe_presence(p)
+    _SEARCHED[id(p)] = (p, text)
+    return text
+
+
+def _describe_presence(p: Presence) -> str:
     main = p.any or p.all or [c for g in p.groups for c in g]
     extra = []
     if p.all and p.any:
