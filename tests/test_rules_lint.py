@@ -73,6 +73,13 @@ def test_bad_regex(tmp_path):
     assert e[1] == 14 and e[2] == "rules[0].evidence.met[0].presence.any[0]"
 
 
+def test_catastrophic_backtracking_regex(tmp_path):
+    """(x+)+ on a long near-miss text can hang a check: lint refuses it with file, line and field."""
+    e = one(lint(tmp_path, HEAD + GOOD.replace("[执法公示]", "['/(执法[^。]*)+公示/']")), "unbounded repeat")
+    assert e[1] == 14 and e[2] == "rules[0].evidence.met[0].presence.any[0]"
+    assert lint(tmp_path, HEAD + GOOD.replace("[执法公示]", "['/执法[^。]{0,20}公示/']")) == []
+
+
 def test_empty_cue_set(tmp_path):
     e = one(lint(tmp_path, HEAD + GOOD.replace("{any: [执法公示]}", "{any: []}")), "empty cue set")
     assert e[2] == "rules[0].evidence.met[0].presence"

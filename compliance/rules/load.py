@@ -83,6 +83,38 @@ def is_regex(p: str) -> bool:
     return len(p) >= 2 and p.startswith("/") and p.endswith("/")
 
 
+def nested_unbounded(rx: re.Pattern) -> bool:
+    """An unbounded repeat (`*`, `+`, `{n,}`) inside another: the shape of catastrophic backtracking."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as sre  # type: ignore[attr-defined]
+
+    repeats = {C.MAX_REPEAT, C.MIN_REPEAT} | ({C.POSSESSIVE_REPEAT} if hasattr(C, "POSSESSIVE_REPEAT") else set())
+
+    def walk(seq, inside: bool) -> bool:
+        for op, av in seq:
+            if op in repeats:
+                unbounded = av[1] is C.MAXREPEAT
+                if unbounded and inside:
+                    return True
+                if walk(av[2], inside or unbounded):
+                    return True
+            elif op is C.SUBPATTERN:
+                if walk(av[-1], inside):
+                    return True
+            elif op is C.BRANCH:
+                if any(walk(b, inside) for b in av[1]):
+                    return True
+            elif op in (C.ASSERT, C.ASSERT_NOT):
+                if walk(av[1], inside):
+                    return True
+        return False
+
+    try:
+        return walk(sre.parse(rx.pattern, rx.flags), False)
+    except Exception:
+        return False
+
+
 def compile_cue(p: str) -> Cue:
     """Raises re.error for a bad regex."""
     from compliance.text import normalize
@@ -546,6 +578,9 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
                 return
             if cues[cue].literal == "":
                 _add(p, "empty pattern can never match")
+            elif cues[cue].regex is not None and nested_unbounded(cues[cue].regex):
+                _add(p, f"pattern {cue} nests an unbounded repeat inside another, as in (a+)+: on some texts "
+                        "it backtracks for minutes; bound one of them, e.g. [^。]{0,20}")
 
         ev = rule.evidence
         has_ev = ev is not None and (ev.met or ev.partial)
