@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compliance.engine.explain import (
-    DATE_FIELD_ZH, DOC_TYPE_ZH, FAIL_ZH, META_ZH, OP_ZH, ROLE_ZH, SCOPE_ZH, cue_list, readable, roles_zh, strip_numbering, within_zh,
+    DATE_FIELD_ZH, DOC_TYPE_ZH, FAIL_ZH, META_ZH, OP_ZH, ROLE_ZH, SCOPE_ZH, cue_list, per_object, readable, roles_zh,
+    strip_numbering, within_zh,
 )
 from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact
 from compliance.models import Metric, NearMiss, Report
@@ -482,20 +483,9 @@ def _where_zh(roles, where: str = "any") -> str:
     return base
 
 
-_SEARCHED: dict[int, tuple[Presence, str]] = {}
-
-
+@per_object
 def _searched_presence(p: Presence) -> str:
     """What a presence check looks for, in Chinese; the same for every report, so kept per check."""
-    got = _SEARCHED.get(id(p))
-    if got is not None and got[0] is p:
-        return got[1]
-    text = _describe_presence(p)
-    _SEARCHED[id(p)] = (p, text)
-    return text
-
-
-def _describe_presence(p: Presence) -> str:
     main = p.any or p.all or [c for g in p.groups for c in g]
     extra = []
     if p.all and p.any:

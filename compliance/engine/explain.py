@@ -204,19 +204,23 @@ def fmt_num(v: float) -> str:
 # --------------------------------------------------------------------------- near misses of an absence
 
 
+def per_object(fn):
+    """Cache fn(obj) per object identity: pydantic rule models are not hashable, and their
+    descriptions are the same for every report. The object is kept so its id is never reused."""
+    cache: dict[int, tuple[object, object]] = {}
+
+    def wrapper(obj):
+        got = cache.get(id(obj))
+        if got is None or got[0] is not obj:
+            got = cache[id(obj)] = (obj, fn(obj))
+        return got[1]
+
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@per_object
 def rule_phrases(rule) -> list[str]:
-    cached = _PHRASES.get(id(rule))
-    if cached is not None and cached[0] is rule:
-        return cached[1]
-    out = _rule_phrases(rule)
-    _PHRASES[id(rule)] = (rule, out)
-    return out
-
-
-_PHRASES: dict[int, tuple[object, list[str]]] = {}
-
-
-def _rule_phrases(rule) -> list[str]:
     """The rule's cues as plain phrases (regex alternatives as example phrases; `…` marks a gap)."""
     out: list[str] = []
 
