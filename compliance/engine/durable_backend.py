@@ -20,7 +20,7 @@ import threading
 
 from loguru import logger
 
-from compliance.engine.facts import BeginFact, EndFact, Fact, StatusFact, combine
+from compliance.engine.facts import BeginFact, EndFact, Fact, HitFact, StatusFact, combine
 from compliance.rules.load import CompiledRule, CompiledRuleset, _province_key
 
 _lock = threading.RLock()
@@ -102,7 +102,8 @@ def _hit(rid: str, tier: str | None = None, pol: str | None = None) -> dict:
     return _and(*t)
 
 
-def _action(rs_key: str, rid: str, status: str | None, derived: CompiledRule | None = None):
+def _action(rs_key: str, rid: str, status: str | None, derived: CompiledRule | None = None, *, chain: bool = True):
+    """A status action; with `chain`, it also asserts the status fact a derived rule joins."""
     from durable.engine import MessageNotHandledException, MessageObservedException
 
     mode = derived.rule.derived.mode if derived else None
@@ -114,6 +115,8 @@ def _action(rs_key: str, rid: str, status: str | None, derived: CompiledRule | N
         if derived is not None:
             st = combine(mode, [getattr(c, f"d{i}")["status"] for i in range(len(deps))])
         _results.setdefault(sid, {}).setdefault(rid, []).append(st)
+        if not chain:
+            return
         try:
             c.assert_fact({"kind": "status", "id": f"status:{rid}", "rule": rid, "status": st, "sid": sid})
         except (MessageNotHandledException, MessageObservedException):
@@ -150,6 +153,7 @@ def compile_ruleset(rs: CompiledRuleset) -> dict:
     key = rs.key
     out: dict = {}
     conds, cls = _app_classes(rs)
+    feeds = {d for cr in rs.rules if cr.rule.derived is not None for d in cr.rule.derived.from_}  # statuses joined
     for k, cond in enumerate(conds):
         out[f"app#{k}"] = {"all": [{"d": cond}], "run": _mark({"kind": "app", "k": k, "id": f"app:{k}"})}
         out[f"napp#{k}"] = {"all": [{"b": {"kind": "begin"}}, {"n$not": cond}], "run": _mark({"kind": "napp", "k": k, "id": f"napp:{k}"})}
@@ -159,25 +163,25 @@ def compile_ruleset(rs: CompiledRuleset) -> dict:
         rid = cr.id
         k = cls[rid]
         end = {"e": _and({"kind": "end"}, {"rule": rid})}
-        out[f"{rid}#not_applicable"] = {"all": [end, {"a": _and({"kind": "napp"}, {"k": k})}], "run": _action(key, rid, "not_applicable")}
+        out[f"{rid}#not_applicable"] = {"all": [end, {"a": _and({"kind": "napp"}, {"k": k})}], "run": _action(key, rid, "not_applicable", chain=rid in feeds)}
         out[f"{rid}#go"] = {"all": [end, {"a": _and({"kind": "app"}, {"k": k})}], "run": _mark({"kind": "go", "rule": rid, "id": f"go:{rid}"})}
         go = {"g": _and({"kind": "go"}, {"rule": rid})}
         if cr.rule.derived is not None:
             terms = [go] + [{f"d{i}": _and({"kind": "status"}, {"rule": dep})} for i, dep in enumerate(cr.rule.derived.from_)]
-            out[f"{rid}#derived"] = {"all": terms, "run": _action(key, rid, None, cr)}
+            out[f"{rid}#derived"] = {"all": terms, "run": _action(key, rid, None, cr, chain=rid in feeds)}
             continue
         no_pos = {"np$not": _hit(rid, None, "positive")}
         no_neg = {"nn$not": _hit(rid, None, "negative")}
-        out[f"{rid}#met"] = {"all": [go, {"h": _hit(rid, "met", "positive")}], "run": _action(key, rid, "met")}
+        out[f"{rid}#met"] = {"all": [go, {"h": _hit(rid, "met", "positive")}], "run": _action(key, rid, "met", chain=rid in feeds)}
         out[f"{rid}#partial"] = {"all": [go, {"h": _hit(rid, "partial", "positive")}, {"x$not": _hit(rid, "met", "positive")}],
-                                 "run": _action(key, rid, "partial")}
-        out[f"{rid}#gap_met"] = {"all": [go, {"h": _hit(rid, "met", "negative")}, no_pos], "run": _action(key, rid, "self_reported_gap")}
+                                 "run": _action(key, rid, "partial", chain=rid in feeds)}
+        out[f"{rid}#gap_met"] = {"all": [go, {"h": _hit(rid, "met", "negative")}, no_pos], "run": _action(key, rid, "self_reported_gap", chain=rid in feeds)}
         out[f"{rid}#gap_partial"] = {"all": [go, {"h": _hit(rid, "partial", "negative")}, no_pos, {"x$not": _hit(rid, "met", "negative")}],
-                                     "run": _action(key, rid, "self_reported_gap")}
-        out[f"{rid}#planned_met"] = {"all": [go, {"h": _hit(rid, "met", "planned")}, no_pos, no_neg], "run": _action(key, rid, "planned")}
+                                     "run": _action(key, rid, "self_reported_gap", chain=rid in feeds)}
+        out[f"{rid}#planned_met"] = {"all": [go, {"h": _hit(rid, "met", "planned")}, no_pos, no_neg], "run": _action(key, rid, "planned", chain=rid in feeds)}
         out[f"{rid}#planned_partial"] = {"all": [go, {"h": _hit(rid, "partial", "planned")}, no_pos, no_neg, {"x$not": _hit(rid, "met", "planned")}],
-                                         "run": _action(key, rid, "planned")}
-        out[f"{rid}#missing"] = {"all": [go, {"x$not": _hit(rid)}], "run": _action(key, rid, "missing")}
+                                         "run": _action(key, rid, "planned", chain=rid in feeds)}
+        out[f"{rid}#missing"] = {"all": [go, {"x$not": _hit(rid)}], "run": _action(key, rid, "missing", chain=rid in feeds)}
     return {key: out}
 
 
@@ -230,19 +234,19 @@ def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
         sid = f"r{next(_sids)}"
         _results[sid] = {}
         try:
-            seq = [f.model_dump() for f in facts]
-            seq.insert(1 if seq and seq[0].get("kind") == "doc" else 0, BeginFact().model_dump())
-            seq += [EndFact(id=f"end:{cr.id}", rule=cr.id).model_dump() for cr in rs.rules if cr.disabled is None]
-            for d in seq:
-                d["sid"] = sid
-                try:
-                    st = host.assert_fact(key, d)
-                except MessageNotHandledException:
-                    continue
-                except Exception as exc:  # the C core reports bare codes
-                    raise DurableError(f"durable_rules failed on a {d.get('kind')} fact: {_explain(exc)}") from exc
-                if isinstance(st, dict) and "exception" in st:
-                    raise DurableError(f"a rule action failed inside durable_rules: {st['exception']}")
+            joined = _hit_joined(rs)
+            singles = [f.model_dump() for f in facts if not (isinstance(f, HitFact) and f.rule in joined)]
+            singles.insert(1 if singles and singles[0].get("kind") == "doc" else 0, BeginFact().model_dump())
+            hits = [f.model_dump() for f in facts if isinstance(f, HitFact) and f.rule in joined]
+            ends = [EndFact(id=f"end:{cr.id}", rule=cr.id).model_dump() for cr in rs.rules if cr.disabled is None]
+            # doc, begin and status facts one by one (a fact nothing joins raises MessageNotHandled);
+            # hits and end markers in one batch each: every one of them is joined by some rule, and
+            # a batch with an unjoined fact would defer its actions (research/durable_rules.md, pitfall 2)
+            for d in singles:
+                _assert(host, key, sid, d, MessageNotHandledException)
+            for batch in (hits, ends):
+                if batch:
+                    _assert(host, key, sid, batch, None)
             fired = _results.get(sid, {})
         finally:
             _results.pop(sid, None)
@@ -261,6 +265,31 @@ def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
             raise DurableError(f"rule {cr.id}: expected exactly one status from durable_rules, got {got}")
         out[cr.id] = got[0]
     return out
+
+
+def _hit_joined(rs: CompiledRuleset) -> frozenset[str]:
+    """Rules whose status rules join hit facts (enabled, not derived)."""
+    got = rs._cache.get("durable_hit_joined")
+    if got is None:
+        got = rs._cache["durable_hit_joined"] = frozenset(
+            cr.id for cr in rs.rules if cr.disabled is None and cr.rule.derived is None)
+    return got
+
+
+def _assert(host, key: str, sid: str, fact: dict | list[dict], tolerate) -> None:
+    """One fact (or a batch), with durable's result checked: a swallowed action exception, or
+    an unjoined fact in a batch, becomes a DurableError."""
+    batch = fact if isinstance(fact, list) else [fact]
+    for d in batch:
+        d["sid"] = sid
+    try:
+        st = host.assert_facts(key, batch) if isinstance(fact, list) else host.assert_fact(key, fact)
+    except Exception as exc:  # the C core reports bare codes
+        if tolerate is not None and isinstance(exc, tolerate):
+            return
+        raise DurableError(f"durable_rules failed on a {batch[0].get('kind')} fact: {_explain(exc)}") from exc
+    if isinstance(st, dict) and "exception" in st:
+        raise DurableError(f"a rule action failed inside durable_rules: {st['exception']}")
 
 
 def timer_threads() -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from compliance.engine.explain import (
     DATE_FIELD_ZH, DOC_TYPE_ZH, FAIL_ZH, META_ZH, OP_ZH, ROLE_ZH, SCOPE_ZH, cue_list, per_object, readable, roles_zh,
@@ -79,8 +79,10 @@ class Sent:
         return 0
 
 
-@dataclass(frozen=True)
-class Occ:
+class Occ(NamedTuple):
+    """One cue occurrence: sentence `gi`, normalized span [start, end). A tuple: made by the
+    thousand per report, and sorted in field order."""
+
     gi: int
     start: int
     end: int
@@ -170,8 +172,21 @@ def _seq_requirements(seq) -> list[frozenset[str]]:
     return out
 
 
-def _matcher(rs: CompiledRuleset):
-    """Aho-Corasick automaton over all literal cues plus the regex cues; built once per ruleset."""
+@dataclass(frozen=True)
+class _Matcher:
+    """What one pass over a report needs, built once per ruleset.
+
+    `auto` finds every literal cue and every literal the regex pre-filter asks about; its payload
+    is (literal id, length, cue keys). `pre` holds each regex cue with its requirement sets as
+    literal ids; `wide` the regexes with no requirement (one scan over the whole text)."""
+
+    auto: Any
+    nlits: int
+    pre: tuple[tuple[Cue, tuple[tuple[int, ...], ...]], ...]
+    wide: tuple[Cue, ...]
+
+
+def _matcher(rs: CompiledRuleset) -> _Matcher:
     m = rs._cache.get("matcher")
     if m is not None:
         return m
@@ -186,15 +201,23 @@ def _matcher(rs: CompiledRuleset):
             lits.setdefault(cue.literal, []).append(raw)
     for cue in regs:  # strings the regex pre-filter looks for: found in the same pass, no cue of their own
         for x in _required_sets(cue.regex):
-            for lit in x:
+            for lit in sorted(x):
                 lits.setdefault(lit, [])
+    lid = {lit: i for i, lit in enumerate(lits)}
     auto = None
     if lits:
         auto = ahocorasick.Automaton()
         for lit, raws in lits.items():
-            auto.add_word(lit, (lit, tuple(raws)))
+            auto.add_word(lit, (lid[lit], len(lit), tuple(raws)))
         auto.make_automaton()
-    m = (auto, regs)
+    pre, wide = [], []
+    for cue in regs:
+        sets = _required_sets(cue.regex)
+        if sets:
+            pre.append((cue, tuple(tuple(lid[lit] for lit in sorted(x)) for x in sets)))
+        else:
+            wide.append(cue)
+    m = _Matcher(auto, len(lits), tuple(pre), tuple(wide))
     rs._cache["matcher"] = m
     return m
 
@@ -225,32 +248,36 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
             gi=len(sents), pi=-1, si=0, text=sec.heading, norm=nm, line=sec.line, role=sec.role,
             section=sec.path or sec.heading, section_id=sec.id, heading=True, lead=False, para_offset=0, offset=0,
         ))
-    auto, regs = _matcher(rs)
+    mt = _matcher(rs)
     occ: dict[str, list[Occ]] = {}
-    where: dict[str, set[int]] = {}  # literal -> sentences holding it (for the regex pre-filter)
-    for s in sents:
-        if auto is not None and s.norm:
-            for end, (lit, raws) in auto.iter(s.norm):
-                where.setdefault(lit, set()).add(s.gi)
-                start = end - len(lit) + 1
+    where = [0] * mt.nlits  # literal id -> bit set of the sentences holding it (for the pre-filter)
+    if mt.auto is not None:
+        it = mt.auto.iter
+        for s in sents:
+            if not s.norm:
+                continue
+            gi = s.gi
+            bit = 1 << gi
+            for end, (lid, n, raws) in it(s.norm):
+                where[lid] |= bit
                 for raw in raws:
-                    occ.setdefault(raw, []).append(Occ(s.gi, start, end + 1))
-    wide: list = []
-    for cue in regs:
-        sets = _required_sets(cue.regex)
-        if not sets:
-            wide.append(cue)
-            continue
-        cand: set[int] | None = None
+                    occ.setdefault(raw, []).append(Occ(gi, end - n + 1, end + 1))
+    for cue, sets in mt.pre:
+        cand = -1
         for x in sets:
-            ids = set().union(*(where.get(lit, ()) for lit in x))
-            cand = ids if cand is None else cand & ids
+            u = 0
+            for lid in x:
+                u |= where[lid]
+            cand &= u
             if not cand:
                 break
-        for gi in sorted(cand or ()):
+        while cand > 0:  # the sentences that could match, in order
+            low = cand & -cand
+            cand ^= low
+            gi = low.bit_length() - 1
             for a, b in cue.finditer(sents[gi].norm):
                 occ.setdefault(cue.raw, []).append(Occ(gi, a, b))
-    regs = wide  # regexes with no usable requirement: one scan over the whole text
+    regs = mt.wide  # regexes with no usable requirement: one scan over the whole text
     if regs:
         # one search per regex over all sentences joined by "\n"; a match that crosses a
         # boundary is redone sentence by sentence so nothing is lost
@@ -280,7 +307,7 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
                     if (gi, a) not in have:
                         occ.setdefault(cue.raw, []).append(Occ(gi, a, b))
     for v in occ.values():
-        v.sort(key=lambda o: (o.gi, o.start, o.end))
+        v.sort()
     para_by_id = {p.id: i for i, p in enumerate(report.paragraphs)}
     return Index(report, sents, occ, report.meta.doc_type == "plan", para_by_id)
 
