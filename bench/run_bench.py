@@ -149,6 +149,7 @@ def _cpu_s(pid: int) -> float:
 
 def batch(folder: Path, out: Path, jobs: int, timeout: float, interval: float = 0.25) -> dict:
     cmd = _exe() + ["check", str(folder), "--jobs", str(jobs), "--no-cache", "--quiet", "--format", "jsonl", "-o", str(out)]
+    out.unlink(missing_ok=True)  # a previous run's lines would be counted as done
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
