@@ -214,8 +214,23 @@ def _isolated(path: str, job: Job) -> Item:
             return InputError(source=path, error="the checking process died on this file (crash in a reader?)")
 
 
+def _check_many_wire(paths: list[str]) -> list[Item | bytes]:
+    """A chunk of files in one task: a task costs two pipe messages, a future and a wake-up of
+    the pool's manager thread, which is worth sharing between several ~10 ms reports."""
+    return [_check_one_wire(p) for p in paths]
+
+
+def _chunk_size(n: int, jobs: int) -> int:
+    """Files per task: 1 for small batches (every worker busy, results stream one by one), up to
+    8 when there are hundreds."""
+    return max(1, min(8, n // (jobs * 32)))
+
+
 def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> Iterator[Item | RawReport]:
-    """Results in input order. With `raw`, reports from worker processes come as `RawReport`."""
+    """Results in input order. With `raw`, reports from worker processes come as `RawReport`.
+
+    Tasks are chunks of a few files, and only a few chunks per worker are in flight: the main
+    process holds no future per file, so its memory does not grow with the batch."""
     if jobs <= 0:  # 0 = one per CPU
         jobs = os.cpu_count() or 1
     jobs = max(1, min(jobs, len(files)))
@@ -223,29 +238,51 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
         for f in files:
             yield check_one(f, job)
         return
+    from collections import deque
     from concurrent.futures.process import BrokenProcessPool
 
+    size = _chunk_size(len(files), jobs)
+    window = jobs * 3  # chunks in flight
     i = 0
     while i < len(files):  # a worker that dies (e.g. a native crash in a PDF library) costs one file
         broken = False
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
-            futures = [pool.submit(_check_one_wire, f) for f in files[i:]]
+            pending: deque = deque()  # (future, files of the chunk)
+            nxt = i
+
+            def fill() -> None:
+                nonlocal nxt
+                while len(pending) < window and nxt < len(files):
+                    part = files[nxt : nxt + size]
+                    pending.append((pool.submit(_check_many_wire, part), part))
+                    nxt += len(part)
+
             try:
-                for k, f in enumerate(files[i:]):
-                    fut, futures[k] = futures[k], None  # drop each result once taken: flat memory
+                fill()
+                while pending:
+                    fut, part = pending.popleft()
                     try:
-                        item = _from_wire(fut.result(), f, raw)
-                    except BrokenProcessPool:  # this file or a neighbour killed a worker: retry it alone
-                        item = _isolated(f, job)
+                        got = fut.result()
+                    except BrokenProcessPool:  # a file of this chunk killed a worker: retry each alone
+                        got = [_isolated(f, job) for f in part]
                         broken = True
-                    except Exception as e:  # e.g. a result that could not be sent back
-                        item = InputError(source=f, error=f"{type(e).__name__}: {_error_text(e, f)}")
-                    i += 1
-                    yield item
+                    except Exception:  # e.g. a result that could not be sent back: pin it on its file
+                        got = [_one_by_one(pool, f) for f in part]
+                    if not broken:
+                        fill()
+                    for f, one in zip(part, got):
+                        i += 1
+                        yield _from_wire(one, f, raw)
                     if broken:
-                        logger.warning("a worker process died (checked {} again on its own); restarting the pool", f)
+                        logger.warning("a worker process died (checked {} again one by one); restarting the pool", ", ".join(part))
                         break
             finally:  # broken pool, Ctrl-C/SIGTERM or the consumer stopped: do not run the queued rest
-                for other in futures:
-                    if other is not None:
-                        other.cancel()
+                for other, _ in pending:
+                    other.cancel()
+
+
+def _one_by_one(pool: ProcessPoolExecutor, path: str) -> Item | bytes:
+    try:
+        return pool.submit(_check_one_wire, path).result()
+    except Exception as e:
+        return InputError(source=path, error=f"{type(e).__name__}: {_error_text(e, path)}")
