@@ -67,12 +67,12 @@ def test_action_exception_is_surfaced(tmp_path, monkeypatch):
 
     orig = db._action
 
-    def action(key, rid, status, derived=None):
+    def action(key, rid, status, derived=None, **kw):
         if status == "met":
             def run(c):
                 raise ValueError("boom in action")
             return run
-        return orig(key, rid, status, derived)
+        return orig(key, rid, status, derived, **kw)
 
     monkeypatch.setattr(db, "_action", action)
     with pytest.raises(db.DurableError) as ei:

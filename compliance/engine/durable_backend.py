@@ -2,14 +2,14 @@
 
 The traps it avoids (see research/durable_rules.md): the host's timer threads are switched off
 before the first host exists; the ruleset is registered once per process under `<name>@<hash>`;
-one `sid` per report, one fact per assert (an unmatched fact raises MessageNotHandled, which is
-normal), the end marker last; exceptions swallowed into the state are raised; the session state
-is deleted in `finally`. Results are collected in Python, outside the engine.
+one `sid` per report; a batch only of facts some rule joins (an unjoined fact in a batch defers
+its actions); exceptions swallowed into the state are raised; the session state is deleted in
+`finally`. Results are collected in Python, outside the engine.
 
-Facts go in as: doc, begin, hits (and status facts of disabled rules), then one end marker
-per rule. Status rules hang off a rule's `go` fact (its end marker joined with its
-applicability class) and use `none()` for precedence, so exactly one status fires per rule;
-every status action asserts a status fact, which derived rules join (forward chaining).
+Facts go in as: doc, begin (and status facts of disabled rules) one by one, then all hits in one
+batch, then one end marker per rule in one batch. A rule's status rules join its end marker with
+its applicability group's marker and use `none()` for precedence, so exactly one status fires per
+rule; a status action asserts a status fact when a derived rule joins it (forward chaining).
 """
 
 from __future__ import annotations
@@ -125,20 +125,31 @@ def _action(rs_key: str, rid: str, status: str | None, derived: CompiledRule | N
     return run
 
 
-def _app_classes(rs: CompiledRuleset) -> tuple[list[dict], dict[str, int]]:
-    """Distinct applicability conditions, shared by the rules that have the same one."""
+GROUP = 16  # rules per applicability group: 8 status rules each join the group's `app` fact
+
+
+def _app_groups(rs: CompiledRuleset) -> tuple[list[dict], dict[str, int]]:
+    """Applicability groups: rules with the same condition, at most GROUP per group.
+
+    The condition is decided once per group (an `app#g` or `napp#g` marker), and a rule's status
+    rules join that marker directly. The Rete core caps a node's beta successors at 256, so a
+    group is kept small enough for its marker to feed all its rules' status rules."""
     conds: list[dict] = []
-    keys: list[str] = []
     of: dict[str, int] = {}
+    by_key: dict[str, int] = {}  # condition -> the group being filled
+    size: list[int] = []
     for cr in rs.rules:
         if cr.disabled is not None:
             continue
         c = applies_condition(cr)
         k = json.dumps(c, sort_keys=True, ensure_ascii=False)
-        if k not in keys:
-            keys.append(k)
+        g = by_key.get(k)
+        if g is None or size[g] >= GROUP:
+            g = by_key[k] = len(conds)
             conds.append(c)
-        of[cr.id] = keys.index(k)
+            size.append(0)
+        size[g] += 1
+        of[cr.id] = g
     return conds, of
 
 
@@ -146,42 +157,45 @@ def compile_ruleset(rs: CompiledRuleset) -> dict:
     """{`<name>@<hash>`: {rule name: {all: [...], run: callable}}}.
 
     The Rete core caps a node's successors (128 alpha, 256 beta), so nothing joins one shared
-    fact from every rule: applicability is decided once per distinct condition (`app#k` /
-    `napp#k` facts), each rule gets its own end marker, an applicable rule its own `go` fact,
-    and the status rules of a rule hang off that.
+    fact from every rule: applicability is decided once per group of rules with the same
+    condition (`app#g` / `napp#g` markers), each rule has its own end marker, and a rule's
+    status rules join its end marker with its group's marker.
     """
     key = rs.key
     out: dict = {}
-    conds, cls = _app_classes(rs)
+    conds, grp = _app_groups(rs)
     feeds = {d for cr in rs.rules if cr.rule.derived is not None for d in cr.rule.derived.from_}  # statuses joined
-    for k, cond in enumerate(conds):
-        out[f"app#{k}"] = {"all": [{"d": cond}], "run": _mark({"kind": "app", "k": k, "id": f"app:{k}"})}
-        out[f"napp#{k}"] = {"all": [{"b": {"kind": "begin"}}, {"n$not": cond}], "run": _mark({"kind": "napp", "k": k, "id": f"napp:{k}"})}
+    for g, cond in enumerate(conds):
+        out[f"app#{g}"] = {"all": [{"d": cond}], "run": _mark({"kind": "app", "k": g, "id": f"app:{g}"})}
+        out[f"napp#{g}"] = {"all": [{"b": {"kind": "begin"}}, {"n$not": cond}], "run": _mark({"kind": "napp", "k": g, "id": f"napp:{g}"})}
     for cr in rs.rules:
         if cr.disabled is not None:
             continue
         rid = cr.id
-        k = cls[rid]
+        g = grp[rid]
+        chain = rid in feeds
+
+        def rule(name: str, terms: list, status: str | None, derived: CompiledRule | None = None) -> None:
+            out[f"{rid}#{name}"] = {"all": terms, "run": _action(key, rid, status, derived, chain=chain)}
+
         end = {"e": _and({"kind": "end"}, {"rule": rid})}
-        out[f"{rid}#not_applicable"] = {"all": [end, {"a": _and({"kind": "napp"}, {"k": k})}], "run": _action(key, rid, "not_applicable", chain=rid in feeds)}
-        out[f"{rid}#go"] = {"all": [end, {"a": _and({"kind": "app"}, {"k": k})}], "run": _mark({"kind": "go", "rule": rid, "id": f"go:{rid}"})}
-        go = {"g": _and({"kind": "go"}, {"rule": rid})}
+        rule("not_applicable", [end, {"a": _and({"kind": "napp"}, {"k": g})}], "not_applicable")
+        go = [end, {"g": _and({"kind": "app"}, {"k": g})}]
         if cr.rule.derived is not None:
-            terms = [go] + [{f"d{i}": _and({"kind": "status"}, {"rule": dep})} for i, dep in enumerate(cr.rule.derived.from_)]
-            out[f"{rid}#derived"] = {"all": terms, "run": _action(key, rid, None, cr, chain=rid in feeds)}
+            terms = go + [{f"d{i}": _and({"kind": "status"}, {"rule": dep})} for i, dep in enumerate(cr.rule.derived.from_)]
+            rule("derived", terms, None, cr)
             continue
         no_pos = {"np$not": _hit(rid, None, "positive")}
         no_neg = {"nn$not": _hit(rid, None, "negative")}
-        out[f"{rid}#met"] = {"all": [go, {"h": _hit(rid, "met", "positive")}], "run": _action(key, rid, "met", chain=rid in feeds)}
-        out[f"{rid}#partial"] = {"all": [go, {"h": _hit(rid, "partial", "positive")}, {"x$not": _hit(rid, "met", "positive")}],
-                                 "run": _action(key, rid, "partial", chain=rid in feeds)}
-        out[f"{rid}#gap_met"] = {"all": [go, {"h": _hit(rid, "met", "negative")}, no_pos], "run": _action(key, rid, "self_reported_gap", chain=rid in feeds)}
-        out[f"{rid}#gap_partial"] = {"all": [go, {"h": _hit(rid, "partial", "negative")}, no_pos, {"x$not": _hit(rid, "met", "negative")}],
-                                     "run": _action(key, rid, "self_reported_gap", chain=rid in feeds)}
-        out[f"{rid}#planned_met"] = {"all": [go, {"h": _hit(rid, "met", "planned")}, no_pos, no_neg], "run": _action(key, rid, "planned", chain=rid in feeds)}
-        out[f"{rid}#planned_partial"] = {"all": [go, {"h": _hit(rid, "partial", "planned")}, no_pos, no_neg, {"x$not": _hit(rid, "met", "planned")}],
-                                         "run": _action(key, rid, "planned", chain=rid in feeds)}
-        out[f"{rid}#missing"] = {"all": [go, {"x$not": _hit(rid)}], "run": _action(key, rid, "missing", chain=rid in feeds)}
+        rule("met", go + [{"h": _hit(rid, "met", "positive")}], "met")
+        rule("partial", go + [{"h": _hit(rid, "partial", "positive")}, {"x$not": _hit(rid, "met", "positive")}], "partial")
+        rule("gap_met", go + [{"h": _hit(rid, "met", "negative")}, no_pos], "self_reported_gap")
+        rule("gap_partial", go + [{"h": _hit(rid, "partial", "negative")}, no_pos, {"x$not": _hit(rid, "met", "negative")}],
+             "self_reported_gap")
+        rule("planned_met", go + [{"h": _hit(rid, "met", "planned")}, no_pos, no_neg], "planned")
+        rule("planned_partial", go + [{"h": _hit(rid, "partial", "planned")}, no_pos, no_neg, {"x$not": _hit(rid, "met", "planned")}],
+             "planned")
+        rule("missing", go + [{"x$not": _hit(rid)}], "missing")
     return {key: out}
 
 
