@@ -96,28 +96,19 @@ def normalize(text: str) -> str:
     return norm_map(text)[0]
 
 
+_END_CLS = re.escape("".join(sorted(_SENT_END)))
+_CLOSE_CLS = re.escape("".join(sorted(_CLOSERS)))
+# a run up to a terminator, with the terminators and closing quotes that follow it; or the tail
+_SENTENCE = re.compile(f"[^{_END_CLS}]*[{_END_CLS}][{_END_CLS}{_CLOSE_CLS}]*|[^{_END_CLS}]+")
+
+
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """Split a paragraph into (offset, sentence) pairs on Chinese sentence punctuation.
 
     A terminator followed by a closing quote or bracket keeps it; no text is dropped, so the
     sentences concatenate back to `text` exactly.
     """
-    out: list[tuple[int, str]] = []
-    start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        if text[i] in _SENT_END:
-            j = i + 1
-            while j < n and (text[j] in _CLOSERS or text[j] in _SENT_END):
-                j += 1
-            out.append((start, text[start:j]))
-            start = j
-            i = j
-            continue
-        i += 1
-    if start < n:
-        out.append((start, text[start:]))
+    out = [(m.start(), m.group()) for m in _SENTENCE.finditer(text)]
     return [(o, s) for o, s in out if s.strip()] or ([(0, text)] if text else [])
 
 

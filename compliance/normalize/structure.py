@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span
 from compliance.normalize import vocab
@@ -57,18 +58,43 @@ def cn_int(s: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _keyword_automaton():
+    """Every role keyword (and strong child keyword) in one Aho-Corasick automaton: a heading is
+    scanned once instead of once per keyword. Payload: (keyword, roles naming it, strong roles)."""
+    import ahocorasick
+
+    words: dict[str, tuple[list[str], list[str]]] = {}
+    for role, ws in vocab.ROLE_KEYWORDS.items():
+        for w in ws:
+            words.setdefault(w, ([], []))[0].append(role)
+    for role, ws in vocab.STRONG_CHILD_KEYWORDS.items():
+        for w in ws:
+            words.setdefault(w, ([], []))[1].append(role)
+    auto = ahocorasick.Automaton()
+    for w, (roles, strong) in words.items():
+        auto.add_word(w, (w, tuple(roles), tuple(strong)))
+    auto.make_automaton()
+    return auto
+
+
+def _keywords_in(text: str) -> list[tuple[int, str, tuple[str, ...], tuple[str, ...]]]:
+    """(start, keyword, roles, strong roles) of every keyword occurrence in `text`."""
+    if not text:
+        return []
+    return [(end - len(w) + 1, w, roles, strong) for end, (w, roles, strong) in _keyword_automaton().iter(text)]
+
+
 def role_from_heading(text: str) -> tuple[Role | None, int]:
     """Role named by a heading (earliest keyword wins; ties go to the longer keyword)."""
     best: tuple[int, int, str] | None = None
-    for role, words in vocab.ROLE_KEYWORDS.items():
-        for w in words:
-            i = text.find(w)
-            if i >= 0 and w in vocab.WEAK_KEYWORDS and len(w) / max(len(text), 1) < vocab.WEAK_MIN_SHARE:
-                continue
-            if i >= 0:
-                cand = (i, -len(w), role)
-                if best is None or cand < best:
-                    best = cand
+    for i, w, roles, _ in _keywords_in(text):
+        if w in vocab.WEAK_KEYWORDS and len(w) / max(len(text), 1) < vocab.WEAK_MIN_SHARE:
+            continue
+        for role in roles:
+            cand = (i, -len(w), role)
+            if best is None or cand < best:
+                best = cand
     if best is None:
         return None, -1
     return best[2], best[0]  # type: ignore[return-value]
@@ -76,17 +102,14 @@ def role_from_heading(text: str) -> tuple[Role | None, int]:
 
 def keyword_share(text: str) -> float:
     """How much of a heading its role keyword makes up: 存在的问题 1.0, 严格执行年度计划 0.25."""
-    best = 0
-    for words in vocab.ROLE_KEYWORDS.values():
-        for w in words:
-            if w in text:
-                best = max(best, len(w))
+    best = max((len(w) for _, w, roles, _ in _keywords_in(text) if roles), default=0)
     return best / len(text) if text else 0.0
 
 
 def _strong_child_role(text: str) -> Role | None:
-    for role, words in vocab.STRONG_CHILD_KEYWORDS.items():
-        if any(w in text for w in words):
+    found = {r for *_, strong in _keywords_in(text) for r in strong}
+    for role in vocab.STRONG_CHILD_KEYWORDS:
+        if role in found:
             return role  # type: ignore[return-value]
     return None
 
