@@ -26,7 +26,7 @@ class FakeReadError(Exception):
 FakeReadError.__name__ = "ReadError"
 
 
-def fake_evaluate(path: str, job) -> object:
+def fake_evaluate(path: str, job, choose=None) -> object:
     """A report whose content decides the result: BROKEN → read error; 公平竞争审查 → FCR met."""
     CALLS.append(path)
     text = Path(path).read_text(encoding="utf-8")
@@ -314,7 +314,7 @@ def test_baseline_bad_file_is_exit_2(tmp_path):
 def test_a_dying_worker_costs_one_file(tmp_path, monkeypatch):
     import os as _os
 
-    def crashing(path, job):
+    def crashing(path, job, choose=None):
         if "CRASH" in Path(path).read_text(encoding="utf-8"):
             _os._exit(1)
         return fake_evaluate(path, job)

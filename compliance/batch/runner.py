@@ -99,8 +99,9 @@ def _die_with_parent() -> None:
 
 
 def _init_worker(job: Job) -> None:
-    global _JOB
+    global _JOB, _CHOOSER
     _JOB = job
+    _CHOOSER = Chooser(job.ruleset)
     _die_with_parent()
     from compliance.log import setup_logging
 
@@ -120,20 +121,42 @@ def _error_text(e: BaseException, source: str = "") -> str:
     return text or type(e).__name__
 
 
-def evaluate_file(path: str, job: Job) -> ReportResult:
+class Chooser:
+    """The compiled ruleset for a report's province, looked up once per province for a batch:
+    `ruleset_for` and `load_ruleset` look at the ruleset folders and files (glob, stat) on every
+    call, which is right for a long-lived web server and a waste for the 10,000th report."""
+
+    def __init__(self, ruleset: str = "auto") -> None:
+        self.ruleset = ruleset
+        self._memo: dict[str, object] = {}
+
+    def __call__(self, province: str | None):
+        key = province or ""
+        rs = self._memo.get(key)
+        if rs is None:
+            from compliance.rules.load import ruleset_for
+
+            rs = self._memo[key] = _ruleset(ruleset_for(province) if self.ruleset == "auto" else self.ruleset)
+        return rs
+
+
+_CHOOSER: Chooser | None = None  # a worker's, for the batch it serves
+
+
+def evaluate_file(path: str, job: Job, choose: Chooser | None = None) -> ReportResult:
     """read → normalize → pick ruleset → evaluate (the pipeline, with rulesets kept per process)."""
     from compliance.engine import evaluate
     from compliance.pipeline import load_report
-    from compliance.rules.load import ruleset_for
 
     report = load_report(path, job.doc_type)  # type: ignore[arg-type]
-    name = ruleset_for(report.meta.province) if job.ruleset == "auto" else job.ruleset
-    return evaluate(report, _ruleset(name))
+    choose = choose or Chooser(job.ruleset)
+    return evaluate(report, choose(report.meta.province))
 
 
-def check_one(path: str, job: Job | None = None) -> Item:
+def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) -> Item:
     """One file → result; any failure becomes an InputError naming the file."""
     job = job or _JOB or Job()
+    choose = choose or (_CHOOSER if job is _JOB else None)
     from compliance.batch.cache import ResultCache, cache_key, file_hash, ruleset_hash
 
     cache = key = None
@@ -147,7 +170,7 @@ def check_one(path: str, job: Job | None = None) -> Item:
             if hit is not None:
                 logger.debug("cache hit {}", path)
                 return hit.model_copy(update={"source": path})
-        result = evaluate_file(path, job)
+        result = evaluate_file(path, job, choose)
         if result.source != path:
             result = result.model_copy(update={"source": path})
     except FileNotFoundError:
@@ -235,8 +258,9 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
         jobs = os.cpu_count() or 1
     jobs = max(1, min(jobs, len(files)))
     if jobs == 1 or len(files) < 2:
+        choose = Chooser(job.ruleset)
         for f in files:
-            yield check_one(f, job)
+            yield check_one(f, job, choose)
         return
     from collections import deque
     from concurrent.futures.process import BrokenProcessPool

@@ -201,6 +201,14 @@ def _depth(rid: str, rs, _seen: frozenset = frozenset()) -> int:
     return 1 + max((_depth(x, rs, _seen | {rid}) for x in d.from_ if any(c.id == x for c in rs.rules)), default=0)
 
 
+def _eval_order(rs) -> list:
+    """Rules with derived ones last, so they can quote their inputs' evidence (once per ruleset)."""
+    got = rs._cache.get("eval_order")
+    if got is None:
+        got = rs._cache["eval_order"] = sorted(rs.rules, key=lambda c: _depth(c.id, rs))
+    return got
+
+
 def _derived_evidence(inputs: list[str], done: dict[str, RuleResult]) -> list[Evidence]:
     """The inputs' best quotes, two each, in input order."""
     out: list[Evidence] = []
@@ -279,7 +287,7 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
     cred = credits(rs.scoring, report.meta.doc_type == "plan")
     done: dict[str, RuleResult] = {}
     # derived rules last, so they can quote their inputs' evidence
-    for cr in sorted(rs.rules, key=lambda c: _depth(c.id, rs)):
+    for cr in _eval_order(rs):
         r = cr.rule
         status = st[r.id]
         rev = ev.rules[r.id]
