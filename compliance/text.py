@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Sentence ends: a sentence keeps its terminator. 。！？ and their half-width forms; ；too, because
 # report writers chain independent statements with it.
@@ -92,8 +93,15 @@ def _is_cjkish(ch: str) -> bool:
     return bool(re.match(f"[{_CJK}\u3000-\u303f\uff00-\uffef，。：；！？、（）《》“”‘’]", ch))
 
 
+@lru_cache(maxsize=4096)
+def cached_norm_map(text: str) -> tuple[str, list[int]]:
+    """`norm_map`, cached: a line, sentence or quote is normalized by several passes (reading,
+    structure, metrics, evidence, quotes). Callers must not change the returned list."""
+    return norm_map(text)
+
+
 def normalize(text: str) -> str:
-    return norm_map(text)[0]
+    return cached_norm_map(text)[0]
 
 
 _END_CLS = re.escape("".join(sorted(_SENT_END)))

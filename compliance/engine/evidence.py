@@ -21,7 +21,7 @@ from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact
 from compliance.models import Metric, NearMiss, Report
 from compliance.rules.load import DEADLINE_RE, CompiledRule, CompiledRuleset, Cue, _province_key
 from compliance.rules.schema import Check, DateCheck, MetaCheck, Presence, Quantity, Structure
-from compliance.text import norm_map, split_clauses
+from compliance.text import cached_norm_map, split_clauses
 
 POL_RANK = {"planned": 0, "negative": 1, "positive": 2}
 RANK_POL = {v: k for k, v in POL_RANK.items()}
@@ -72,7 +72,7 @@ class Sent:
     def orig_index(self, pos: int) -> int:
         """Index in `text` of normalized position `pos`."""
         if self._idx is None:
-            n, idx = norm_map(self.text)
+            n, idx = cached_norm_map(self.text)
             self._idx = idx if n == self.norm else []
         if 0 <= pos < len(self._idx):
             return self._idx[pos]

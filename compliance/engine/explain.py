@@ -268,9 +268,9 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
     """
     from compliance.models import NearMiss
 
-    inv = ix.__dict__.get("_bigram_index")
-    if inv is None:
-        inv = {}
+    got = ix.__dict__.get("_bigram_index")
+    if got is None:
+        inv: dict[str, list[int]] = {}
         vocab = vocabulary if vocabulary is not None else frozenset().union(*map(_grams_of, phrases))
         for s in ix.sents:
             if s.role == "closing" or len(s.norm) < 2:
@@ -278,24 +278,18 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
             # only bigrams some cue phrase has: the intersection runs in C, the loop stays short
             for bg in vocab.intersection(map(add, s.norm, s.norm[1:])):
                 inv.setdefault(bg, []).append(s.gi)
+        got = (inv, frozenset(inv), {})  # postings, the bigrams present, per-phrase results
         if vocabulary is not None:  # a partial index (one call's phrases) must not be reused
-            ix.__dict__["_bigram_index"] = inv
+            ix.__dict__["_bigram_index"] = got
+    inv, present, memo = got
     best: dict[int, tuple[float, str]] = {}
     for ph in phrases:
-        grams = _grams_of(ph)
-        if len(grams) < 2:
-            continue
-        need = max(2, math.ceil(min_share * len(grams)))
-        lists = [inv[bg] for bg in grams if bg in inv]
-        if len(lists) < need:  # not enough of its wording anywhere in the report
-            continue
-        # C-level counting: the postings of a phrase's bigrams, counted per sentence
-        counts = Counter(chain.from_iterable(lists))
-        for gi, n in counts.items():
-            if n >= need and n < len(grams):
-                share = n / len(grams)
-                if share > best.get(gi, (0.0, ""))[0]:
-                    best[gi] = (share, ph)
+        hits = memo.get((ph, min_share))
+        if hits is None:  # rules share phrases: each is scored once per report
+            hits = memo[(ph, min_share)] = _phrase_hits(ph, inv, present, min_share)
+        for gi, share in hits:
+            if share > best.get(gi, (0.0, ""))[0]:
+                best[gi] = (share, ph)
     out: list = []
     seen: set[tuple[int, str]] = set()
     for gi, (share, ph) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
@@ -312,6 +306,20 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
         if len(out) >= k:
             break
     return out
+
+
+def _phrase_hits(ph: str, inv: dict[str, list[int]], present: frozenset[str], min_share: float) -> list[tuple[int, float]]:
+    """(sentence, share of the phrase's bigrams) for the sentences sharing enough but not all of them."""
+    grams = _grams_of(ph)
+    if len(grams) < 2:
+        return []
+    need = max(2, math.ceil(min_share * len(grams)))
+    found = grams & present  # C-level; most phrases stop here
+    if len(found) < need:  # not enough of its wording anywhere in the report
+        return []
+    # C-level counting: the postings of a phrase's bigrams, counted per sentence
+    counts = Counter(chain.from_iterable(inv[bg] for bg in found))
+    return [(gi, n / len(grams)) for gi, n in counts.items() if need <= n < len(grams)]
 
 
 def _longest_shared(phrase: str, text: str) -> str:

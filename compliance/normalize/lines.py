@@ -11,17 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from functools import lru_cache
 
 from compliance.models import Span
 from compliance.normalize import vocab
-from compliance.text import norm_map
-
-
-@lru_cache(maxsize=2048)
-def cached_norm_map(text: str) -> tuple[str, list[int]]:
-    """`compliance.text.norm_map`, cached: the same line or sentence is normalized by several passes."""
-    return norm_map(text)
+from compliance.text import cached_norm_map
 
 
 def tnorm(text: str) -> str:
