@@ -113,12 +113,17 @@ class Paragraph(Strict):
 
     def line_at(self, offset: int) -> int:
         """Input line of the character at `offset` in `text`."""
-        line = self.spans[0].line if self.spans else 0
-        for span in self.spans:
-            if span.offset > offset:
-                break
-            line = span.line
-        return line
+        return line_at(self.spans, offset)
+
+
+def line_at(spans: list[Span], offset: int) -> int:
+    """Input line of the character at `offset` of a text made of `spans`."""
+    line = spans[0].line if spans else 0
+    for span in spans:
+        if span.offset > offset:
+            break
+        line = span.line
+    return line
 
 
 class Section(Strict):

@@ -252,7 +252,7 @@ def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
             singles = [f.model_dump() for f in facts if not (isinstance(f, HitFact) and f.rule in joined)]
             singles.insert(1 if singles and singles[0].get("kind") == "doc" else 0, BeginFact().model_dump())
             hits = [f.model_dump() for f in facts if isinstance(f, HitFact) and f.rule in joined]
-            ends = [EndFact(id=f"end:{cr.id}", rule=cr.id).model_dump() for cr in rs.rules if cr.disabled is None]
+            ends = [dict(d) for d in _end_facts(rs)]
             # doc, begin and status facts one by one (a fact nothing joins raises MessageNotHandled);
             # hits and end markers in one batch each: every one of them is joined by some rule, and
             # a batch with an unjoined fact would defer its actions (research/durable_rules.md, pitfall 2)
@@ -279,6 +279,15 @@ def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
             raise DurableError(f"rule {cr.id}: expected exactly one status from durable_rules, got {got}")
         out[cr.id] = got[0]
     return out
+
+
+def _end_facts(rs: CompiledRuleset) -> list[dict]:
+    """One end marker per enabled rule, the same for every report (copied before `sid` is set)."""
+    got = rs._cache.get("durable_end_facts")
+    if got is None:
+        got = rs._cache["durable_end_facts"] = [
+            EndFact(id=f"end:{cr.id}", rule=cr.id).model_dump() for cr in rs.rules if cr.disabled is None]
+    return got
 
 
 def _hit_joined(rs: CompiledRuleset) -> frozenset[str]:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span
+from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span, line_at
 from compliance.normalize import vocab
 from compliance.normalize.lines import Block, heading_style, hnorm, is_date_line, is_org_line, tnorm
 from compliance.normalize.lines import cached_norm_map as norm_map
@@ -264,9 +264,8 @@ class _Builder:
     def add_paragraph(self, text: str, spans: list[Span], sec: Section | None, role: Role, is_heading: bool) -> Paragraph:
         pid = len(self.paragraphs)
         sentences = []
-        probe = Paragraph(id=pid, text=text, spans=spans, sentences=[])
         for off, s in split_sentences(text):
-            sentences.append(Sentence(text=s, norm=tnorm(s), offset=off, line=probe.line_at(_first_ink(s, off))))
+            sentences.append(Sentence(text=s, norm=tnorm(s), offset=off, line=line_at(spans, _first_ink(s, off))))
         p = Paragraph(
             id=pid,
             text=text,
@@ -413,7 +412,7 @@ def _emit_with_items(b: _Builder, text: str, spans: list[Span], sec: Section | N
         piece = text[s:e]
         end = lead_clause(text, s, 30)
         heading = clean_heading(text[s:min(end, e)])
-        item = b.open_section(heading, f"{num}是", None, Paragraph(id=0, text=text, spans=spans, sentences=[]).line_at(s))
+        item = b.open_section(heading, f"{num}是", None, line_at(spans, s))
         b.add_paragraph(piece, slice_spans(spans, s, e), item, item.role, False)
     b.close_items()
 
