@@ -625,21 +625,6 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
         return True
 
     main = p.any or p.all or [c for g in p.groups for c in g]
-    # near misses for cue hits filtered out by role/where
-    for raw in main:
-        for o in occs(raw):
-            if not allowed(o):
-                s = ix.sents[o.gi]
-                if s.role == "closing" and p.roles is None:
-                    continue
-                cue = s.norm[o.start:o.end]
-                if p.where == "heading" and not (s.heading or s.lead):
-                    why = f"“{cue}”不在标题或条目首句中（本项只认标题或条目首句）"
-                elif p.where == "body" and s.heading:
-                    why = f"“{cue}”只出现在标题中（本项只认正文）"
-                else:
-                    why = f"“{cue}”位于“{part_name(ix, s)}”部分，本项只认{roles_zh(p.roles or ())}"
-                ctx.near_miss(s, o.start, why)
 
     # scope -> cue -> list of (occ, polarity rank)
     scopes: dict[tuple, dict[str, list[tuple[Occ, int]]]] = {}
@@ -661,10 +646,24 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
 
     for raw in dict.fromkeys(main):
         for o in occs(raw):
-            if not allowed(o):
-                continue
             s = ix.sents[o.gi]
-            add(raw, o, rank_of(s, o), _scope_key(s, o.start, p.scope))
+            if allowed(o):
+                add(raw, o, rank_of(s, o), _scope_key(s, o.start, p.scope))
+                continue
+            # a near miss: a cue hit filtered out by role/where
+            if s.role == "closing" and p.roles is None:
+                continue
+            cue = s.norm[o.start:o.end]
+            if p.where == "heading" and not (s.heading or s.lead):
+                why = f"“{cue}”不在标题或条目首句中（本项只认标题或条目首句）"
+            elif p.where == "body" and s.heading:
+                why = f"“{cue}”只出现在标题中（本项只认正文）"
+            else:
+                why = f"“{cue}”位于“{part_name(ix, s)}”部分，本项只认{roles_zh(p.roles or ())}"
+            ctx.near_miss(s, o.start, why)
+    if not scopes and p.min_count >= 1:  # no usable main cue: nothing below can hold (the common case of a gap)
+        out.searched = _searched_presence(p)
+        return out
     main_set = set(main)
     for raw in list(dict.fromkeys(p.all + [c for g in p.groups for c in g])):
         if raw in main_set:
