@@ -84,6 +84,58 @@ def _report_lines(result) -> dict[str, list[str]]:
     return out
 
 
+class _Stream:
+    """json/jsonl output written as reports arrive. jsonl: one line each, so an interrupted run
+    leaves only complete lines. json: one document, written to `FILE.part` and renamed when
+    complete, so an interrupted run never leaves a truncated document under the real name."""
+
+    def __init__(self, fmt: str, output: Path | None) -> None:
+        self.fmt = fmt
+        self.output = output
+        self.part = output.with_name(output.name + ".part") if output is not None and fmt == "json" else None
+        target = self.part or output
+        self.fh = open(target, "w", encoding="utf-8") if target is not None else sys.stdout  # noqa: SIM115
+        self.errors: list = []
+        self.totals: list[float | None] = []
+        self.doc = None
+        if fmt == "json":
+            from compliance.render.json import Stream
+
+            self.doc = Stream(self.fh)
+
+    def report(self, item) -> None:
+        """A ReportResult, or a worker's RawReport (serialized as this format needs)."""
+        from compliance.batch.runner import RawReport
+
+        raw = isinstance(item, RawReport)
+        self.totals.append(item.total if raw else item.score.total)
+        if self.doc is not None:
+            self.doc.report(item.text if raw else item.model_dump_json(indent=2))
+        else:
+            self.fh.write(item.line if raw else item.model_dump_json() + "\n")
+            self.fh.flush()
+
+    def error(self, err) -> None:
+        self.errors.append(err)
+        if self.doc is None:
+            self.fh.write(err.model_dump_json() + "\n")
+            self.fh.flush()
+
+    def close(self, completed: bool) -> None:
+        if self.doc is not None and completed:
+            from compliance.batch.post import summarize
+
+            self.doc.close(self.errors, summarize(self.totals, len(self.errors)))
+        self.fh.flush()
+        if self.fh is not sys.stdout:
+            self.fh.close()
+        if self.part is not None:
+            if completed:
+                self.part.replace(self.output)
+            else:
+                self.part.unlink(missing_ok=True)
+
+
 def check(
     paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files, folders or globs."),
     ruleset: str = typer.Option("auto", "--ruleset", "-r", help="auto | national | zhejiang | … | FILE.yaml"),
@@ -144,23 +196,24 @@ def check(
         except RulesetLoadError as e:
             _fail(str(e))  # RulesetError: one "file:line: field: problem" line per error
 
-    from compliance.batch.post import build_result, postprocess
-    from compliance.models import InputError
-
-    stream = None
-    if fmt_name == "jsonl":
-        from compliance.render.jsonl import line
-
-        try:
-            fh = open(output, "w", encoding="utf-8") if output is not None else sys.stdout  # noqa: SIM115
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
-        stream = (fh, line)
+    from dataclasses import replace
 
     from compliance.batch.policy import breaches, exit_code
+    from compliance.batch.post import build_result, postprocess
+    from compliance.batch.runner import RawReport
+    from compliance.models import InputError
 
-    items = []
-    streamed: list[str] = []  # threshold breaches of reports already streamed as jsonl
+    # json and jsonl are written report by report: the main process keeps no report object
+    stream = None
+    if fmt_name in ("json", "jsonl"):
+        try:
+            stream = _Stream(fmt_name, output)
+        except OSError as e:
+            _fail(f"{output}: cannot write output: {e.strerror or e}")
+        job = replace(job, indent=2 if fmt_name == "json" else None)
+
+    items = []  # reports (unless streamed) and errors
+    streamed: list[str] = []  # threshold breaches of reports already streamed
     progress = None
     task = None
     if not quiet and sys.stderr.isatty() and len(files) > 3:
@@ -173,42 +226,35 @@ def check(
         )
         progress.start()
         task = progress.add_task("", total=len(files))
-    from compliance.batch.runner import RawReport
 
-    # nothing downstream needs the report objects: stream the workers' JSON lines as they are
+    # nothing downstream needs the report objects: stream the workers' JSON as they sent it
     raw = stream is not None and not waiver_list and base is None and fail_under is None and fail_on is None
+    completed = False
     try:
         for item in iter_batch(files, job, jobs, raw=raw):
-            if isinstance(item, RawReport):
-                stream[0].write(item.line)
-                stream[0].flush()
-                if progress is not None:
-                    progress.update(task, advance=1, description=item.source)
-                continue
-            if not isinstance(item, InputError):
+            if not isinstance(item, InputError) and not isinstance(item, RawReport):
                 item = postprocess(item, waiver_list, base)
-            if stream is not None:
-                stream[0].write(stream[1](item))
-                stream[0].flush()
             if stream is not None and not isinstance(item, InputError):
-                # streamed: judge thresholds now and keep no report object, so memory stays flat
-                if fail_under is not None or fail_on is not None:
+                stream.report(item)
+                if fail_under is not None or fail_on is not None:  # judged now: no report is kept
                     streamed.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
             else:
                 items.append(item)
+                if stream is not None:
+                    stream.error(item)
             if progress is not None:
                 progress.update(task, advance=1, description=item.source)
         for m in missing:
             err = InputError(source=m, error="no such file or directory")
             items.append(err)
             if stream is not None:
-                stream[0].write(stream[1](err))
-                stream[0].flush()
+                stream.error(err)
+        completed = True
     finally:
         if progress is not None:
             progress.stop()
-        if stream is not None and output is not None:
-            stream[0].close()
+        if stream is not None:
+            stream.close(completed)
 
     result = build_result(items)
 

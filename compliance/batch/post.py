@@ -27,14 +27,19 @@ def postprocess(rep: ReportResult, waivers=None, baseline=None) -> ReportResult:
 def build_result(items: list[ReportResult | InputError]) -> CheckResult:
     reports = [i for i in items if isinstance(i, ReportResult)]
     errors = [i for i in items if isinstance(i, InputError)]
-    totals = [r.score.total for r in reports if r.score.total is not None]
-    mean = round(statistics.fmean(totals), 1) if totals else None
     return CheckResult(
         tool=ToolInfo(version=__version__),
         reports=reports,
         errors=errors,
-        summary=Summary(checked=len(reports), failed=len(errors), mean_score=mean),
+        summary=summarize([r.score.total for r in reports], len(errors)),
     )
+
+
+def summarize(totals: list[float | None], failed: int) -> Summary:
+    """The batch summary from each checked report's total (None: nothing applicable)."""
+    scored = [t for t in totals if t is not None]
+    mean = round(statistics.fmean(scored), 1) if scored else None
+    return Summary(checked=len(totals), failed=failed, mean_score=mean)
 
 
 def output_schema() -> dict:

@@ -1,0 +1,82 @@
+"""`--format json` is written report by report; the document must be the one `render` gives."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import batch_samples as S
+from compliance.batch.commands import _Stream
+from compliance.batch.post import build_result
+from compliance.models import InputError
+from compliance.render import json as J
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _streamed(items) -> str:
+    buf = io.StringIO()
+    st = J.Stream(buf)
+    res = build_result(items)
+    for rep in res.reports:
+        st.report(rep.model_dump_json(indent=2))
+    st.close(res.errors, res.summary)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("items", [
+    [],
+    [S.panjin()],
+    [S.panjin(), S.haiyan()],
+    [InputError(source="a.txt", error="不能读取")],
+    [S.haiyan(), InputError(source="b.pdf", error="scanned PDF\n\"quoted\""), S.panjin("x/y.txt")],
+], ids=["empty", "one", "two", "error-only", "mixed"])
+def test_stream_is_byte_identical_to_render(items):
+    text = _streamed(items)
+    assert text == J.render(build_result(items))
+    json.loads(text)  # and a valid document
+
+
+def test_interrupted_json_leaves_no_file(tmp_path):
+    out = tmp_path / "result.json"
+    st = _Stream("json", out)
+    st.report(S.panjin())
+    assert not out.exists() and (tmp_path / "result.json.part").exists()
+    st.close(completed=False)
+    assert not out.exists() and not (tmp_path / "result.json.part").exists()
+
+
+def test_completed_json_is_renamed_into_place(tmp_path):
+    out = tmp_path / "result.json"
+    st = _Stream("json", out)
+    st.report(S.panjin())
+    st.error(InputError(source="z.txt", error="empty"))
+    st.close(completed=True)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["source"] for r in doc["reports"]] == ["reports/panjin-2024-report.txt"]
+    assert doc["summary"] == {"checked": 1, "failed": 1, "mean_score": S.panjin().score.total}
+    assert not (tmp_path / "result.json.part").exists()
+
+
+def _check(tmp_path, name, *extra) -> bytes:
+    out = tmp_path / name
+    cmd = [sys.executable, "-m", "compliance.cli", "check", str(ROOT / "reports"), str(tmp_path / "missing.txt"),
+           "--no-cache", "-q", "--format", "json", "-o", str(out), *extra]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr  # the missing input
+    return out.read_bytes()
+
+
+def test_cli_json_same_from_workers_objects_and_one_process(tmp_path):
+    raw = _check(tmp_path, "raw.json", "--jobs", "2")  # workers' indented JSON spliced in as sent
+    objects = _check(tmp_path, "obj.json", "--jobs", "2", "--fail-under", "0")  # objects, dumped by the main process
+    single = _check(tmp_path, "one.json", "--jobs", "1")
+    assert raw == objects == single
+    doc = json.loads(raw)
+    assert len(doc["reports"]) == 3 and doc["summary"]["failed"] == 1
+    assert all(r["results"] and all(x["fingerprint"] for x in r["results"]) for r in doc["reports"])
