@@ -6,7 +6,7 @@
 3. Batch: runs `compliance check DIR --jobs J --no-cache --quiet --format jsonl -o OUT` as a
    subprocess, sampling VmRSS of it and its workers while counting finished lines in OUT.
 4. Profile: a sample of reports in-process, timed per stage (read / normalize / evidence /
-   inference / assemble / render) for p50/p95 latency and the engine's share.
+   inference / assemble / serialize / ipc) for p50/p95 latency and the engine's share.
 5. Start-up: repeated runs of `compliance check` on one report (hyperfine-style) and the
    heaviest imports from `python -X importtime`.
 
@@ -216,9 +216,9 @@ def profile(files: list[Path], warm: int = 10) -> dict:
     from compliance.engine import evaluate
     from compliance.normalize import normalize
     from compliance.readers import read
-    from compliance.render.jsonl import line
-    from compliance.rules.load import load_ruleset, ruleset_for
+    from compliance.batch.runner import Chooser
 
+    choose = Chooser("auto")
     clock = {"evidence": 0.0, "inference": 0.0}
     real_pass, real_statuses = evmod.run_pass, eng.statuses
 
@@ -237,7 +237,7 @@ def profile(files: list[Path], warm: int = 10) -> dict:
             clock["inference"] += time.perf_counter() - t
 
     evmod.run_pass, eng.statuses = timed_pass, timed_statuses
-    stages = ("read", "normalize", "evidence", "inference", "assemble", "ipc", "render")
+    stages = ("read", "normalize", "evidence", "inference", "assemble", "serialize", "ipc")
     per: dict[str, list[float]] = {s: [] for s in stages}
     totals: list[float] = []
     try:
@@ -248,19 +248,19 @@ def profile(files: list[Path], warm: int = 10) -> dict:
             t1 = time.perf_counter()
             rep = normalize(doc)
             t2 = time.perf_counter()
-            rs = load_ruleset(ruleset_for(rep.meta.province))
+            rs = choose(rep.meta.province)  # once per province, as in a batch worker
             t3 = time.perf_counter()
             res = evaluate(rep, rs)
             t4 = time.perf_counter()
-            res = pickle.loads(pickle.dumps(res))  # what a --jobs worker costs on top
+            wire = postprocess(res).model_dump_json().encode("utf-8")  # what a --jobs worker sends back
             t5 = time.perf_counter()
-            line(postprocess(res))
+            pickle.loads(pickle.dumps((wire, res.score.total)))  # the pipe's own cost (the main process writes the bytes as they are)
             t6 = time.perf_counter()
             if i < warm:
                 continue
             ev, inf = clock["evidence"], clock["inference"]
             for k, v in (("read", t1 - t0), ("normalize", t2 - t1), ("evidence", ev), ("inference", inf),
-                         ("assemble", (t4 - t2) - ev - inf), ("ipc", t5 - t4), ("render", t6 - t5)):
+                         ("assemble", (t4 - t3) - ev - inf), ("serialize", t5 - t4), ("ipc", t6 - t5)):
                 per[k].append(v)
             totals.append(t6 - t0)
     finally:
