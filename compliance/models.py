@@ -64,6 +64,9 @@ class Meta(Strict):
     doc_type: DocType = "other"
     period: tuple[int, int] | None = None
     date: dt.date | None = None
+    # "month": the report's date gives only a month (落款 "2024年2月"); `date` is then the month's
+    # last day, the latest the report can be dated, which is what a deadline is judged on
+    date_precision: Literal["day", "month"] = "day"
     doc_number: str | None = None
     published: dt.date | None = None  # a web page's 发布日期, used when the report carries no date
 

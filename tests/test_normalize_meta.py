@@ -202,3 +202,48 @@ def test_doc_number_cited_in_body_or_empty_field_is_none():
     assert norm("某局关于2023年法治政府建设情况的报告\n一、主要工作\n依据《通知》(浙交〔2019〕71号)开展。").meta.doc_number is None
     assert norm("发文字号:\n某局关于2023年法治政府建设情况的报告").meta.doc_number is None
     assert norm("某局关于2023年法治政府建设情况的报告", 发文字号="绍市交〔2024〕4号").meta.doc_number == "绍市交〔2024〕4号"
+
+
+# ----------------------------------------------------------------------------- month-only dates
+
+REPORT_HEAD = "盘锦市交通运输局关于2023年度法治政府建设情况的报告\n一、主要工作\n推进依法行政。\n"
+
+
+@pytest.mark.parametrize("closing, date", [
+    ("盘锦市交通运输局\n2024年2月", dt.date(2024, 2, 29)),
+    ("盘锦市交通运输局\n二〇二四年十二月", dt.date(2024, 12, 31)),
+    ("盘锦市交通运输局\n2024 年 1 月份", dt.date(2024, 1, 31)),
+    ("盘锦市交通运输局2024年3月", dt.date(2024, 3, 31)),
+])
+def test_a_signature_with_only_a_month_dates_the_report_at_its_end(closing, date):
+    m = norm(REPORT_HEAD + closing).meta
+    assert (m.date, m.date_precision) == (date, "month")
+    assert m.issuer == "盘锦市交通运输局"
+
+
+def test_a_full_date_beats_a_month():
+    m = norm(REPORT_HEAD + "盘锦市交通运输局\n2024年2月20日").meta
+    assert (m.date, m.date_precision) == (dt.date(2024, 2, 20), "day")
+    m = norm(REPORT_HEAD + "盘锦市交通运输局\n2024年2月", 成文日期="2024年02月18日").meta
+    assert (m.date, m.date_precision) == (dt.date(2024, 2, 18), "day")
+
+
+def test_a_page_written_date_with_only_a_month():
+    m = norm(REPORT_HEAD, 成文日期="2024年01月").meta
+    assert (m.date, m.date_precision) == (dt.date(2024, 1, 31), "month")
+
+
+def test_a_sentence_opening_with_a_month_is_no_date():
+    m = norm(REPORT_HEAD + "2024年1月，我局召开专题会议。").meta
+    assert m.date is None
+
+
+def test_month_only_date_reaches_the_deadline_verdict():
+    from compliance.engine import evaluate
+    from compliance.rules.load import load_ruleset
+
+    res = evaluate(norm(REPORT_HEAD + "盘锦市交通运输局\n2024年3月"), load_ruleset("national"))
+    ar07 = next(r for r in res.results if r.rule_id == "AR-07")
+    assert ar07.status == "partial"
+    assert "2024年3月（只写到月" in ar07.message and "30 天" in ar07.message
+    assert ar07.evidence and ar07.evidence[0].quote == "2024年3月"

@@ -932,8 +932,10 @@ def eval_date(ctx: _Ctx, d: DateCheck) -> CheckOutcome:
     src = "date" if date is not None and date == meta.date and d.field != "published" else "published"
     where = ctx.ix.report.meta_lines.get(src, 0)
     vals = ctx.ev.values
+    month_only = date is not None and src == "date" and meta.date_precision == "month"
     if date is not None:
-        vals.setdefault("date", date.isoformat())
+        vals.setdefault("date", f"{date.year}年{date.month}月（只写到月，按月末 {date.isoformat()} 计）"
+                        if month_only else date.isoformat())
     if date is None:
         ctx.ev.values.setdefault("_date_reason", f"未找到{DATE_FIELD_ZH.get(d.field, d.field)}")
         return out
@@ -959,7 +961,7 @@ def eval_date(ctx: _Ctx, d: DateCheck) -> CheckOutcome:
         what = DATE_FIELD_ZH.get(src, src)
         nm = NearMiss(quote=q[0] if q else date.isoformat(), line=q[1] if q else 0, section=q[2] if q else "",
                       role=q[3] if q else "other",
-                      reason=f"{what} {date.isoformat()} 晚于报送期限 {dl.isoformat()} 共 {delay} 天")
+                      reason=f"{what} {vals['date']} 晚于报送期限 {dl.isoformat()} 共 {delay} 天")
         if all(x.reason != nm.reason for x in ctx.ev.near_misses):
             ctx.ev.near_misses.append(nm)
     return out

@@ -80,6 +80,24 @@ def parse_date(text: str) -> dt.date | None:
     return best[1] if best else None
 
 
+_MONTH_ONLY = re.compile(
+    rf"^\s*(?P<y>(?:19|20)\d{{2}}|[{_CN_NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*月份?\s*$"
+)
+
+
+def parse_month(text: str) -> dt.date | None:
+    """A value that is only a month (落款 "2024年2月", "二〇二四年二月"): the month's last day, the
+    latest date it can stand for. Whole values only: "2024年1月，我局…" in a sentence is no date."""
+    m = _MONTH_ONLY.match(text)
+    if not m:
+        return None
+    y, mo = cn_digits(m.group("y")), cn_digits(m.group("m"))
+    if y is None or mo is None or not 1 <= mo <= 12:
+        return None
+    nxt = dt.date(y + (mo == 12), mo % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
 def detect_doc_type(title: str | None, fallback: str = "") -> DocType:
     """Type from the title's head noun; only rule-of-law documents get a report type."""
     t = tnorm(title or "")
@@ -255,25 +273,33 @@ def division_issuer(title: str | None) -> str | None:
     return d.name + "人民政府"
 
 
-def signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
-    """Issuer and date from the 落款 lines (last lines of the body, bottom-up)."""
+def signature(lines: list[str]) -> tuple[str | None, dt.date | None, bool]:
+    """Issuer and date from the 落款 lines (last lines of the body, bottom-up), and whether the
+    date gives only a month (then it is the month's last day; a full date anywhere wins)."""
     org = None
     date = None
+    month = None
     for raw in reversed(lines[-12:]):
         n = tnorm(raw).strip()
         if not n:
             continue
         if date is None and (is_date_line(n) or _PRINTED.match(n)):
             date = parse_date(n)
+        if month is None:
+            month = parse_month(n)
         m = _SIGNATURE.match(n)
         if m and org is None and not _NOT_ORG.search(m.group("org")):
             tail = m.group("date")
-            if tail and not (is_date_line(tail.strip()) or _PRINTED.match(tail.strip())):
+            if tail and month is None:
+                month = parse_month(tail.strip())
+            if tail and not (is_date_line(tail.strip()) or _PRINTED.match(tail.strip()) or parse_month(tail.strip())):
                 continue  # "现将我局2023年…报告如下": a sentence, not a 落款
             org = m.group("org")
             if tail and date is None:
                 date = parse_date(tail)
-    return org, date
+    if date is None and month is not None:
+        return org, month, True
+    return org, date, False
 
 
 def expand_issuer(issuer: str | None, *context: str) -> str | None:
@@ -323,7 +349,7 @@ def build_meta(
     header_lines: list[str],
 ) -> Meta:
     """Assemble Meta. `page` holds 索引号-table values (chrome lines and reader hints merged)."""
-    sig_org, sig_date = signature(closing_lines)
+    sig_org, sig_date, sig_month = signature(closing_lines)
     publisher = _field(page, "publisher") or None
     if publisher and any(w in publisher for w in vocab.NOT_ISSUER_WORDS):
         publisher = None
@@ -334,9 +360,16 @@ def build_meta(
                        context=body[:5000])
     if not chain:
         chain = _body_vote(body)
-    written = parse_date(_field(page, "written"))
+    written_text = _field(page, "written")
+    written = parse_date(written_text)
     published = parse_date(_field(page, "published"))
     date = sig_date or title_date or written
+    month_only = sig_month and sig_date is not None
+    if date is None:  # a page's 成文日期 that gives only a month ("2024年01月")
+        date = parse_month(tnorm(written_text).strip())
+        month_only = date is not None
+    elif month_only and (title_date or written):  # a full date elsewhere beats a month-only 落款
+        date, month_only = title_date or written, False
     number = None
     for key in ("发文字号", "文号", "文件编号"):
         v = page.get(key, "")
@@ -371,6 +404,7 @@ def build_meta(
         doc_type=doc_type,
         period=period,
         date=date,
+        date_precision="month" if month_only else "day",
         doc_number=number,
         published=published,
     )
@@ -413,7 +447,8 @@ def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,
         out["title"] = title_line
     bottom_up = range(n - 1, -1, -1)
     if meta.date is not None:
-        ln = short_line(lambda t: parse_date(t) == meta.date, bottom_up)
+        read = parse_month if meta.date_precision == "month" else parse_date
+        ln = short_line(lambda t: read(t) == meta.date, bottom_up)
         if ln:
             out["date"] = ln
     if meta.published is not None:
