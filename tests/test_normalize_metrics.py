@@ -85,3 +85,41 @@ def test_running_text_is_never_converted():
     r = norm("一、主要工作\n一是开展十二次检查。")
     assert r.paragraphs[-1].text == "一是开展十二次检查。"
     assert r.paragraphs[-1].sentences[0].norm == "一是开展十二次检查。"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("法制审核人员与执法人员之比为1:15。", [(6.67, "%", "percent", "法制审核人员与执法人员之比为", "1:15")]),
+    ("法制审核人员与执法人员比例达到1：20。", [(5.0, "%", "percent", "法制审核人员与执法人员比例达到", "1：20")]),
+    ("按照1比25的比例配备法制审核人员。", [(4.0, "%", "percent", "按照", "1比25")]),  # found through its sentence
+])
+def test_one_to_n_staff_ratio_is_a_percentage(sentence, expected):
+    got = [(m.value, m.unit, m.kind, m.subject, m.text) for m in norm("一、主要工作\n" + sentence).metrics]
+    assert got == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "完成1:500比例尺地形图测绘。",  # a map scale
+    "会议于11:15结束。",  # a time
+    "比分为1:3。",  # no staffing or proportion
+    "按1:0配置。",
+])
+def test_one_to_n_outside_staffing_is_no_metric(sentence):
+    assert [m.text for m in norm("一、主要工作\n" + sentence).metrics if m.unit == "%"] == []
+
+
+def test_reviewer_ratio_follows_the_ruleset_parameter(tmp_path):
+    """TES-05 judges "1:15" by `reviewer_percent_min`, not by a number written into a pattern."""
+    from compliance.engine import evaluate
+    from compliance.normalize import snippet_report
+    from compliance.rules.load import load_ruleset
+
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("name: strict\nversion: '1'\nextends: national\nparameters:\n  reviewer_percent_min: 10\n",
+                      encoding="utf-8")
+    rep = snippet_report("法制审核人员与执法人员之比为1:15。", role="measures")
+
+    def status(rs):
+        return next(r.status for r in evaluate(rep, rs).results if r.rule_id == "TES-05")
+
+    assert status(load_ruleset("national")) == "met"  # 6.67% ≥ 5%
+    assert status(load_ruleset(str(strict))) == "partial"  # 6.67% < 10%

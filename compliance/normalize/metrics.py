@@ -44,6 +44,12 @@ _NUM_RE = re.compile(
     rf"(?P<num>\d+(?:\.\d+)?|[{_CN}]+)\s*(?P<q>余|多)?\s*(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})"
 )
 _PCT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰)")
+# "1:15" / "1比15" of one group of staff to another (法制审核人员与执法人员之比为1:15): a share,
+# kept as the percentage 100/N so that a percentage threshold judges both forms. Only in a clause
+# about staffing or a proportion; never a map scale (1:500比例尺, 1:2000地形图).
+_ONE_TO_N = re.compile(r"(?<![\d.:])1\s*[:比]\s*(?P<n>[1-9]\d{0,2})(?![\d.:])")
+_ONE_TO_N_CONTEXT = re.compile(r"人员|配备|配齐|比例|配比|之比")
+_MAP_SCALE = re.compile(r"比例尺|地形图|地图|影像|图件")
 _PCT_CN_RE = re.compile(rf"百分之(?P<num>[{_CN}点]+)")
 _OPEN_QUOTES = set("“‘「『\"'")
 _RANGE_MARKS = set("-~～—–至到")
@@ -111,6 +117,11 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
 
     for m in _PCT_RE.finditer(norm):
         emit(m.start(), m.end(), m.start(), float(m.group("num")), m.group("unit"), "percent" if m.group("unit") == "%" else "other")
+    for m in _ONE_TO_N.finditer(norm):
+        ca, _ = split_clause_around(norm, m.start())
+        around = norm[ca:m.end() + 8]
+        if _ONE_TO_N_CONTEXT.search(around) and not _MAP_SCALE.search(around):
+            emit(m.start(), m.end(), m.start(), round(100 / int(m.group("n")), 2), "%", "percent")
     for m in _PCT_CN_RE.finditer(norm):
         num = m.group("num")
         v = 100.0 if num == "百" else _cn_point(num)  # 百分之百; 百分之一 is a real number here
