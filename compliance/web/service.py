@@ -149,8 +149,10 @@ def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = N
     try:
         result, lines = run_pipeline(upload.data, upload.name, ruleset, doc_type)
     except ReadError as exc:
+        from compliance.readers.messages import bilingual
+
         reason = getattr(exc, "reason", None) or _one_line(exc)
-        raise ValueError(f"{upload.name}: {reason}") from None
+        raise ValueError(f"{upload.name}: {bilingual(reason)}") from None
     except Exception as exc:  # anything else is still one line for the user; details go to the log
         logger.opt(exception=exc).warning("check failed for {}", upload.name)
         raise ValueError(f"{upload.name}: 无法处理（{_one_line(exc)}）") from None
