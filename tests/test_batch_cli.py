@@ -339,3 +339,27 @@ def test_waiver_file_glob_matches_path_tails():
     assert not Waiver(rule="FCR-01", file="other/panjin-*.txt", reason="x").matches(rep, "FCR-01", set())
     assert not w.matches(rep, "TES-03", set())
     assert not Waiver(rule="FCR-01", issuer="绍兴市交通运输局", file="*.txt", reason="x").matches(rep, "FCR-01", set())
+
+
+def test_a_hanging_file_is_stopped_and_listed(tmp_path, monkeypatch):
+    """A file the engine never finishes (say a catastrophic regex in a custom ruleset) costs that
+    file, not the batch: its worker is stopped after --timeout and the rest is checked."""
+    import time as _time
+
+    def hanging(path, job, choose=None):
+        if "HANG" in Path(path).read_text(encoding="utf-8"):
+            _time.sleep(3600)
+        return fake_evaluate(path, job)
+
+    monkeypatch.setattr(runner, "evaluate_file", hanging)
+    d = corpus(tmp_path)
+    (d / "m-hang.txt").write_text("HANG", encoding="utf-8")
+    t0 = _time.monotonic()
+    for jobs in ("2", "1"):  # with --jobs 1, an explicit --timeout runs the files in a worker
+        res = run(str(d), "--format", "json", "--no-cache", "--jobs", jobs, "--timeout", "2")
+        assert res.exit_code == 3, res.output
+        data = json.loads(res.stdout)
+        assert [(e["source"].rsplit("/", 1)[-1], "longer than 2 s" in e["error"]) for e in data["errors"]] \
+            == [("m-hang.txt", True)]
+        assert data["summary"]["checked"] == 2
+    assert _time.monotonic() - t0 < 60

@@ -44,6 +44,9 @@ met (its points are added back for the comparison only).
 """
 
 
+DEFAULT_TIMEOUT = 300.0  # seconds per file in worker processes: a report takes ~10 ms, a 20 MB one seconds
+
+
 def _fail(msg: str, code: int = 2) -> None:
     sys.stderr.write(msg.rstrip("\n") + "\n")
     raise typer.Exit(code)
@@ -144,6 +147,10 @@ def check(
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="Exit 1 if any report scores below SCORE."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 on any non-waived finding of this severity or worse."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes (0 = one per CPU)."),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", min=0,
+        help="Seconds one file may take before it is stopped and listed as an error (default 300 with "
+             "--jobs 2 or more, none with --jobs 1; 0 = no limit). Given with --jobs 1, the file runs in a worker."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no notes on stderr."),
     doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="Override the detected document type."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write .compliance-cache/."),
@@ -181,11 +188,14 @@ def check(
 
     import os
 
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT if jobs != 1 else 0
     job = Job(
         ruleset=ruleset,
         doc_type=doc_type.value if doc_type else None,
         use_cache=not no_cache,
         cache_dir=os.environ.get("COMPLIANCE_CACHE_DIR"),
+        timeout=timeout or None,
     )
 
     from compliance.batch.runner import all_cached

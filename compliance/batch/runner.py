@@ -27,6 +27,7 @@ class Job:
     use_cache: bool = True
     cache_dir: str | None = None
     indent: int | None = None  # JSON indentation of the reports workers send back (2 for a json stream)
+    timeout: float | None = None  # seconds one file may take in a worker process; None: no limit
 
 
 class RulesetLoadError(Exception):
@@ -239,15 +240,33 @@ def _from_wire(got: Item | tuple, path: str = "", raw: bool = False) -> Item | R
     return got
 
 
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers at once: a stuck worker never returns, and leaving the pool's `with`
+    would wait for it forever. (Python 3.14 has `kill_workers()`; before it, `_processes`.)"""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except Exception:  # already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _timed_out(path: str, job: Job) -> InputError:
+    return InputError(source=path, error=f"checking took longer than {job.timeout:g} s and was stopped (--timeout)")
+
+
 def _isolated(path: str, job: Job) -> Item:
-    """Check one file in a fresh single-worker pool, so a native crash is pinned on its file."""
+    """Check one file in a fresh single-worker pool, so a native crash or a hang is pinned on its file."""
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(job,)) as pool:
         try:
-            return pool.submit(check_one, path).result()
+            return pool.submit(check_one, path).result(timeout=job.timeout)
         except BrokenProcessPool:
             return InputError(source=path, error="the checking process died on this file (crash in a reader?)")
+        except TimeoutError:
+            _kill(pool)
+            return _timed_out(path, job)
 
 
 def _check_many_wire(paths: list[str]) -> list[Item | tuple[bytes, float | None]]:
@@ -270,7 +289,7 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
     if jobs <= 0:  # 0 = one per CPU
         jobs = os.cpu_count() or 1
     jobs = max(1, min(jobs, len(files)))
-    if jobs == 1 or len(files) < 2:
+    if (jobs == 1 or len(files) < 2) and job.timeout is None:  # in this process: no time limit possible
         choose = Chooser(job.ruleset)
         for f in files:
             yield check_one(f, job, choose)
@@ -298,28 +317,41 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
                 fill()
                 while pending:
                     fut, part = pending.popleft()
-                    try:
-                        got = fut.result()
+                    try:  # the chunk at the head runs (workers take chunks in order) or is done
+                        got = fut.result(timeout=job.timeout * len(part) if job.timeout else None)
                     except BrokenProcessPool:  # a file of this chunk killed a worker: retry each alone
                         got = [_isolated(f, job) for f in part]
                         broken = True
+                    except TimeoutError:  # a file of this chunk hangs: stop the pool, retry each alone
+                        _kill(pool)
+                        got = [_isolated(f, job) for f in part]
+                        broken = True
                     except Exception:  # e.g. a result that could not be sent back: pin it on its file
-                        got = [_one_by_one(pool, f) for f in part]
+                        got = [_one_by_one(pool, f, job) for f in part]
+                        broken = True  # a fresh pool for the rest (this one may have been stopped)
                     if not broken:
                         fill()
                     for f, one in zip(part, got):
                         i += 1
                         yield _from_wire(one, f, raw)
                     if broken:
-                        logger.warning("a worker process died (checked {} again one by one); restarting the pool", ", ".join(part))
+                        logger.warning("a worker process died or hung (checked {} again one by one); restarting the pool",
+                                       ", ".join(part))
                         break
             finally:  # broken pool, Ctrl-C/SIGTERM or the consumer stopped: do not run the queued rest
                 for other, _ in pending:
                     other.cancel()
 
 
-def _one_by_one(pool: ProcessPoolExecutor, path: str) -> Item | tuple[bytes, float | None]:
+def _one_by_one(pool: ProcessPoolExecutor, path: str, job: Job) -> Item | tuple[bytes, float | None]:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
-        return pool.submit(_check_one_wire, path).result()
+        return pool.submit(_check_one_wire, path).result(timeout=job.timeout)
+    except TimeoutError:
+        _kill(pool)
+        return _timed_out(path, job)
+    except BrokenProcessPool:
+        return _isolated(path, job)
     except Exception as e:
         return InputError(source=path, error=f"{type(e).__name__}: {_error_text(e, path)}")
