@@ -46,6 +46,30 @@ def test_same_named_district_resolved_by_its_city():
     assert g.resolve("北京市朝阳区司法局")["province"].name == "北京市"
 
 
+@pytest.mark.parametrize("name", ["西湖区", "鼓楼区", "朝阳区", "城关区", "普陀区"])
+def test_a_district_name_shared_by_several_cities_gives_no_province(name):
+    """No guess: the wrong province would apply the wrong province's ruleset."""
+    g = gazetteer()
+    got = {k: v.name for k, v in g.resolve(f"{name}交通运输局").items()}
+    assert got == {"county": name}
+
+
+def test_a_shared_district_name_is_settled_by_other_texts_or_the_document():
+    g = gazetteer()
+    assert g.resolve("西湖区交通运输局", "杭州市西湖区人民政府")["province"].name == "浙江省"
+    assert g.resolve("西湖区交通运输局", context="南昌市西湖区召开会议")["province"].name == "江西省"
+    m = norm("西湖区交通运输局2023年法治政府建设工作总结\n一、主要工作\n推进依法行政。").meta
+    assert (m.county, m.city, m.province, m.level) == ("西湖区", None, None, "county")
+    m = norm("西湖区交通运输局2023年法治政府建设工作总结\n一、主要工作\n在杭州市委的领导下推进依法行政。").meta
+    assert (m.county, m.city, m.province) == ("西湖区", "杭州市", "浙江省")
+
+
+def test_a_district_name_of_one_place_resolves_alone():
+    g = gazetteer()
+    assert {k: v.name for k, v in g.resolve("即墨区市场监督管理局").items()} == \
+        {"county": "即墨区", "city": "青岛市", "province": "山东省"}
+
+
 def test_province_and_city_levels():
     assert norm("浙江省交通运输厅关于2023年法治政府建设情况的报告").meta.level == "province"
     m = norm("盘锦市交通运输局关于2024年法治政府建设情况的报告").meta

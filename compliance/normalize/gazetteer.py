@@ -148,24 +148,41 @@ class Gazetteer:
             cands = [(h, d) for h in hits for d in h.candidates]
             if len(cands) == 1:  # one candidate wins whatever the context says
                 return self.chain(cands[0][1])
-            if ctx_codes is None:
+            if ctx_codes is None:  # the other texts (page header, 发布机构…) and the document
                 ctx_codes = self._codes(self.find(context)) if context else set()
+                for other in texts:
+                    if other and other is not text:
+                        ctx_codes |= self._codes(self.find(other))
             codes = self._codes(hits)
-            best: tuple | None = None
+            ranked: list[tuple[tuple, Division, dict[str, Division]]] = []
             for h, d in cands:
                 ch = self.chain(d)
                 anc = {x.code for x in ch.values() if x is not d}
                 support = len(anc & codes) * 2 + len(anc & ctx_codes) + (0 if h.short else 1)
-                key = (LEVELS.index(d.level), support, -h.start)
-                if best is None or key > best[0]:
-                    best = (key, ch)
-            if best:
-                return best[1]
+                ranked.append(((LEVELS.index(d.level), support, -h.start), d, ch))
+            top = max(k for k, _, _ in ranked)
+            tied = [(d, ch) for k, d, ch in ranked if k == top]
+            return _agreed(tied)
         return {}
 
     @staticmethod
     def _codes(hits: list[Hit]) -> set[str]:
         return {d.code for h in hits for d in h.candidates}
+
+
+def _agreed(tied: list[tuple[Division, dict[str, Division]]]) -> dict[str, Division]:
+    """The chain of the best candidate, kept only as far up as every equally good candidate
+    agrees: a bare 西湖区 (杭州 or 南昌) names a county but no province, rather than a guess."""
+    d0, ch0 = tied[0]
+    if len(tied) == 1:
+        return ch0
+    out = {d0.level: d0}
+    for level in LEVELS:
+        if level == d0.level or level not in ch0:
+            continue
+        if all(level in ch and ch[level].name == ch0[level].name for _, ch in tied):
+            out[level] = ch0[level]
+    return out
 
 
 @lru_cache(maxsize=1)
