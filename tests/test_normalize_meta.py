@@ -271,3 +271,16 @@ def test_month_only_date_reaches_the_deadline_verdict():
     assert ar07.status == "partial"
     assert "2024年3月（只写到月" in ar07.message and "30 天" in ar07.message
     assert ar07.evidence and ar07.evidence[0].quote == "2024年3月"
+
+
+@pytest.mark.parametrize("title, period", [
+    ("某县交通运输局“十四五”时期法治政府建设工作总结", (2021, 2025)),
+    ("某县交通运输局“十三五”法治政府建设工作总结", (2016, 2020)),
+    ("某县交通运输局十一五期间法治建设工作总结", (2006, 2010)),
+    ("某县交通运输局“十五五”法治政府建设规划", (2026, 2030)),
+    ("某县交通运输局2025年法治政府建设五年工作总结", (2021, 2025)),
+    ("某县交通运输局2023年法治政府建设工作总结", (2023, 2023)),
+    ("某县交通运输局开展十五项专项整治工作总结", None),  # 十五 here is a number
+])
+def test_five_year_periods(title, period):
+    assert norm(title + "\n一、主要工作\n推进依法行政。").meta.period == period

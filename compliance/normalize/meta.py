@@ -160,6 +160,11 @@ def explicit_period(text: str) -> tuple[int, int] | None:
     return None
 
 
+# "“十四五”时期": the n-th five-year plan period; from the 3rd (1966–1970) on they follow each other.
+_PLAN_PERIOD = re.compile(r"十([一二三四五])五(?=[”\"’']|时期|期间|规划|以来)")
+_FIVE_YEARS = re.compile(r"五年(?:来|以来|工作|总结|情况)")
+
+
 def find_period(title: str | None, preamble: str, body: str, date: dt.date | None,
                 report_like: bool = True) -> tuple[int, int] | None:
     t = tnorm(title or "")
@@ -169,10 +174,16 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
             a, b = int(m.group(1)), int(m.group(2))
             if a <= b:
                 return (a, b)
+        m = _PLAN_PERIOD.search(t)
+        if m:
+            a = 1966 + 5 * (10 + "一二三四五".index(m.group(1)) + 1 - 3)
+            return (a, a + 4)
         head = re.split(r"(?:及|暨|和|与)(?=(?:19|20)\d{2})", t, maxsplit=1)[0]
         m = _YEAR.search(head) or _YEAR.search(t)
         if m:
             y = int(m.group(1))
+            if report_like and _FIVE_YEARS.search(t):  # "2025年…五年工作总结": the five years to 2025
+                return (y - 4, y)
             return (y, y)
         m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", head)
         if m:
