@@ -131,6 +131,15 @@ class Chooser:
     def __init__(self, ruleset: str = "auto") -> None:
         self.ruleset = ruleset
         self._memo: dict[str, object] = {}
+        self._rules_hash: str | None = None
+
+    def rules_hash(self) -> str:
+        """The cache's ruleset hash, once per batch (it globs and stats the ruleset folders)."""
+        if self._rules_hash is None:
+            from compliance.batch.cache import ruleset_hash
+
+            self._rules_hash = ruleset_hash(self.ruleset)
+        return self._rules_hash
 
     def __call__(self, province: str | None):
         key = province or ""
@@ -158,8 +167,8 @@ def evaluate_file(path: str, job: Job, choose: Chooser | None = None) -> ReportR
 def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) -> Item:
     """One file → result; any failure becomes an InputError naming the file."""
     job = job or _JOB or Job()
-    choose = choose or (_CHOOSER if job is _JOB else None)
-    from compliance.batch.cache import ResultCache, cache_key, file_hash, ruleset_hash
+    choose = choose or (_CHOOSER if job is _JOB else None) or Chooser(job.ruleset)
+    from compliance.batch.cache import ResultCache, cache_key, file_hash
 
     cache = key = None
     try:
@@ -167,7 +176,7 @@ def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) 
             from pathlib import Path
 
             cache = ResultCache(Path(job.cache_dir) if job.cache_dir else None)
-            key = cache_key(file_hash(path), ruleset_hash(job.ruleset), __version__, job.doc_type, Path(path).name)
+            key = cache_key(file_hash(path), choose.rules_hash(), __version__, job.doc_type, Path(path).name)
             hit = cache.get(key)
             if hit is not None:
                 logger.debug("cache hit {}", path)
