@@ -848,7 +848,6 @@ def _compare(v: float, op: str, t: float) -> bool:
 
 
 def eval_quantity(ctx: _Ctx, q: Quantity) -> CheckOutcome:
-    ix = ctx.ix
     out = CheckOutcome(label="", polarity=None)
     vals = ctx.ev.values
     t = float(q.threshold) if isinstance(q.threshold, (int, float)) else None
