@@ -80,3 +80,32 @@ def test_cli_json_same_from_workers_objects_and_one_process(tmp_path):
     doc = json.loads(raw)
     assert len(doc["reports"]) == 3 and doc["summary"]["failed"] == 1
     assert all(r["results"] and all(x["fingerprint"] for x in r["results"]) for r in doc["reports"])
+
+
+def test_csv_stream_is_byte_identical_to_render(tmp_path):
+    from compliance.render import csv as C
+
+    items = [S.panjin(), InputError(source="b.pdf", error="x"), S.haiyan()]
+    res = build_result(items)
+    assert C.head() + "".join(C.report(r) for r in res.reports) == C.render(res)
+    out = tmp_path / "x.csv"
+    st = _Stream("csv", out)
+    for r in res.reports:
+        st.report(r)
+    st.error(items[1])
+    assert not out.exists()
+    st.close(completed=True)
+    assert out.read_bytes() == C.render(res).encode("utf-8")
+
+
+def test_cli_csv_streamed_equals_csv_rendered_from_the_json(tmp_path):
+    from compliance.models import CheckResult
+    from compliance.render import csv as C
+
+    out = tmp_path / "all.csv"
+    cmd = [sys.executable, "-m", "compliance.cli", "check", str(ROOT / "reports"), "--no-cache", "-q",
+           "--format", "csv", "-o", str(out), "--jobs", "2"]
+    assert subprocess.run(cmd, capture_output=True, timeout=300, cwd=tmp_path).returncode in (0, 1)
+    doc = _check(tmp_path, "ref.json", "--jobs", "2")
+    ref = C.render(CheckResult.model_validate_json(doc))
+    assert out.read_bytes() == ref.encode("utf-8")

@@ -87,17 +87,22 @@ def _report_lines(result) -> dict[str, list[str]]:
     return out
 
 
+STREAMED = ("json", "jsonl", "csv")  # formats written report by report, whatever the batch size
+
+
 class _Stream:
-    """json/jsonl output written as reports arrive. jsonl: one line each, so an interrupted run
-    leaves only complete lines. json: one document, written to `FILE.part` and renamed when
-    complete, so an interrupted run never leaves a truncated document under the real name."""
+    """Output written as reports arrive. jsonl: one line each, so an interrupted run leaves only
+    complete lines. json and csv: written to `FILE.part` and renamed when complete, so an
+    interrupted run never leaves a truncated file under the real name."""
 
     def __init__(self, fmt: str, output: Path | None) -> None:
         self.fmt = fmt
         self.output = output
-        self.part = output.with_name(output.name + ".part") if output is not None and fmt == "json" else None
+        self.part = output.with_name(output.name + ".part") if output is not None and fmt != "jsonl" else None
         target = self.part or output
-        self.fh = open(target, "w", encoding="utf-8") if target is not None else sys.stdout  # noqa: SIM115
+        # csv: "\r\n" row ends as written (no newline translation), as `render` returns them
+        self.fh = (open(target, "w", encoding="utf-8", newline="" if fmt == "csv" else None)  # noqa: SIM115
+                   if target is not None else sys.stdout)
         self.errors: list = []
         self.totals: list[float | None] = []
         self.doc = None
@@ -105,6 +110,15 @@ class _Stream:
             from compliance.render.json import Stream
 
             self.doc = Stream(self.fh)
+        elif fmt == "csv":
+            from compliance.render import csv as csv_render
+
+            self.fh.write(csv_render.head())
+
+    @property
+    def takes_raw(self) -> bool:
+        """Whether a worker's JSON text will do (csv needs the report object)."""
+        return self.fmt != "csv"
 
     def report(self, item) -> None:
         """A ReportResult, or a worker's RawReport (serialized as this format needs)."""
@@ -114,13 +128,17 @@ class _Stream:
         self.totals.append(item.total if raw else item.score.total)
         if self.doc is not None:
             self.doc.report(item.text if raw else item.model_dump_json(indent=2))
+        elif self.fmt == "csv":
+            from compliance.render import csv as csv_render
+
+            self.fh.write(csv_render.report(item))
         else:
             self.fh.write(item.line if raw else item.model_dump_json() + "\n")
             self.fh.flush()
 
     def error(self, err) -> None:
         self.errors.append(err)
-        if self.doc is None:
+        if self.fmt == "jsonl":
             self.fh.write(err.model_dump_json() + "\n")
             self.fh.flush()
 
@@ -213,9 +231,9 @@ def check(
     from compliance.batch.runner import RawReport
     from compliance.models import InputError
 
-    # json and jsonl are written report by report: the main process keeps no report object
+    # json, jsonl and csv are written report by report: the main process keeps no report object
     stream = None
-    if fmt_name in ("json", "jsonl"):
+    if fmt_name in STREAMED:
         try:
             stream = _Stream(fmt_name, output)
         except OSError as e:
@@ -238,7 +256,8 @@ def check(
         task = progress.add_task("", total=len(files))
 
     # nothing downstream needs the report objects: stream the workers' JSON as they sent it
-    raw = stream is not None and not waiver_list and base is None and fail_under is None and fail_on is None
+    raw = (stream is not None and stream.takes_raw
+           and not waiver_list and base is None and fail_under is None and fail_on is None)
     completed = False
     try:
         for item in iter_batch(files, job, jobs, raw=raw):

@@ -1,29 +1,46 @@
-"""`--format csv`: a row per report per rule, UTF-8 with BOM so Excel shows the Chinese."""
+"""`--format csv`: a row per report per rule, UTF-8 with BOM so Excel shows the Chinese. Errors are
+not rows (they go to stderr and the exit code). `head` + `report` per report give `render`'s bytes."""
 
 from __future__ import annotations
 
 import csv as _csv
 import io
 
-from compliance.models import CheckResult
+from compliance.models import CheckResult, ReportResult
 from compliance.render.common import first_quote
 
 HEADER = ["source", "issuer", "rule_id", "family", "severity", "status", "points", "earned", "message", "quote", "line",
           "waived", "baseline", "fingerprint"]
 
 
+def report_rows(rep: ReportResult):
+    for r in rep.results:
+        quote, line = first_quote(r) if r.evidence else ("", None)
+        yield [rep.source, rep.meta.issuer or "", r.rule_id, r.family, r.severity, r.status, f"{r.points:g}",
+               f"{r.earned:g}", r.message, quote, "" if line is None else str(line),
+               "yes" if r.waived is not None else "", r.baseline or "", r.fingerprint]
+
+
 def rows(result: CheckResult):
     for rep in result.reports:
-        for r in rep.results:
-            quote, line = first_quote(r) if r.evidence else ("", None)
-            yield [rep.source, rep.meta.issuer or "", r.rule_id, r.family, r.severity, r.status, f"{r.points:g}",
-                   f"{r.earned:g}", r.message, quote, "" if line is None else str(line),
-                   "yes" if r.waived is not None else "", r.baseline or "", r.fingerprint]
+        yield from report_rows(rep)
+
+
+def head() -> str:
+    """The BOM and the header row: what `render` writes before the first report."""
+    return "\ufeff" + _lines([HEADER])
+
+
+def report(rep: ReportResult) -> str:
+    """One report's rows, as `render` writes them (so a batch can write the file report by report)."""
+    return _lines(report_rows(rep))
+
+
+def _lines(rows_) -> str:
+    buf = io.StringIO()
+    _csv.writer(buf, lineterminator="\r\n").writerows(rows_)
+    return buf.getvalue()
 
 
 def render(result: CheckResult, **opts) -> str:
-    buf = io.StringIO()
-    w = _csv.writer(buf, lineterminator="\r\n")
-    w.writerow(HEADER)
-    w.writerows(rows(result))
-    return "\ufeff" + buf.getvalue()
+    return head() + _lines(rows(result))
