@@ -88,6 +88,7 @@ def _report_lines(result) -> dict[str, list[str]]:
 
 
 STREAMED = ("json", "jsonl", "csv")  # formats written report by report, whatever the batch size
+BUILT = ("sarif", "junit")  # formats that keep a small part of each report until the end
 
 
 class _Stream:
@@ -240,7 +241,14 @@ def check(
             _fail(f"{output}: cannot write output: {e.strerror or e}")
         job = replace(job, indent=2 if fmt_name == "json" else None)
 
-    items = []  # reports (unless streamed) and errors
+    # sarif and junit keep each report's small part of the document, not the report
+    built = None
+    if fmt_name in BUILT:
+        import importlib
+
+        built = importlib.import_module(f"compliance.render.{fmt_name}").Builder()
+
+    items = []  # reports (unless streamed or built) and errors
     streamed: list[str] = []  # threshold breaches of reports already streamed
     progress = None
     task = None
@@ -263,8 +271,11 @@ def check(
         for item in iter_batch(files, job, jobs, raw=raw):
             if not isinstance(item, InputError) and not isinstance(item, RawReport):
                 item = postprocess(item, waiver_list, base)
-            if stream is not None and not isinstance(item, InputError):
-                stream.report(item)
+            if (stream is not None or built is not None) and not isinstance(item, InputError):
+                if stream is not None:
+                    stream.report(item)
+                else:
+                    built.add(item)
                 if fail_under is not None or fail_on is not None:  # judged now: no report is kept
                     streamed.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
             else:
@@ -289,7 +300,12 @@ def check(
 
     breached = streamed + breaches(result, fail_under, fail_on.value if fail_on else None)
 
-    if stream is None:
+    if built is not None:
+        from compliance import __version__
+        from compliance.models import ToolInfo
+
+        _write(built.finish(ToolInfo(version=__version__), result.errors), output)
+    elif stream is None:
         from compliance.render import render
 
         opts: dict = {}

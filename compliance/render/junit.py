@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from compliance.models import CheckResult
+from compliance.models import CheckResult, InputError, ReportResult, ToolInfo
 from compliance.render.common import STATUS_ZH, fmt_score, is_finding
 
 
-def render(result: CheckResult, **opts) -> str:
-    root = ET.Element("testsuites", name="compliance")
-    t_tests = t_fail = t_skip = t_err = 0
-    for rep in result.reports:
-        suite = ET.SubElement(root, "testsuite", name=rep.meta.issuer or rep.source)
+class Builder:
+    """The JUnit document built report by report: a batch keeps each report's small XML tree,
+    not the report (`check --format junit` on thousands of reports)."""
+
+    def __init__(self) -> None:
+        self.root = ET.Element("testsuites", name="compliance")
+        self.t_tests = self.t_fail = self.t_skip = self.t_err = 0
+
+    def add(self, rep: ReportResult) -> None:
+        suite = ET.SubElement(self.root, "testsuite", name=rep.meta.issuer or rep.source)
         tests = fail = skip = 0
         props = ET.SubElement(suite, "properties")
         for k, v in (("source", rep.source), ("score", fmt_score(rep.score.total)), ("grade", rep.score.grade or ""),
@@ -43,15 +48,25 @@ def render(result: CheckResult, **opts) -> str:
         suite.set("errors", "0")
         suite.set("skipped", str(skip))
         suite.set("time", "0")
-        t_tests, t_fail, t_skip = t_tests + tests, t_fail + fail, t_skip + skip
-    for e in result.errors:
-        suite = ET.SubElement(root, "testsuite", name=e.source, tests="1", failures="0", errors="1", skipped="0", time="0")
-        case = ET.SubElement(suite, "testcase", classname=e.source, name="read", time="0")
-        ET.SubElement(case, "error", message=e.error, type="ReadError")
-        t_tests, t_err = t_tests + 1, t_err + 1
-    root.set("tests", str(t_tests))
-    root.set("failures", str(t_fail))
-    root.set("errors", str(t_err))
-    root.set("skipped", str(t_skip))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        self.t_tests, self.t_fail, self.t_skip = self.t_tests + tests, self.t_fail + fail, self.t_skip + skip
+
+    def finish(self, tool: ToolInfo | None, errors: list[InputError]) -> str:
+        root = self.root
+        for e in errors:
+            suite = ET.SubElement(root, "testsuite", name=e.source, tests="1", failures="0", errors="1", skipped="0", time="0")
+            case = ET.SubElement(suite, "testcase", classname=e.source, name="read", time="0")
+            ET.SubElement(case, "error", message=e.error, type="ReadError")
+            self.t_tests, self.t_err = self.t_tests + 1, self.t_err + 1
+        root.set("tests", str(self.t_tests))
+        root.set("failures", str(self.t_fail))
+        root.set("errors", str(self.t_err))
+        root.set("skipped", str(self.t_skip))
+        ET.indent(root)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render(result: CheckResult, **opts) -> str:
+    b = Builder()
+    for rep in result.reports:
+        b.add(rep)
+    return b.finish(result.tool, result.errors)

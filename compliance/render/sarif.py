@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json as _json
 
-from compliance.models import CheckResult, RuleResult
+from compliance.models import CheckResult, InputError, ReportResult, RuleResult, ToolInfo
 from compliance.render.common import FAMILY_ZH, STATUS_ZH, is_finding
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,11 +38,17 @@ def _uri(source: str) -> str:
     return quote(source.replace("\\", "/"), safe="/:._-~")
 
 
-def build(result: CheckResult) -> dict:
-    rules: dict[str, dict] = {}
-    index: dict[str, int] = {}
-    results: list[dict] = []
-    for rep in result.reports:
+class Builder:
+    """The SARIF log built report by report: a batch keeps each finding's small dict, not the
+    reports (`check --format sarif` on thousands of reports)."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, dict] = {}
+        self.index: dict[str, int] = {}
+        self.results: list[dict] = []
+
+    def add(self, rep: ReportResult) -> None:
+        rules, index, results = self.rules, self.index, self.results
         for r in rep.results:
             if r.rule_id not in rules:
                 index[r.rule_id] = len(rules)
@@ -71,30 +77,45 @@ def build(result: CheckResult) -> dict:
             if r.waived is not None:
                 res["suppressions"] = [{"kind": "external", "status": "accepted", "justification": r.waived.reason}]
             results.append(res)
-    run: dict = {
-        "tool": {
-            "driver": {
-                "name": result.tool.name,
-                "version": result.tool.version,
-                "rules": list(rules.values()),
-            }
-        },
-        "results": results,
-        "columnKind": "unicodeCodePoints",
-    }
-    if result.errors:
-        run["invocations"] = [
-            {
-                "executionSuccessful": False,
-                "toolExecutionNotifications": [
-                    {"level": "error", "message": {"text": f"{e.source}: {e.error}"},
-                     "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.source)}}}]}
-                    for e in result.errors
-                ],
-            }
-        ]
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+    def build(self, tool: ToolInfo, errors: list[InputError]) -> dict:
+        run: dict = {
+            "tool": {
+                "driver": {
+                    "name": tool.name,
+                    "version": tool.version,
+                    "rules": list(self.rules.values()),
+                }
+            },
+            "results": self.results,
+            "columnKind": "unicodeCodePoints",
+        }
+        if errors:
+            run["invocations"] = [
+                {
+                    "executionSuccessful": False,
+                    "toolExecutionNotifications": [
+                        {"level": "error", "message": {"text": f"{e.source}: {e.error}"},
+                         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.source)}}}]}
+                        for e in errors
+                    ],
+                }
+            ]
+        return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+    def finish(self, tool: ToolInfo, errors: list[InputError]) -> str:
+        return _json.dumps(self.build(tool, errors), ensure_ascii=False, indent=2) + "\n"
+
+
+def build(result: CheckResult) -> dict:
+    b = Builder()
+    for rep in result.reports:
+        b.add(rep)
+    return b.build(result.tool, result.errors)
 
 
 def render(result: CheckResult, **opts) -> str:
-    return _json.dumps(build(result), ensure_ascii=False, indent=2) + "\n"
+    b = Builder()
+    for rep in result.reports:
+        b.add(rep)
+    return b.finish(result.tool, result.errors)
