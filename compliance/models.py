@@ -257,6 +257,15 @@ class Summary(Strict):
     failed: int  # inputs that could not be read or parsed (they are listed in `errors`)
     mean_score: float | None
 
+    @classmethod
+    def of(cls, totals: list[float | None], failed: int) -> Summary:
+        """From each checked report's total (None: nothing applicable) and the failed count."""
+        import statistics
+
+        scored = [t for t in totals if t is not None]
+        mean = round(statistics.fmean(scored), 1) if scored else None
+        return cls(checked=len(totals), failed=failed, mean_score=mean)
+
 
 class CheckResult(Strict):
     schema_version: str = "1"

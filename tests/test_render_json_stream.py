@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -98,10 +99,17 @@ def test_csv_stream_is_byte_identical_to_render(tmp_path):
     assert out.read_bytes() == C.render(res).encode("utf-8")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "sarif", "junit"])
+def _xlsx_parts(data: bytes) -> dict[str, bytes]:
+    """A workbook's parts without docProps (which carry the creation time)."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    return {n: zf.read(n) for n in zf.namelist() if not n.startswith("docProps")}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "sarif", "junit", "table", "markdown", "xlsx"])
 def test_cli_batch_formats_equal_rendering_the_json(tmp_path, fmt):
-    """csv is streamed and sarif/junit are built report by report; each equals `render` of the
-    whole result (here: of the json output of the same batch, a missing input included)."""
+    """csv is streamed, and table/markdown/sarif/junit/xlsx are built report by report; each
+    equals `render` of the whole result (here: of the json output of the same batch, a missing
+    input included)."""
     from compliance.models import CheckResult
     from compliance.render import render
 
@@ -111,4 +119,27 @@ def test_cli_batch_formats_equal_rendering_the_json(tmp_path, fmt):
     assert subprocess.run(cmd, capture_output=True, timeout=300, cwd=tmp_path).returncode == 3
     doc = _check(tmp_path, "ref.json", "--jobs", "2")
     ref = render(CheckResult.model_validate_json(doc), fmt)
-    assert out.read_bytes() == ref.encode("utf-8")
+    if fmt == "xlsx":
+        assert _xlsx_parts(out.read_bytes()) == _xlsx_parts(ref)
+    else:
+        assert out.read_bytes() == ref.encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "sarif", "junit", "xlsx", "csv"])
+def test_builder_equals_render_on_mixed_batches(fmt):
+    import importlib
+
+    from compliance.render import render
+
+    mod = importlib.import_module(f"compliance.render.{fmt}")
+    for items in ([S.panjin(), S.haiyan(), InputError(source="q.txt", error="empty")], [S.panjin()], []):
+        res = build_result(items)
+        if fmt == "csv":
+            got = mod.head() + "".join(mod.report(r) for r in res.reports)
+        else:
+            b = mod.Builder()
+            for r in res.reports:
+                b.add(r)
+            got = b.finish(res.tool, res.errors)
+        ref = render(res, fmt)
+        assert (_xlsx_parts(got) == _xlsx_parts(ref)) if fmt == "xlsx" else got == ref

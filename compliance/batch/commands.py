@@ -88,7 +88,7 @@ def _report_lines(result) -> dict[str, list[str]]:
 
 
 STREAMED = ("json", "jsonl", "csv")  # formats written report by report, whatever the batch size
-BUILT = ("sarif", "junit")  # formats that keep a small part of each report until the end
+BUILT = ("table", "markdown", "sarif", "junit", "xlsx")  # formats that keep only their part of each report
 
 
 class _Stream:
@@ -241,12 +241,19 @@ def check(
             _fail(f"{output}: cannot write output: {e.strerror or e}")
         job = replace(job, indent=2 if fmt_name == "json" else None)
 
-    # sarif and junit keep each report's small part of the document, not the report
+    opts: dict = {}
+    if fmt_name == "table":
+        opts["color"] = output is None and sys.stdout.isatty()
+        if opts["color"]:
+            import shutil
+
+            opts["width"] = shutil.get_terminal_size((120, 40)).columns
+    # these formats keep each report's own part of the output (text, rows, counters), not the report
     built = None
     if fmt_name in BUILT:
         import importlib
 
-        built = importlib.import_module(f"compliance.render.{fmt_name}").Builder()
+        built = importlib.import_module(f"compliance.render.{fmt_name}").Builder(**opts)
 
     items = []  # reports (unless streamed or built) and errors
     streamed: list[str] = []  # threshold breaches of reports already streamed
@@ -308,13 +315,6 @@ def check(
     elif stream is None:
         from compliance.render import render
 
-        opts: dict = {}
-        if fmt_name == "table":
-            opts["color"] = output is None and sys.stdout.isatty()
-            if opts["color"]:
-                import shutil
-
-                opts["width"] = shutil.get_terminal_size((120, 40)).columns
         if fmt_name == "html":
             opts["lines"] = _report_lines(result)
         _write(render(result, fmt_name, **opts), output)

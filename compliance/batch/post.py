@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import statistics
 
 from compliance import __version__
 from compliance.batch.fingerprint import fingerprint_of
@@ -37,9 +36,7 @@ def build_result(items: list[ReportResult | InputError]) -> CheckResult:
 
 def summarize(totals: list[float | None], failed: int) -> Summary:
     """The batch summary from each checked report's total (None: nothing applicable)."""
-    scored = [t for t in totals if t is not None]
-    mean = round(statistics.fmean(scored), 1) if scored else None
-    return Summary(checked=len(totals), failed=failed, mean_score=mean)
+    return Summary.of(totals, failed)
 
 
 def output_schema() -> dict:

@@ -57,16 +57,22 @@ def findings(rep: ReportResult) -> list[RuleResult]:
 def ranking(result: CheckResult) -> list[tuple[int, ReportResult]]:
     """Reports by total score, best first; unscored (not a rule-of-law report) last; ties share
     a rank and keep input order."""
-    indexed = list(enumerate(result.reports))
-    indexed.sort(key=lambda p: (p[1].score.total is None, -(p[1].score.total or 0.0), p[0]))
-    out: list[tuple[int, ReportResult]] = []
-    prev = object()
+    reps = result.reports
+    return [(rank, reps[i]) for rank, i in rank_order([r.score.total for r in reps])]
+
+
+def rank_order(totals: list[float | None]) -> list[tuple[int, int]]:
+    """(rank, index into `totals`) in `ranking` order: what a renderer that keeps only each
+    report's total (not the report) needs to rank them."""
+    order = sorted(range(len(totals)), key=lambda i: (totals[i] is None, -(totals[i] or 0.0), i))
+    out: list[tuple[int, int]] = []
+    prev: object = object()
     rank = 0
-    for pos, (_, rep) in enumerate(indexed, 1):
-        if rep.score.total != prev:
+    for pos, i in enumerate(order, 1):
+        if totals[i] != prev:
             rank = pos
-            prev = rep.score.total
-        out.append((rank, rep))
+            prev = totals[i]
+        out.append((rank, i))
     return out
 
 
@@ -108,9 +114,14 @@ def families(rep: ReportResult) -> list[str]:
 def all_families(reports: Iterable[ReportResult]) -> list[str]:
     seen: dict[str, None] = {}
     for rep in reports:
-        for f in families(rep):
-            seen.setdefault(f, None)
+        add_families(seen, rep)
     return list(seen)
+
+
+def add_families(seen: dict[str, None], rep: ReportResult) -> None:
+    """`all_families` one report at a time (first-seen order)."""
+    for f in families(rep):
+        seen.setdefault(f, None)
 
 
 def family_label(f: str) -> str:
@@ -147,12 +158,24 @@ def first_quote(r: RuleResult) -> tuple[str, int | None]:
 def rule_pass_rates(result: CheckResult) -> list[dict]:
     """Per rule across the batch: how many reports it applies to and how many meet it, split by
     province when the batch spans several."""
-    rows: dict[str, dict] = {}
-    provinces = sorted({rep.meta.province or "未识别" for rep in result.reports})
+    rates = PassRates()
     for rep in result.reports:
+        rates.add(rep)
+    return rates.rows()
+
+
+class PassRates:
+    """`rule_pass_rates` one report at a time: counters, not reports."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, dict] = {}
+        self._provinces: set[str] = set()
+
+    def add(self, rep: ReportResult) -> None:
         prov = rep.meta.province or "未识别"
+        self._provinces.add(prov)
         for r in rep.results:
-            row = rows.setdefault(
+            row = self._rows.setdefault(
                 r.rule_id,
                 {"rule_id": r.rule_id, "family": r.family, "title": r.title, "severity": r.severity,
                  "applicable": 0, "met": 0, "waived": 0, "by_province": defaultdict(lambda: [0, 0])},
@@ -166,12 +189,19 @@ def rule_pass_rates(result: CheckResult) -> list[dict]:
                 row["by_province"][prov][0] += 1
             if r.waived is not None:
                 row["waived"] += 1
-    out = []
-    for row in rows.values():
-        row["rate"] = row["met"] / row["applicable"] if row["applicable"] else None
-        row["by_province"] = {p: tuple(row["by_province"][p]) for p in provinces if p in row["by_province"]}
-        out.append(row)
-    return out
+
+    def provinces(self) -> list[str]:
+        return sorted(self._provinces)
+
+    def rows(self) -> list[dict]:
+        provinces = self.provinces()
+        out = []
+        for row in self._rows.values():
+            row = dict(row)
+            row["rate"] = row["met"] / row["applicable"] if row["applicable"] else None
+            row["by_province"] = {p: tuple(row["by_province"][p]) for p in provinces if p in row["by_province"]}
+            out.append(row)
+        return out
 
 
 def provinces(result: CheckResult) -> list[str]:

@@ -3,7 +3,7 @@ its findings with the quotes (and line numbers) behind them and their legal basi
 
 from __future__ import annotations
 
-from compliance.models import CheckResult, ReportResult, RuleResult
+from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
@@ -14,7 +14,7 @@ from compliance.render.common import (
     fmt_score,
     issuer_text,
     period_text,
-    ranking,
+    rank_order,
     status_text,
     unique_evidence,
 )
@@ -86,24 +86,43 @@ def _report(rep: ReportResult) -> list[str]:
     return out
 
 
+class Builder:
+    """The document built report by report: each report's section is text as soon as it comes,
+    and only a one-line ranking row and its total are kept for the ranking table."""
+
+    def __init__(self, **opts) -> None:
+        self.totals: list[float | None] = []
+        self.rows: list[str] = []  # a ranking row without its rank
+        self.blocks: list[str] = []
+
+    def add(self, rep: ReportResult) -> None:
+        self.totals.append(rep.score.total)
+        self.rows.append(
+            f" | {fmt_score(rep.score.total)} | {rep.score.grade or '—'} | {esc(issuer_text(rep))} | "
+            f"{DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)} | {period_text(rep)} | {len(findings(rep))} |"
+        )
+        self.blocks.append("\n".join(_report(rep)))
+
+    def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
+        s = summary or Summary.of(self.totals, len(errors))
+        out = ["# 法治政府建设报告检查结果", ""]
+        out.append(f"共检查 {s.checked} 份，无法读取 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}。")
+        out.append("")
+        if self.rows:
+            out += ["## 排名", "", "| 名次 | 得分 | 等级 | 单位 | 类型 | 年度 | 差距 |", "| ---: | ---: | --- | --- | --- | --- | ---: |"]
+            out += [f"| {rank}" + self.rows[i] for rank, i in rank_order(self.totals)]
+            out.append("")
+            out += ["## 各报告差距", ""]
+            out += self.blocks
+        if errors:
+            out += ["## 无法读取的文件", ""]
+            out += [f"- `{e.source}`：{esc(e.error)}" for e in errors]
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+
 def render(result: CheckResult, **opts) -> str:
-    s = result.summary
-    out = ["# 法治政府建设报告检查结果", ""]
-    out.append(f"共检查 {s.checked} 份，无法读取 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}。")
-    out.append("")
-    if result.reports:
-        out += ["## 排名", "", "| 名次 | 得分 | 等级 | 单位 | 类型 | 年度 | 差距 |", "| ---: | ---: | --- | --- | --- | --- | ---: |"]
-        for rank, rep in ranking(result):
-            out.append(
-                f"| {rank} | {fmt_score(rep.score.total)} | {rep.score.grade or '—'} | {esc(issuer_text(rep))} | "
-                f"{DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)} | {period_text(rep)} | {len(findings(rep))} |"
-            )
-        out.append("")
-        out += ["## 各报告差距", ""]
-        for rep in result.reports:
-            out += _report(rep)
-    if result.errors:
-        out += ["## 无法读取的文件", ""]
-        out += [f"- `{e.source}`：{esc(e.error)}" for e in result.errors]
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    b = Builder(**opts)
+    for rep in result.reports:
+        b.add(rep)
+    return b.finish(result.tool, result.errors, result.summary)

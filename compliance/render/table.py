@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from compliance.models import CheckResult, ReportResult
+from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
@@ -23,7 +23,7 @@ from compliance.render.common import (
     issuer_text,
     one_line,
     period_text,
-    ranking,
+    rank_order,
     status_text,
 )
 
@@ -46,7 +46,7 @@ def _console(color: bool, width: int | None) -> tuple[Console, io.StringIO]:
     return con, buf
 
 
-def _ranking_table(result: CheckResult) -> Table:
+def _ranking_table(rows: list[list[str]], totals: list[float | None]) -> Table:
     t = Table(title="排名 Ranking", box=box.SIMPLE_HEAVY, title_justify="left")
     for col, kw in (
         ("#", {"justify": "right"}),
@@ -59,21 +59,24 @@ def _ranking_table(result: CheckResult) -> Table:
         ("文件", {"overflow": "fold"}),
     ):
         t.add_column(col, **kw)
-    for rank, rep in ranking(result):
-        gaps = findings(rep)
-        open_gaps = [g for g in gaps if g.waived is None]
-        gap_txt = str(len(open_gaps)) + (f"+{len(gaps) - len(open_gaps)}豁免" if len(gaps) > len(open_gaps) else "")
-        t.add_row(
-            str(rank),
-            fmt_score(rep.score.total),
-            rep.score.grade or "—",
-            issuer_text(rep),
-            DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type),
-            period_text(rep),
-            gap_txt,
-            rep.source,
-        )
+    for rank, i in rank_order(totals):
+        t.add_row(str(rank), *rows[i])
     return t
+
+
+def _ranking_row(rep: ReportResult) -> list[str]:
+    gaps = findings(rep)
+    open_gaps = [g for g in gaps if g.waived is None]
+    gap_txt = str(len(open_gaps)) + (f"+{len(gaps) - len(open_gaps)}豁免" if len(gaps) > len(open_gaps) else "")
+    return [
+        fmt_score(rep.score.total),
+        rep.score.grade or "—",
+        issuer_text(rep),
+        DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type),
+        period_text(rep),
+        gap_txt,
+        rep.source,
+    ]
 
 
 def _report_block(con: Console, rep: ReportResult) -> None:
@@ -129,19 +132,43 @@ def _report_block(con: Console, rep: ReportResult) -> None:
     con.print()
 
 
-def render(result: CheckResult, color: bool = False, width: int | None = None, **opts) -> str:
-    con, buf = _console(color, width)
-    if len(result.reports) > 1:
-        con.print(_ranking_table(result))
-    for rep in result.reports:
+class Builder:
+    """The table built report by report: each report's block is rendered to text as it comes,
+    and only its ranking row and total are kept for the ranking table printed first."""
+
+    def __init__(self, color: bool = False, width: int | None = None, **opts) -> None:
+        self.color, self.width = color, width
+        self.totals: list[float | None] = []
+        self.rows: list[list[str]] = []
+        self.blocks: list[str] = []
+
+    def add(self, rep: ReportResult) -> None:
+        self.totals.append(rep.score.total)
+        self.rows.append(_ranking_row(rep))
+        con, buf = _console(self.color, self.width)
         _report_block(con, rep)
-    if result.errors:
-        con.print(Text(f"无法读取 {len(result.errors)} 个文件 (could not be read):", style="bold red"))
-        for e in result.errors:
-            con.print(f"  {e.source}: {e.error}")
-    s = result.summary
-    con.print(
-        f"共检查 {s.checked} 份，失败 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}"
-        f"  (checked {s.checked}, failed {s.failed}, mean {fmt_score(s.mean_score)})"
-    )
-    return buf.getvalue()
+        self.blocks.append(buf.getvalue())
+
+    def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
+        s = summary or Summary.of(self.totals, len(errors))
+        con, buf = _console(self.color, self.width)
+        if len(self.rows) > 1:
+            con.print(_ranking_table(self.rows, self.totals))
+        head = buf.getvalue()
+        con, buf = _console(self.color, self.width)
+        if errors:
+            con.print(Text(f"无法读取 {len(errors)} 个文件 (could not be read):", style="bold red"))
+            for e in errors:
+                con.print(f"  {e.source}: {e.error}")
+        con.print(
+            f"共检查 {s.checked} 份，失败 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}"
+            f"  (checked {s.checked}, failed {s.failed}, mean {fmt_score(s.mean_score)})"
+        )
+        return head + "".join(self.blocks) + buf.getvalue()
+
+
+def render(result: CheckResult, color: bool = False, width: int | None = None, **opts) -> str:
+    b = Builder(color=color, width=width)
+    for rep in result.reports:
+        b.add(rep)
+    return b.finish(result.tool, result.errors, result.summary)

@@ -9,20 +9,19 @@ import unicodedata
 
 import xlsxwriter
 
-from compliance.models import CheckResult
+from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
 from compliance.render.common import (
     DOC_TYPE_ZH,
     SEVERITY_ZH,
     STATUS_ZH,
-    all_families,
+    PassRates,
+    add_families,
     family_label,
     findings,
     first_quote,
     issuer_text,
     period_text,
-    provinces,
-    ranking,
-    rule_pass_rates,
+    rank_order,
 )
 
 
@@ -53,55 +52,76 @@ def _sheet(wb, name: str, header: list[str], rows: list[list], fmts: dict, col_f
     return ws
 
 
-def render(result: CheckResult, **opts) -> bytes:
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
-    fmts = {
-        "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"}),
-        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "score": wb.add_format({"num_format": "0.0"}),
-        "pct": wb.add_format({"num_format": "0.0%"}),
-    }
-    fams = all_families(result.reports)
-    head1 = ["名次", "得分", "等级", "单位", "省份", "类型", "年度", "差距数", "文件"] + [family_label(f) for f in fams]
-    rows1 = []
-    for rank, rep in ranking(result):
-        rows1.append(
-            [rank, rep.score.total, rep.score.grade or "", issuer_text(rep), rep.meta.province or "",
-             DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type), period_text(rep), len(findings(rep)), rep.source]
-            + [rep.score.by_family.get(f) for f in fams]
-        )
-    score_cols = {1: fmts["score"], **{9 + k: fmts["score"] for k in range(len(fams))}}
-    _sheet(wb, "排名", head1, rows1, fmts, score_cols)
+class Builder:
+    """The workbook's rows gathered report by report: a ranking row, the findings' rows and the
+    pass-rate counters; the reports themselves are not kept. Written at `finish`."""
 
-    head2 = ["文件", "单位", "规则", "名称", "分类", "严重性", "状态", "分值", "得分", "说明", "引文", "行号", "依据", "整改建议",
-             "豁免", "基线"]
-    rows2 = []
-    for rep in result.reports:
+    def __init__(self, **opts) -> None:
+        self.totals: list[float | None] = []
+        self.rank_rows: list[list] = []  # without the rank, and with the per-family scores by family
+        self.by_family: list[dict] = []
+        self.families: dict[str, None] = {}
+        self.finding_rows: list[list] = []
+        self.rates = PassRates()
+
+    def add(self, rep: ReportResult) -> None:
+        self.totals.append(rep.score.total)
+        add_families(self.families, rep)
+        self.rank_rows.append(
+            [rep.score.total, rep.score.grade or "", issuer_text(rep), rep.meta.province or "",
+             DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type), period_text(rep), len(findings(rep)), rep.source]
+        )
+        self.by_family.append(dict(rep.score.by_family))
         for r in findings(rep):
             quote, line = first_quote(r) if r.evidence else ("", None)
-            rows2.append(
+            self.finding_rows.append(
                 [rep.source, rep.meta.issuer or "", r.rule_id, r.title, r.family, SEVERITY_ZH.get(r.severity, r.severity),
                  STATUS_ZH.get(r.status, r.status), r.points, r.earned, r.message, quote, line, "；".join(r.basis),
                  r.remediation, r.waived.reason if r.waived else "", r.baseline or ""]
             )
-    _sheet(wb, "差距", head2, rows2, fmts)
+        self.rates.add(rep)
 
-    provs = provinces(result)
-    head3 = ["规则", "名称", "分类", "严重性", "适用份数", "达标份数", "达标率"] + (provs if len(provs) > 1 else [])
-    rows3 = []
-    for row in rule_pass_rates(result):
-        extra = []
-        if len(provs) > 1:
-            for p in provs:
-                c = row["by_province"].get(p)
-                extra.append(c[0] / c[1] if c and c[1] else None)
-        rows3.append([row["rule_id"], row["title"], row["family"], SEVERITY_ZH.get(row["severity"], row["severity"]),
-                      row["applicable"], row["met"], row["rate"]] + extra)
-    pct_cols = {6: fmts["pct"], **{7 + k: fmts["pct"] for k in range(len(provs) if len(provs) > 1 else 0)}}
-    _sheet(wb, "规则达标率", head3, rows3, fmts, pct_cols)
+    def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> bytes:
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+        fmts = {
+            "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"}),
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "score": wb.add_format({"num_format": "0.0"}),
+            "pct": wb.add_format({"num_format": "0.0%"}),
+        }
+        fams = list(self.families)
+        head1 = ["名次", "得分", "等级", "单位", "省份", "类型", "年度", "差距数", "文件"] + [family_label(f) for f in fams]
+        rows1 = [[rank] + self.rank_rows[i] + [self.by_family[i].get(f) for f in fams] for rank, i in rank_order(self.totals)]
+        score_cols = {1: fmts["score"], **{9 + k: fmts["score"] for k in range(len(fams))}}
+        _sheet(wb, "排名", head1, rows1, fmts, score_cols)
 
-    if result.errors:
-        _sheet(wb, "无法读取", ["文件", "错误"], [[e.source, e.error] for e in result.errors], fmts)
-    wb.close()
-    return buf.getvalue()
+        head2 = ["文件", "单位", "规则", "名称", "分类", "严重性", "状态", "分值", "得分", "说明", "引文", "行号", "依据", "整改建议",
+                 "豁免", "基线"]
+        _sheet(wb, "差距", head2, self.finding_rows, fmts)
+
+        provs = self.rates.provinces()
+        head3 = ["规则", "名称", "分类", "严重性", "适用份数", "达标份数", "达标率"] + (provs if len(provs) > 1 else [])
+        rows3 = []
+        for row in self.rates.rows():
+            extra = []
+            if len(provs) > 1:
+                for p in provs:
+                    c = row["by_province"].get(p)
+                    extra.append(c[0] / c[1] if c and c[1] else None)
+            rows3.append([row["rule_id"], row["title"], row["family"], SEVERITY_ZH.get(row["severity"], row["severity"]),
+                          row["applicable"], row["met"], row["rate"]] + extra)
+        pct_cols = {6: fmts["pct"], **{7 + k: fmts["pct"] for k in range(len(provs) if len(provs) > 1 else 0)}}
+        _sheet(wb, "规则达标率", head3, rows3, fmts, pct_cols)
+
+        if errors:
+            _sheet(wb, "无法读取", ["文件", "错误"], [[e.source, e.error] for e in errors], fmts)
+        wb.close()
+        return buf.getvalue()
+
+
+def render(result: CheckResult, **opts) -> bytes:
+    b = Builder(**opts)
+    for rep in result.reports:
+        b.add(rep)
+    return b.finish(result.tool, result.errors, result.summary)
