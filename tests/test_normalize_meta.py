@@ -284,3 +284,10 @@ def test_month_only_date_reaches_the_deadline_verdict():
 ])
 def test_five_year_periods(title, period):
     assert norm(title + "\n一、主要工作\n推进依法行政。").meta.period == period
+
+
+def test_a_bracketed_month_under_the_title():
+    m = norm("盘锦市交通运输局关于2023年度法治政府建设情况的报告\n（2024年2月）\n一、主要工作\n推进依法行政。").meta
+    assert (m.date, m.date_precision) == (dt.date(2024, 2, 29), "month")
+    r = norm("盘锦市交通运输局关于2023年度法治政府建设情况的报告\n（2024年2月）\n一、主要工作\n推进依法行政。")
+    assert r.meta_lines.get("date") == 2

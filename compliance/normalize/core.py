@@ -59,14 +59,17 @@ def normalize(raw: RawDocument) -> Report:
     chrome_text = [raw.lines[i - 1] for i in scan.chrome_lines if 0 < i <= len(raw.lines)]
     header = chrome_text + [p.text for p in paras if p.role == "preamble" and p.id != built.title_block][:6]
     # "（2024年1月15日）" under the title dates the document when no 落款 does.
-    title_date = None
+    title_date = title_month = None
     if built.title_block is not None and built.title_block + 1 < len(paras):
         title_date = M.bracketed_date(paras[built.title_block + 1].text)
+        if title_date is None:
+            title_month = M.bracketed_month(paras[built.title_block + 1].text)
     warnings = list(raw.warnings)
     # Metadata and metrics are best-effort: a surprise in them must not cost the whole report.
     try:
         meta = M.build_meta(
             title_date=title_date,
+            title_month=title_month,
             title=title,
             doc_type=doc_type,
             closing_lines=closing,

@@ -339,6 +339,12 @@ def bracketed_date(text: str) -> dt.date | None:
     return parse_date(m.group("d")) if m and is_date_line(m.group("d")) else None
 
 
+def bracketed_month(text: str) -> dt.date | None:
+    """`（2024年1月）` on its own line under a title: the month's last day."""
+    m = _BRACKETED_DATE.match(tnorm(text).strip())
+    return parse_month(m.group("d").strip()) if m else None
+
+
 def _field(page: dict[str, str], field: str) -> str:
     """The first non-empty page value for a field, keys in vocab.META_FIELDS order (发布机构 before
     所属机构, 发布日期 before a bare 时间)."""
@@ -351,6 +357,7 @@ def _field(page: dict[str, str], field: str) -> str:
 def build_meta(
     *,
     title_date: dt.date | None = None,
+    title_month: dt.date | None = None,
     title: str | None,
     doc_type: DocType,
     closing_lines: list[str],
@@ -376,8 +383,8 @@ def build_meta(
     published = parse_date(_field(page, "published"))
     date = sig_date or title_date or written
     month_only = sig_month and sig_date is not None
-    if date is None:  # a page's 成文日期 that gives only a month ("2024年01月")
-        date = parse_month(tnorm(written_text).strip())
+    if date is None:  # under the title, or a page's 成文日期, only a month ("（2024年1月）", "2024年01月")
+        date = title_month or parse_month(tnorm(written_text).strip())
         month_only = date is not None
     elif month_only and (title_date or written):  # a full date elsewhere beats a month-only 落款
         date, month_only = title_date or written, False
@@ -458,7 +465,7 @@ def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,
         out["title"] = title_line
     bottom_up = range(n - 1, -1, -1)
     if meta.date is not None:
-        read = parse_month if meta.date_precision == "month" else parse_date
+        read = (lambda t: parse_month(t.strip("（）() "))) if meta.date_precision == "month" else parse_date
         ln = short_line(lambda t: read(t) == meta.date, bottom_up)
         if ln:
             out["date"] = ln
