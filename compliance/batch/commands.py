@@ -158,6 +158,31 @@ class _Stream:
                 self.part.unlink(missing_ok=True)
 
 
+class _Built:
+    """A format built report by report (its `Builder`), written when the batch is complete; an
+    interrupted batch writes nothing, as before."""
+
+    def __init__(self, fmt: str, output: Path | None, opts: dict) -> None:
+        import importlib
+
+        self.builder = importlib.import_module(f"compliance.render.{fmt}").Builder(**opts)
+        self.output = output
+        self.errors: list = []
+
+    def report(self, item) -> None:
+        self.builder.add(item)
+
+    def error(self, err) -> None:
+        self.errors.append(err)
+
+    def close(self, completed: bool) -> None:
+        if completed:
+            from compliance import __version__
+            from compliance.models import ToolInfo
+
+            _write(self.builder.finish(ToolInfo(version=__version__), self.errors), self.output)
+
+
 def check(
     paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files, folders or globs."),
     ruleset: str = typer.Option("auto", "--ruleset", "-r", help="auto | national | zhejiang | … | FILE.yaml"),
@@ -232,15 +257,6 @@ def check(
     from compliance.batch.runner import RawReport
     from compliance.models import InputError
 
-    # json, jsonl and csv are written report by report: the main process keeps no report object
-    stream = None
-    if fmt_name in STREAMED:
-        try:
-            stream = _Stream(fmt_name, output)
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
-        job = replace(job, indent=2 if fmt_name == "json" else None)
-
     opts: dict = {}
     if fmt_name == "table":
         opts["color"] = output is None and sys.stdout.isatty()
@@ -248,15 +264,20 @@ def check(
             import shutil
 
             opts["width"] = shutil.get_terminal_size((120, 40)).columns
-    # these formats keep each report's own part of the output (text, rows, counters), not the report
-    built = None
-    if fmt_name in BUILT:
-        import importlib
+    # Every format but html keeps no report object: json, jsonl and csv are written report by
+    # report, and the others keep only their own part of each report (text, rows, counters).
+    sink: _Stream | _Built | None = None
+    if fmt_name in STREAMED:
+        try:
+            sink = _Stream(fmt_name, output)
+        except OSError as e:
+            _fail(f"{output}: cannot write output: {e.strerror or e}")
+        job = replace(job, indent=2 if fmt_name == "json" else None)
+    elif fmt_name in BUILT:
+        sink = _Built(fmt_name, output, opts)
 
-        built = importlib.import_module(f"compliance.render.{fmt_name}").Builder(**opts)
-
-    items = []  # reports (unless streamed or built) and errors
-    streamed: list[str] = []  # threshold breaches of reports already streamed
+    items = []  # errors, and the reports when there is no sink
+    streamed: list[str] = []  # threshold breaches of reports a sink took
     progress = None
     task = None
     if not quiet and sys.stderr.isatty() and len(files) > 3:
@@ -271,48 +292,40 @@ def check(
         task = progress.add_task("", total=len(files))
 
     # nothing downstream needs the report objects: stream the workers' JSON as they sent it
-    raw = (stream is not None and stream.takes_raw
+    raw = (isinstance(sink, _Stream) and sink.takes_raw
            and not waiver_list and base is None and fail_under is None and fail_on is None)
     completed = False
     try:
         for item in iter_batch(files, job, jobs, raw=raw):
-            if not isinstance(item, InputError) and not isinstance(item, RawReport):
-                item = postprocess(item, waiver_list, base)
-            if (stream is not None or built is not None) and not isinstance(item, InputError):
-                if stream is not None:
-                    stream.report(item)
-                else:
-                    built.add(item)
+            if isinstance(item, InputError):
+                items.append(item)
+                if sink is not None:
+                    sink.error(item)
+            elif sink is not None:
+                if not isinstance(item, RawReport):
+                    item = postprocess(item, waiver_list, base)
+                sink.report(item)
                 if fail_under is not None or fail_on is not None:  # judged now: no report is kept
                     streamed.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
             else:
-                items.append(item)
-                if stream is not None:
-                    stream.error(item)
+                items.append(postprocess(item, waiver_list, base))
             if progress is not None:
                 progress.update(task, advance=1, description=item.source)
         for m in missing:
             err = InputError(source=m, error="no such file or directory")
             items.append(err)
-            if stream is not None:
-                stream.error(err)
+            if sink is not None:
+                sink.error(err)
         completed = True
     finally:
         if progress is not None:
             progress.stop()
-        if stream is not None:
-            stream.close(completed)
+        if sink is not None:
+            sink.close(completed)
 
     result = build_result(items)
-
     breached = streamed + breaches(result, fail_under, fail_on.value if fail_on else None)
-
-    if built is not None:
-        from compliance import __version__
-        from compliance.models import ToolInfo
-
-        _write(built.finish(ToolInfo(version=__version__), result.errors), output)
-    elif stream is None:
+    if sink is None:
         from compliance.render import render
 
         if fmt_name == "html":
