@@ -105,12 +105,13 @@ def _xlsx_parts(data: bytes) -> dict[str, bytes]:
     return {n: zf.read(n) for n in zf.namelist() if not n.startswith("docProps")}
 
 
-@pytest.mark.parametrize("fmt", ["csv", "sarif", "junit", "table", "markdown", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "sarif", "junit", "table", "markdown", "xlsx", "html"])
 def test_cli_batch_formats_equal_rendering_the_json(tmp_path, fmt):
     """csv is streamed, and table/markdown/sarif/junit/xlsx are built report by report; each
     equals `render` of the whole result (here: of the json output of the same batch, a missing
     input included)."""
     from compliance.models import CheckResult
+    from compliance.readers import read
     from compliance.render import render
 
     out = tmp_path / f"all.{fmt}"
@@ -118,14 +119,16 @@ def test_cli_batch_formats_equal_rendering_the_json(tmp_path, fmt):
            "--no-cache", "-q", "--format", fmt, "-o", str(out), "--jobs", "2"]
     assert subprocess.run(cmd, capture_output=True, timeout=300, cwd=tmp_path).returncode == 3
     doc = _check(tmp_path, "ref.json", "--jobs", "2")
-    ref = render(CheckResult.model_validate_json(doc), fmt)
+    result = CheckResult.model_validate_json(doc)
+    opts = {"lines": {r.source: read(r.source).lines for r in result.reports}} if fmt == "html" else {}
+    ref = render(result, fmt, **opts)
     if fmt == "xlsx":
         assert _xlsx_parts(out.read_bytes()) == _xlsx_parts(ref)
     else:
         assert out.read_bytes() == ref.encode("utf-8")
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "sarif", "junit", "xlsx", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "sarif", "junit", "xlsx", "csv", "html"])
 def test_builder_equals_render_on_mixed_batches(fmt):
     import importlib
 

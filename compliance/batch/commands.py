@@ -71,24 +71,19 @@ def _write(data: str | bytes, output: Path | None) -> None:
         sys.stdout.flush()
 
 
-def _report_lines(result) -> dict[str, list[str]]:
-    """The input lines of each report (for the HTML text view), read again: results may come from
-    the cache, and keeping every report's text in the result JSON would bloat it."""
-    out: dict[str, list[str]] = {}
+def _input_lines(source: str) -> list[str] | None:
+    """A report's input lines (for the HTML text view), read again: results may come from the
+    cache, and keeping every report's text in the result JSON would bloat it."""
     try:
         from compliance.readers import read
-    except Exception:
-        return out
-    for rep in result.reports:
-        try:
-            out[rep.source] = read(rep.source).lines
-        except Exception:  # the HTML still renders, without the text view
-            continue
-    return out
+
+        return read(source).lines
+    except Exception:  # the HTML still renders, without the text view
+        return None
 
 
 STREAMED = ("json", "jsonl", "csv")  # formats written report by report, whatever the batch size
-BUILT = ("table", "markdown", "sarif", "junit", "xlsx")  # formats that keep only their part of each report
+BUILT = ("table", "markdown", "html", "sarif", "junit", "xlsx")  # formats that keep only their part of each report
 
 
 class _Stream:
@@ -258,14 +253,16 @@ def check(
     from compliance.models import InputError
 
     opts: dict = {}
+    if fmt_name == "html":
+        opts["lines"] = _input_lines
     if fmt_name == "table":
         opts["color"] = output is None and sys.stdout.isatty()
         if opts["color"]:
             import shutil
 
             opts["width"] = shutil.get_terminal_size((120, 40)).columns
-    # Every format but html keeps no report object: json, jsonl and csv are written report by
-    # report, and the others keep only their own part of each report (text, rows, counters).
+    # No format keeps the report objects: json, jsonl and csv are written report by report, and
+    # the others keep only their own part of each report (text, rows, counters).
     sink: _Stream | _Built | None = None
     if fmt_name in STREAMED:
         try:
@@ -325,11 +322,9 @@ def check(
 
     result = build_result(items)
     breached = streamed + breaches(result, fail_under, fail_on.value if fail_on else None)
-    if sink is None:
+    if sink is None:  # every format has a sink today; kept for a renderer without a Builder
         from compliance.render import render
 
-        if fmt_name == "html":
-            opts["lines"] = _report_lines(result)
         _write(render(result, fmt_name, **opts), output)
 
     if not quiet:

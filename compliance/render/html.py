@@ -9,15 +9,20 @@ simply has no text view or links.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from functools import lru_cache
+from types import SimpleNamespace
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
-from compliance.models import CheckResult, ReportResult
+from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
     SEVERITY_ZH,
     STATUS_ZH,
+    PassRates,
     family_label,
     findings,
     fmt_num,
@@ -25,14 +30,13 @@ from compliance.render.common import (
     is_finding,
     issuer_text,
     period_text,
-    provinces,
-    ranking,
-    rule_pass_rates,
+    rank_order,
     status_text,
     unique_evidence,
 )
 
 
+@lru_cache(maxsize=1)
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("compliance.render", "templates"),
@@ -125,26 +129,65 @@ def _report_view(idx: int, rep: ReportResult, lines: list[str] | None, single: b
     }
 
 
+def _section(idx: int, rep: ReportResult, lines: list[str] | None, single: bool) -> Markup:
+    """One report's section of the page, rendered as soon as the report is known."""
+    html = _env().get_template("_report_section.html.j2").render(
+        v=_report_view(idx, rep, lines, single), status_zh=STATUS_ZH, severity_zh=SEVERITY_ZH)
+    return Markup(html + "\n")  # noqa: S704 - rendered by the autoescaping environment
+
+
+class Builder:
+    """The page built report by report: each report's section is rendered as it comes (with its
+    text view, so its lines are not kept), and only a ranking row and the pass-rate counters are
+    kept. The first report waits for a second one: a page of one report has unprefixed anchors."""
+
+    def __init__(self, lines: dict[str, list[str]] | Callable[[str], list[str] | None] | None = None, **opts) -> None:
+        self._lines = lines.get if isinstance(lines, dict) else (lines or (lambda source: None))
+        self.totals: list[float | None] = []
+        self.rows: list[dict] = []
+        self.sections: list[Markup] = []
+        self.rates = PassRates()
+        self._first: tuple[ReportResult, list[str] | None] | None = None
+        self._issuer = ""
+
+    def add(self, rep: ReportResult) -> None:
+        i = len(self.totals) + 1
+        self.totals.append(rep.score.total)
+        self.rows.append({"rep": SimpleNamespace(score=rep.score, source=rep.source), "issuer": issuer_text(rep),
+                          "href": f"#report-{i}", "doc_type": DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type),
+                          "period": period_text(rep), "gaps": len(findings(rep))})
+        self.rates.add(rep)
+        if i == 1:
+            self._first, self._issuer = (rep, self._lines(rep.source)), issuer_text(rep)
+            return
+        if self._first is not None:  # a batch after all: the first report's section, prefixed
+            self.sections.append(_section(1, *self._first, single=False))
+            self._first = None
+        self.sections.append(_section(i, rep, self._lines(rep.source), single=False))
+
+    def finish(self, tool: ToolInfo, errors: list[InputError], summary: Summary | None = None) -> str:
+        if self._first is not None:
+            self.sections.append(_section(1, *self._first, single=True))
+            self._first = None
+        n = len(self.totals)
+        provs = self.rates.provinces()
+        rank_rows = [dict(self.rows[i], rank=rank) for rank, i in rank_order(self.totals)]
+        page = SimpleNamespace(tool=tool, errors=errors, summary=summary or Summary.of(self.totals, len(errors)))
+        return _env().get_template("report.html.j2").render(
+            result=page,
+            sections=self.sections,
+            single_issuer=self._issuer if n == 1 else "",
+            ranking=rank_rows,
+            rates=self.rates.rows() if n > 1 else [],
+            provinces=provs if len(provs) > 1 else [],
+            status_zh=STATUS_ZH,
+            severity_zh=SEVERITY_ZH,
+            batch=n > 1,
+        )
+
+
 def render(result: CheckResult, lines: dict[str, list[str]] | None = None, **opts) -> str:
-    lines = lines or {}
-    single = len(result.reports) == 1
-    reports = [_report_view(i, rep, lines.get(rep.source), single) for i, rep in enumerate(result.reports, 1)]
-    idx_of = {id(rep): i for i, rep in enumerate(result.reports, 1)}
-    rank_rows = [
-        {"rank": rank, "rep": rep, "issuer": issuer_text(rep), "href": f"#report-{idx_of[id(rep)]}",
-         "doc_type": DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type), "period": period_text(rep),
-         "gaps": len(findings(rep))}
-        for rank, rep in ranking(result)
-    ]
-    provs = provinces(result)
-    rates = rule_pass_rates(result) if len(result.reports) > 1 else []
-    return _env().get_template("report.html.j2").render(
-        result=result,
-        reports=reports,
-        ranking=rank_rows,
-        rates=rates,
-        provinces=provs if len(provs) > 1 else [],
-        status_zh=STATUS_ZH,
-        severity_zh=SEVERITY_ZH,
-        batch=len(result.reports) > 1,
-    )
+    b = Builder(lines=lines or {})
+    for rep in result.reports:
+        b.add(rep)
+    return b.finish(result.tool, result.errors, result.summary)
