@@ -363,3 +363,26 @@ def test_a_hanging_file_is_stopped_and_listed(tmp_path, monkeypatch):
             == [("m-hang.txt", True)]
         assert data["summary"]["checked"] == 2
     assert _time.monotonic() - t0 < 60
+
+
+def test_default_jobs_use_workers_only_for_a_batch(tmp_path, monkeypatch):
+    from compliance.batch.runner import auto_jobs, cpus
+
+    assert auto_jobs(1) == auto_jobs(15) == 1
+    assert auto_jobs(16) == min(cpus(), 2) and auto_jobs(10_000) == min(cpus(), 8)
+
+    seen = []
+    real = runner.iter_batch
+
+    def spy(files, job, jobs=1, raw=False):
+        seen.append((len(files), jobs, job.timeout))
+        return real(files, job, jobs, raw)
+
+    monkeypatch.setattr(runner, "iter_batch", spy)
+    d = corpus(tmp_path)
+    assert run(str(d), "--format", "json", "--no-cache").exit_code == 0
+    for i in range(16):
+        (d / f"n{i:02}.txt").write_text(f"第{i}份报告\n", encoding="utf-8")
+    assert run(str(d), "--format", "json", "--no-cache").exit_code == 0
+    assert seen[0] == (2, 1, None)  # a few files: in this process, no time limit
+    assert seen[1][:2] == (18, auto_jobs(18)) and seen[1][2] == (300.0 if auto_jobs(18) > 1 else None)

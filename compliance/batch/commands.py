@@ -185,7 +185,9 @@ def check(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="Exit 1 if any report scores below SCORE."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 on any non-waived finding of this severity or worse."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes (0 = one per CPU)."),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=0,
+        help="Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
     timeout: Optional[float] = typer.Option(
         None, "--timeout", min=0,
         help="Seconds one file may take before it is stopped and listed as an error (default 300 with "
@@ -227,6 +229,10 @@ def check(
 
     import os
 
+    if jobs is None:
+        from compliance.batch.runner import auto_jobs
+
+        jobs = auto_jobs(len(files))
     if timeout is None:
         timeout = DEFAULT_TIMEOUT if jobs != 1 else 0
     job = Job(

@@ -284,6 +284,22 @@ def _check_many_wire(paths: list[str]) -> list[Item | tuple[bytes, float | None]
     return [_check_one_wire(p) for p in paths]
 
 
+def cpus() -> int:
+    """CPUs this process may run on (a container's cpuset, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def auto_jobs(n_files: int) -> int:
+    """Workers when `--jobs` is not given: none for a few files (a worker costs ~0.3 s to start),
+    else one per CPU, at most 8 (each holds its rulesets, ~90 MB) and one per 8 files."""
+    if n_files < 16:
+        return 1
+    return max(1, min(cpus(), 8, n_files // 8))
+
+
 def _chunk_size(n: int, jobs: int) -> int:
     """Files per task: 1 for small batches (every worker busy, results stream one by one), up to
     8 when there are hundreds."""
@@ -296,7 +312,7 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
     Tasks are chunks of a few files, and only a few chunks per worker are in flight: the main
     process holds no future per file, so its memory does not grow with the batch."""
     if jobs <= 0:  # 0 = one per CPU
-        jobs = os.cpu_count() or 1
+        jobs = cpus()
     jobs = max(1, min(jobs, len(files)))
     if (jobs == 1 or len(files) < 2) and job.timeout is None:  # in this process: no time limit possible
         choose = Chooser(job.ruleset)
