@@ -1,8 +1,10 @@
 """Check many files: in-process or on a process pool, through the cache, in input order.
 
-The engine holds the GIL, so parallelism is processes; each worker loads its ruleset once (in
-the initializer; load_ruleset keeps it per process) and gets file paths, returning a
-ReportResult or an InputError. One bad file never stops the batch.
+The engine holds the GIL, so parallelism is processes. Each worker compiles a ruleset once and
+gets chunks of file paths; it sends each report back as its JSON and total (a stream writes the
+JSON as it is), or an InputError. Only a few chunks are in flight, so the main process holds no
+future per file. One bad file never stops the batch: a file that kills its worker, or runs past
+`Job.timeout`, is checked again on its own and reported as an error.
 """
 
 from __future__ import annotations
