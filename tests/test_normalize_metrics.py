@@ -123,3 +123,16 @@ def test_reviewer_ratio_follows_the_ruleset_parameter(tmp_path):
 
     assert status(load_ruleset("national")) == "met"  # 6.67% ≥ 5%
     assert status(load_ruleset(str(strict))) == "partial"  # 6.67% < 10%
+
+
+@pytest.mark.parametrize("sentence, per_capita", [
+    ("全局执法人员培训均不少于60学时。", True),
+    ("执法人员学时均达到64学时。", True),
+    ("执法人员人人完成60学时培训。", True),
+    ("人均完成128学时。", True),
+    ("组织执法培训60学时。", False),
+    ("累计培训120学时。", False),
+])
+def test_per_capita_figures(sentence, per_capita):
+    got = [m.per_capita for m in norm("一、主要工作\n" + sentence).metrics if m.unit in ("学时", "课时")]
+    assert got == [per_capita]

@@ -53,6 +53,8 @@ _MAP_SCALE = re.compile(r"比例尺|地形图|地图|影像|图件")
 _PCT_CN_RE = re.compile(rf"百分之(?P<num>[{_CN}点]+)")
 _OPEN_QUOTES = set("“‘「『\"'")
 _RANGE_MARKS = set("-~～—–至到")
+# "执法人员培训均不少于60学时", "学时均达到": a figure every member of the group reached
+_EACH = re.compile(r"均(?:不少于|不低于|达到|超过|已达|已超过|完成)")
 _FUNCTION_WORDS = re.compile(r"^(?:对|共|有|其中|全年|累计|合计|总计|达|达到|约|近|超|超过|计|为|了|共计)+")
 _SUBJECT_TRIM = re.compile(r"^[\s,，、；;：:。]+|[\s,，、；;：:]+$")
 
@@ -106,7 +108,7 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
                 value=value,
                 unit=unit,
                 kind=kind,  # type: ignore[arg-type]
-                per_capita=any(w in subject for w in ("人均", "每人", "每名", "平均每")),
+                per_capita=any(w in subject for w in ("人均", "每人", "每名", "平均每", "人人")) or bool(_EACH.search(subject)),
                 text=s.text[t_start:t_end],
                 subject=subject,
                 line=p.line_at(s.offset + t_start),
