@@ -614,3 +614,15 @@ def test_section_heading_without_heading_paragraph(rs):
     res = evaluate(rep, rs, backend="reference")
     r = st(res, "P-HEAD")
     assert r.status == "met" and r.evidence[0].line == 2 and r.evidence[0].quote == "三、履行第一责任人职责情况"
+
+
+def test_a_marker_in_a_regex_cue_gap_counts_but_not_in_its_own_words():
+    from compliance.engine.evidence import _own_words
+    from compliance.rules.load import compile_cue
+
+    text = "执法人员未能按要求完成培训"
+    rx = compile_cue("/(执法人员|执法队员)[^。;]{0,20}(培训|轮训)/")
+    covered = {i for a, b in _own_words(text, 0, len(text), rx) for i in range(a, b)}
+    assert covered == {0, 1, 2, 3, 11, 12}  # 执法人员 … 培训; 未能 (4–5) is in the gap
+    lit = compile_cue("未成年人保护")
+    assert _own_words("加强未成年人保护", 2, 8, lit) == [(2, 8)]

@@ -430,8 +430,12 @@ class _Ctx:
     def polarity(self, s: Sent, a: int, b: int, explicit_roles: list | None) -> str:
         return self.polarity_why(s, a, b, explicit_roles)[0]
 
-    def polarity_why(self, s: Sent, a: int, b: int, explicit_roles: list | None) -> tuple[str, str]:
-        """(polarity, why in Chinese) of the cue at `a:b` of `s`; why is "" when positive."""
+    def polarity_why(self, s: Sent, a: int, b: int, explicit_roles: list | None,
+                     cue: Cue | None = None) -> tuple[str, str]:
+        """(polarity, why in Chinese) of the cue at `a:b` of `s`; why is "" when positive.
+
+        A marker inside the cue's own words (未 of 未成年人) does not count; one in a regex cue's
+        gap does ("执法人员未能按要求完成培训" matched by 执法人员…培训)."""
         if self.ix.plan:
             return "planned", "文件为计划方案（计划）"
         roles = explicit_roles or ()
@@ -443,14 +447,19 @@ class _Ctx:
         clause = s.norm[ca:cb]
         if not self.any_marker.search(clause):  # most clauses hold no marker: one C-level scan
             return "positive", ""
+        own = _own_words(s.norm, a, b, cue)
+
+        def outside(x: int, y: int) -> bool:  # the marker is not part of the cue itself
+            return not any(ca + x < q and ca + y > p for p, q in own)
+
         if not self.cr.rule.ignore_negation:
-            for cue in self.negation:
-                for x, y in cue.finditer(clause):
-                    if not (ca + x < b and ca + y > a):  # the marker is not part of the cue itself
+            for marker in self.negation:
+                for x, y in marker.finditer(clause):
+                    if outside(x, y):
                         return "negative", f"否定：“{clause[x:y]}”与线索在同一分句"
-        for cue in self.planned:
-            for x, y in cue.finditer(clause):
-                if not (ca + x < b and ca + y > a):
+        for marker in self.planned:
+            for x, y in marker.finditer(clause):
+                if outside(x, y):
                     return "planned", f"计划：“{clause[x:y]}”与线索在同一分句"
         return "positive", ""
 
@@ -458,6 +467,25 @@ class _Ctx:
         if roles is None:
             return s.role != "closing"
         return s.role in roles
+
+
+def _own_words(norm: str, a: int, b: int, cue: Cue | None) -> list[tuple[int, int]]:
+    """Spans of `norm[a:b]` (a cue occurrence) that are the cue's own words: all of it for a
+    literal, the strings every match must contain for a regex (not its `[^。]{0,20}` gaps)."""
+    if cue is None or cue.regex is None:
+        return [(a, b)]
+    sets = _required_sets(cue.regex)
+    if not sets:
+        return [(a, b)]
+    text = norm[a:b]
+    out = []
+    for alts in sets:
+        for lit in alts:
+            i = text.find(lit)
+            while i >= 0:
+                out.append((a + i, a + i + len(lit)))
+                i = text.find(lit, i + 1)
+    return out or [(a, b)]
 
 
 def part_name(ix: Index, s: Sent) -> str:
@@ -638,8 +666,8 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
 
     why_of: dict[Occ, str] = {}  # why an occurrence is not positive
 
-    def rank_of(s: Sent, o: Occ) -> int:
-        pol, why = ctx.polarity_why(s, o.start, o.end, p.roles)
+    def rank_of(s: Sent, o: Occ, raw: str) -> int:
+        pol, why = ctx.polarity_why(s, o.start, o.end, p.roles, ctx.rs.cue(raw))
         if why:
             why_of[o] = why
         return POL_RANK[pol]
@@ -648,7 +676,7 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
         for o in occs(raw):
             s = ix.sents[o.gi]
             if allowed(o):
-                add(raw, o, rank_of(s, o), _scope_key(s, o.start, p.scope))
+                add(raw, o, rank_of(s, o, raw), _scope_key(s, o.start, p.scope))
                 continue
             # a near miss: a cue hit filtered out by role/where
             if s.role == "closing" and p.roles is None:
@@ -674,7 +702,7 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             s = ix.sents[o.gi]
             key = _scope_key(s, o.start, p.scope)
             if key in scopes:
-                scopes[key].setdefault(raw, []).append((o, rank_of(s, o)))
+                scopes[key].setdefault(raw, []).append((o, rank_of(s, o, raw)))
 
     # near and not cues indexed once per check: by scope key, or by paragraph for a distance
     near_keys: set = set()
