@@ -386,3 +386,15 @@ def test_default_jobs_use_workers_only_for_a_batch(tmp_path, monkeypatch):
     assert run(str(d), "--format", "json", "--no-cache").exit_code == 0
     assert seen[0] == (2, 1, None)  # a few files: in this process, no time limit
     assert seen[1][:2] == (18, auto_jobs(18)) and seen[1][2] == (300.0 if auto_jobs(18) > 1 else None)
+
+
+def test_no_worker_processes_falls_back_to_this_process(tmp_path, monkeypatch):
+    """A machine without working semaphores (no /dev/shm) still checks every file."""
+    def no_pool(*a, **k):
+        raise OSError("sem_open: function not implemented")
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", no_pool)
+    d = corpus(tmp_path)
+    res = run(str(d), "--format", "json", "--no-cache", "--jobs", "2")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["summary"]["checked"] == 2

@@ -329,7 +329,15 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
     i = 0
     while i < len(files):  # a worker that dies (e.g. a native crash in a PDF library) costs one file
         broken = False
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
+        try:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
+        except (OSError, ImportError, NotImplementedError) as exc:  # e.g. no /dev/shm for semaphores
+            logger.warning("cannot start worker processes ({}); checking in this process", exc)
+            choose = Chooser(job.ruleset)
+            for f in files[i:]:
+                yield check_one(f, job, choose)
+            return
+        with pool:
             pending: deque = deque()  # (future, files of the chunk)
             nxt = i
 
