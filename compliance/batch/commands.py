@@ -82,8 +82,9 @@ def _input_lines(source: str) -> list[str] | None:
         return None
 
 
-STREAMED = ("json", "jsonl", "csv")  # formats written report by report, whatever the batch size
-BUILT = ("table", "markdown", "html", "sarif", "junit", "xlsx")  # formats that keep only their part of each report
+# json, jsonl and csv are written report by report; every other format has a `Builder` that keeps
+# only its own part of each report (text, rows, counters) and is written at the end.
+STREAMED = ("json", "jsonl", "csv")
 
 
 class _Stream:
@@ -101,15 +102,16 @@ class _Stream:
                    if target is not None else sys.stdout)
         self.errors: list = []
         self.totals: list[float | None] = []
-        self.doc = None
+        self.doc = self.csv = None
         if fmt == "json":
             from compliance.render.json import Stream
 
             self.doc = Stream(self.fh)
         elif fmt == "csv":
-            from compliance.render import csv as csv_render
+            from compliance.render import csv
 
-            self.fh.write(csv_render.head())
+            self.csv = csv
+            self.fh.write(csv.head())
 
     @property
     def takes_raw(self) -> bool:
@@ -124,10 +126,8 @@ class _Stream:
         self.totals.append(item.total if raw else item.score.total)
         if self.doc is not None:
             self.doc.report(item.text if raw else item.model_dump_json(indent=2))
-        elif self.fmt == "csv":
-            from compliance.render import csv as csv_render
-
-            self.fh.write(csv_render.report(item))
+        elif self.csv is not None:
+            self.fh.write(self.csv.report(item))
         else:
             self.fh.write(item.line if raw else item.model_dump_json() + "\n")
             self.fh.flush()
@@ -140,9 +140,9 @@ class _Stream:
 
     def close(self, completed: bool) -> None:
         if self.doc is not None and completed:
-            from compliance.batch.post import summarize
+            from compliance.models import Summary
 
-            self.doc.close(self.errors, summarize(self.totals, len(self.errors)))
+            self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
         self.fh.flush()
         if self.fh is not sys.stdout:
             self.fh.close()
@@ -267,20 +267,19 @@ def check(
             import shutil
 
             opts["width"] = shutil.get_terminal_size((120, 40)).columns
-    # No format keeps the report objects: json, jsonl and csv are written report by report, and
-    # the others keep only their own part of each report (text, rows, counters).
-    sink: _Stream | _Built | None = None
+    # No format keeps the report objects (see STREAMED)
+    sink: _Stream | _Built
     if fmt_name in STREAMED:
         try:
             sink = _Stream(fmt_name, output)
         except OSError as e:
             _fail(f"{output}: cannot write output: {e.strerror or e}")
         job = replace(job, indent=2 if fmt_name == "json" else None)
-    elif fmt_name in BUILT:
+    else:
         sink = _Built(fmt_name, output, opts)
 
-    items = []  # errors, and the reports when there is no sink
-    streamed: list[str] = []  # threshold breaches of reports a sink took
+    errors: list[InputError] = []
+    breached: list[str] = []  # judged report by report: no report is kept
     progress = None
     task = None
     if not quiet and sys.stderr.isatty() and len(files) > 3:
@@ -301,44 +300,32 @@ def check(
     try:
         for item in iter_batch(files, job, jobs, raw=raw):
             if isinstance(item, InputError):
-                items.append(item)
-                if sink is not None:
-                    sink.error(item)
-            elif sink is not None:
+                errors.append(item)
+                sink.error(item)
+            else:
                 if not isinstance(item, RawReport):
                     item = postprocess(item, waiver_list, base)
                 sink.report(item)
-                if fail_under is not None or fail_on is not None:  # judged now: no report is kept
-                    streamed.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
-            else:
-                items.append(postprocess(item, waiver_list, base))
+                if fail_under is not None or fail_on is not None:
+                    breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
             if progress is not None:
                 progress.update(task, advance=1, description=item.source)
         for m in missing:
             err = InputError(source=m, error="no such file or directory")
-            items.append(err)
-            if sink is not None:
-                sink.error(err)
+            errors.append(err)
+            sink.error(err)
         completed = True
     finally:
         if progress is not None:
             progress.stop()
-        if sink is not None:
-            sink.close(completed)
-
-    result = build_result(items)
-    breached = streamed + breaches(result, fail_under, fail_on.value if fail_on else None)
-    if sink is None:  # every format has a sink today; kept for a renderer without a Builder
-        from compliance.render import render
-
-        _write(render(result, fmt_name, **opts), output)
+        sink.close(completed)
 
     if not quiet:
-        for e in result.errors if (fmt_name != "table" or output is not None) else ():
+        for e in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them
             sys.stderr.write(f"{e.source}: {e.error}\n")
         for b in breached:
             sys.stderr.write(b + "\n")
-    code = exit_code(result, breached)
+    code = exit_code(build_result(errors), breached)
     if code:
         raise typer.Exit(code)
 

@@ -30,13 +30,8 @@ def build_result(items: list[ReportResult | InputError]) -> CheckResult:
         tool=ToolInfo(version=__version__),
         reports=reports,
         errors=errors,
-        summary=summarize([r.score.total for r in reports], len(errors)),
+        summary=Summary.of([r.score.total for r in reports], len(errors)),
     )
-
-
-def summarize(totals: list[float | None], failed: int) -> Summary:
-    """The batch summary from each checked report's total (None: nothing applicable)."""
-    return Summary.of(totals, failed)
 
 
 def output_schema() -> dict:

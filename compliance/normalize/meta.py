@@ -300,12 +300,12 @@ def signature(lines: list[str]) -> tuple[str | None, dt.date | None, bool]:
             month = parse_month(n)
         m = _SIGNATURE.match(n)
         if m and org is None and not _NOT_ORG.search(m.group("org")):
-            tail = m.group("date")
-            if tail and month is None:
-                month = parse_month(tail.strip())
-            if tail and not (is_date_line(tail.strip()) or _PRINTED.match(tail.strip()) or parse_month(tail.strip())):
+            tail = (m.group("date") or "").strip()
+            tail_month = parse_month(tail) if tail else None
+            if tail and not (is_date_line(tail) or _PRINTED.match(tail) or tail_month):
                 continue  # "现将我局2023年…报告如下": a sentence, not a 落款
             org = m.group("org")
+            month = month or tail_month
             if tail and date is None:
                 date = parse_date(tail)
     if date is None and month is not None:
@@ -381,13 +381,12 @@ def build_meta(
     written_text = _field(page, "written")
     written = parse_date(written_text)
     published = parse_date(_field(page, "published"))
-    date = sig_date or title_date or written
-    month_only = sig_month and sig_date is not None
-    if date is None:  # under the title, or a page's 成文日期, only a month ("（2024年1月）", "2024年01月")
-        date = title_month or parse_month(tnorm(written_text).strip())
+    # a full date wherever it is (落款, under the title, 成文日期) beats one that gives only a month
+    date = (None if sig_month else sig_date) or title_date or written
+    month_only = date is None
+    if month_only:  # "2024年2月" as 落款, "（2024年1月）" under the title, 成文日期 "2024年01月"
+        date = (sig_date if sig_month else None) or title_month or parse_month(tnorm(written_text).strip())
         month_only = date is not None
-    elif month_only and (title_date or written):  # a full date elsewhere beats a month-only 落款
-        date, month_only = title_date or written, False
     number = None
     for key in ("发文字号", "文号", "文件编号"):
         v = page.get(key, "")

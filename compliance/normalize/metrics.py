@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 
 from compliance.models import Metric, Paragraph
-from compliance.normalize.lines import cached_norm_map as norm_map
-from compliance.text import cn_number, split_clauses
+from compliance.text import cached_norm_map as norm_map, cn_number, split_clauses
 
 # unit → kind. Matched longest first.
 UNITS: dict[str, str] = {

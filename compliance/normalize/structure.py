@@ -16,8 +16,7 @@ from functools import lru_cache
 from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span, line_at
 from compliance.normalize import vocab
 from compliance.normalize.lines import Block, heading_style, hnorm, is_date_line, is_org_line, tnorm
-from compliance.normalize.lines import cached_norm_map as norm_map
-from compliance.text import split_sentences
+from compliance.text import cached_norm_map as norm_map, split_sentences
 
 # Canonical strength of each numbering style (lower = higher level).
 CANONICAL = {"md1": 0, "md2": 1, "md3": 2, "plain": 3, "chapter": 3, "cn": 4, "cn_paren": 5, "num": 6, "num_paren": 7, "num_rparen": 8, "circled": 9}

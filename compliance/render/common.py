@@ -6,11 +6,9 @@ which results count as findings.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Iterable
 
-from compliance.models import CheckResult, ReportResult, RuleResult
+from compliance.models import ReportResult, RuleResult
 
 STATUS_ZH = {
     "met": "已落实",
@@ -54,16 +52,10 @@ def findings(rep: ReportResult) -> list[RuleResult]:
     )
 
 
-def ranking(result: CheckResult) -> list[tuple[int, ReportResult]]:
-    """Reports by total score, best first; unscored (not a rule-of-law report) last; ties share
-    a rank and keep input order."""
-    reps = result.reports
-    return [(rank, reps[i]) for rank, i in rank_order([r.score.total for r in reps])]
-
-
 def rank_order(totals: list[float | None]) -> list[tuple[int, int]]:
-    """(rank, index into `totals`) in `ranking` order: what a renderer that keeps only each
-    report's total (not the report) needs to rank them."""
+    """(rank, index into `totals`): reports by total score, best first; unscored (not a
+    rule-of-law report) last; ties share a rank and keep input order. Renderers keep each
+    report's total, not the report, to rank them."""
     order = sorted(range(len(totals)), key=lambda i: (totals[i] is None, -(totals[i] or 0.0), i))
     out: list[tuple[int, int]] = []
     prev: object = object()
@@ -111,15 +103,8 @@ def families(rep: ReportResult) -> list[str]:
     return list(seen)
 
 
-def all_families(reports: Iterable[ReportResult]) -> list[str]:
-    seen: dict[str, None] = {}
-    for rep in reports:
-        add_families(seen, rep)
-    return list(seen)
-
-
 def add_families(seen: dict[str, None], rep: ReportResult) -> None:
-    """`all_families` one report at a time (first-seen order)."""
+    """Add a report's score families to `seen`, in first-seen order across the batch."""
     for f in families(rep):
         seen.setdefault(f, None)
 
@@ -155,17 +140,9 @@ def first_quote(r: RuleResult) -> tuple[str, int | None]:
     return "", None
 
 
-def rule_pass_rates(result: CheckResult) -> list[dict]:
-    """Per rule across the batch: how many reports it applies to and how many meet it, split by
-    province when the batch spans several."""
-    rates = PassRates()
-    for rep in result.reports:
-        rates.add(rep)
-    return rates.rows()
-
-
 class PassRates:
-    """`rule_pass_rates` one report at a time: counters, not reports."""
+    """Per rule across the batch: how many reports it applies to and how many meet it, split by
+    province when the batch spans several. Counters, added one report at a time."""
 
     def __init__(self) -> None:
         self._rows: dict[str, dict] = {}
@@ -202,11 +179,3 @@ class PassRates:
             row["by_province"] = {p: tuple(row["by_province"][p]) for p in provinces if p in row["by_province"]}
             out.append(row)
         return out
-
-
-def provinces(result: CheckResult) -> list[str]:
-    return sorted({rep.meta.province or "未识别" for rep in result.reports})
-
-
-def dump_json(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
