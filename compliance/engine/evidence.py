@@ -434,8 +434,8 @@ class _Ctx:
                      cue: Cue | None = None) -> tuple[str, str]:
         """(polarity, why in Chinese) of the cue at `a:b` of `s`; why is "" when positive.
 
-        A marker inside the cue's own words (未 of 未成年人) does not count; one in a regex cue's
-        gap does ("执法人员未能按要求完成培训" matched by 执法人员…培训)."""
+        A marker inside the cue's own words (未 of 未成年人, 薄弱 of 存在薄弱环节) does not count; one in
+        a regex cue's wildcard gap does ("执法人员未能按要求完成培训" matched by 执法人员[^。]{0,20}培训)."""
         if self.ix.plan:
             return "planned", "文件为计划方案（计划）"
         roles = explicit_roles or ()
@@ -469,23 +469,47 @@ class _Ctx:
         return s.role in roles
 
 
+# A wildcard run in a cue regex: `[^。;]{0,20}`, `.{0,10}`, `.*` — the gap between its words
+_WILDCARD = re.compile(r"(?<!\\)(?:\[\^[^\]]*\]|\.)(?:\{\d*(?:,\d*)?\}|[*+])\??")
+_GAP_PATTERNS: dict[re.Pattern, re.Pattern | None] = {}
+
+
+def _gap_pattern(rx: re.Pattern) -> re.Pattern | None:
+    """`rx` with each wildcard run captured as `_gN`, so a match tells its gaps from its words."""
+    if rx in _GAP_PATTERNS:
+        return _GAP_PATTERNS[rx]
+    n = 0
+
+    def wrap(m: re.Match) -> str:
+        nonlocal n
+        n += 1
+        return f"(?P<_g{n}>{m.group(0)})"
+
+    src = _WILDCARD.sub(wrap, rx.pattern)
+    try:
+        got = re.compile(src, rx.flags) if n else None
+    except re.error:  # an odd shape (a wildcard in a lookbehind…): no gaps, the whole match is the cue's
+        got = None
+    _GAP_PATTERNS[rx] = got
+    return got
+
+
 def _own_words(norm: str, a: int, b: int, cue: Cue | None) -> list[tuple[int, int]]:
     """Spans of `norm[a:b]` (a cue occurrence) that are the cue's own words: all of it for a
-    literal, the strings every match must contain for a regex (not its `[^。]{0,20}` gaps)."""
-    if cue is None or cue.regex is None:
+    literal, everything but the wildcard gaps (`[^。]{0,20}`) for a regex."""
+    gp = _gap_pattern(cue.regex) if cue is not None and cue.regex is not None else None
+    m = gp.match(norm, a) if gp is not None else None
+    if m is None or m.end() != b:
         return [(a, b)]
-    sets = _required_sets(cue.regex)
-    if not sets:
-        return [(a, b)]
-    text = norm[a:b]
-    out = []
-    for alts in sets:
-        for lit in alts:
-            i = text.find(lit)
-            while i >= 0:
-                out.append((a + i, a + i + len(lit)))
-                i = text.find(lit, i + 1)
-    return out or [(a, b)]
+    own: list[tuple[int, int]] = []
+    pos = a
+    for x, y in sorted(m.span(g) for g in gp.groupindex if m.start(g) >= 0):
+        if x > pos:
+            own.append((pos, x))
+        pos = max(pos, y)
+    if pos < b:
+        own.append((pos, b))
+    return own
 
 
 def part_name(ix: Index, s: Sent) -> str:
