@@ -71,6 +71,9 @@ def show(rule_id: str, ruleset: str = typer.Option("national", "--ruleset", "-r"
                 out.append(f"{tier} when any of:")
                 for c in checks:
                     out += describe_check(c)
+    if cr.terms:  # the term sets it names, expanded (a child ruleset may have changed them)
+        out.append("terms:")
+        out += [f"  @{name}: {'、'.join(members)}" for name, members in cr.terms.items()]
     msg = r.message if isinstance(r.message, str) else r.message.default
     out.append(f"message: {msg}")
     out.append(f"remediation: {r.remediation}")

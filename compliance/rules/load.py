@@ -1,5 +1,6 @@
 """Load ruleset YAML into a `CompiledRuleset`: validate with line-numbered errors, resolve
-`extends`, merge rules/overrides/parameters/markers/scoring, substitute `$param`, compile cues.
+`extends`, merge rules/overrides/parameters/markers/terms/scoring, substitute `$param`, expand
+term sets (`@name`, `{@name}`), compile cues.
 
 Errors are collected rather than raised one by one so `rules lint` can show every problem of a
 file at once; `load_ruleset` raises `RulesetError` carrying all of them.
@@ -19,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from compliance.rules.schema import Check, Rule, RulesetFile
+from compliance.rules.terms import expand_cues, expand_rule, is_regex, merge_terms, resolve_terms
 
 ErrorTuple = tuple[str, int, str, str]  # (file, line, field, message)
 
@@ -79,10 +81,6 @@ class Cue:
         return next(iter(self.finditer(text)), None) is not None
 
 
-def is_regex(p: str) -> bool:
-    return len(p) >= 2 and p.startswith("/") and p.endswith("/")
-
-
 def nested_unbounded(rx: re.Pattern) -> bool:
     """An unbounded repeat (`*`, `+`, `{n,}`) inside another: the shape of catastrophic backtracking."""
     from re import _constants as C  # type: ignore[attr-defined]
@@ -135,6 +133,7 @@ class CompiledRule:
     line: int
     disabled: str | None = None
     overridden_in: list[str] = field(default_factory=list)  # child rulesets whose `overrides` patched it
+    terms: dict[str, list[str]] = field(default_factory=dict)  # term sets the rule names, as expanded
 
     @property
     def id(self) -> str:
@@ -156,6 +155,7 @@ class CompiledRuleset:
     description: str | None
     files: list[str]
     cues: dict[str, Cue] = field(default_factory=dict)
+    terms: dict[str, list[str]] = field(default_factory=dict)  # name → patterns, after extends
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -307,7 +307,7 @@ def parse_file(path: str | Path) -> ParsedFile:
         merged: dict[tuple, list[str]] = {}  # a union field fails once per member: one line for all
         for e in exc.errors():
             dp = _data_path(data, tuple(e["loc"]))
-            msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
+            msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
             k = (_line_for(lines, dp), _fmt_path(dp))
             if msg not in merged.setdefault(k, []):
                 merged[k].append(msg)
@@ -509,6 +509,12 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     if m.markers:
         negation += [x for x in m.markers.negation if x not in negation]
         planned += [x for x in m.markers.planned if x not in planned]
+    def term_err(p: tuple, msg: str) -> None:
+        errors.append((f, line(*p), ".".join(map(str, p)), msg))
+
+    terms = merge_terms(parent["terms"] if parent else {}, m.terms, term_err)
+    term_src = dict(parent["term_src"]) if parent else {}
+    term_src.update({k: (f, line("terms", k)) for k in m.terms})
     scoring = dict(parent["scoring"]) if parent else {}
     if m.scoring:
         scoring.update(m.scoring.model_dump(exclude_none=True))
@@ -536,7 +542,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     return {
         "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
         "description": m.description, "rules": rules, "params": params, "negation": negation, "planned": planned,
-        "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
+        "terms": terms, "term_src": term_src, "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
     }
 
 
@@ -550,6 +556,21 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
     compiled: list[CompiledRule] = []
     cues: dict[str, Cue] = {}
 
+    def term_err(p: tuple, msg: str) -> None:
+        file, ln = b["term_src"].get(p[1], (b["file"], 0))
+        errors.append((file, ln, ".".join(map(str, p)), msg))
+
+    terms = resolve_terms(b["terms"], term_err)
+    for name, members in terms.items():
+        for pat in members:
+            try:
+                cue = compile_cue(pat)
+            except re.error as exc:
+                term_err(("terms", name), f"pattern {pat} does not compile: {exc}")
+                continue
+            if cue.literal == "":
+                term_err(("terms", name), "empty pattern can never match")
+
     for rid, (rule, origin, src, disabled) in b["rules"].items():
         def add(p: tuple, msg: str, _src=src, _rid=rid):
             full = _src.prefix + tuple(p)
@@ -560,6 +581,8 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
         sub = _substitute(raw, params, (), unknown)
         for p, ref in unknown:
             add(p, f"unknown parameter {ref} (known: {', '.join(sorted(params)) or 'none'})")
+        used: set[str] = set()
+        sub = expand_rule(sub, terms, add, used)
         try:
             rule = Rule.model_validate(sub)
         except ValidationError as exc:
@@ -605,7 +628,8 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
             bad = [x for x in _placeholders(t) if x and x not in PLACEHOLDERS]
             if bad:
                 add(p, f"unknown placeholder {{{bad[0]}}} (known: {', '.join('{' + x + '}' for x in sorted(PLACEHOLDERS))})")
-        compiled.append(CompiledRule(rule, origin, src.file, _line_for(src.lines, src.prefix), disabled, list(b["patched"].get(rid, []))))
+        compiled.append(CompiledRule(rule, origin, src.file, _line_for(src.lines, src.prefix), disabled,
+                                     list(b["patched"].get(rid, [])), {k: terms[k] for k in sorted(used)}))
 
     ids = {r.id for r in compiled}
     deps = {r.id: (r.rule.derived.from_ if r.rule.derived else []) for r in compiled}
@@ -642,6 +666,10 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
             visit(rid, [rid])
 
     for kind in ("negation", "planned"):
+        def marker_err(p: tuple, msg: str, _kind=kind) -> None:
+            errors.append((b["file"], _line_for(b["lines"], ("markers", _kind)), f"markers.{_kind}", msg))
+
+        b[kind] = expand_cues(b[kind], terms, (), marker_err, set())
         for cue in b[kind]:
             try:
                 cues.setdefault(cue, compile_cue(cue))
@@ -659,7 +687,7 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
     rs = CompiledRuleset(
         name=b["name"], version=b["version"], chain=b["chain"], hash=digest, rules=compiled, parameters=params,
         negation=b["negation"], planned=b["planned"], scoring=b["scoring"], province=b["province"],
-        description=b["description"], files=b["files"], cues=cues,
+        description=b["description"], files=b["files"], cues=cues, terms=terms,
     )
     return rs, []
 

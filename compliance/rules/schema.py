@@ -20,6 +20,10 @@ Patterns ("cues") are strings: a literal, matched on the normalized text (half-w
 spaces), or `/regex/` (Python `re`, on the same normalized text of one sentence; a match never
 runs across sentences). Thresholds and dates may name a ruleset parameter as `$name`.
 
+Term sets (`terms:`, see `compliance.rules.terms`): in any cue list the item `@name` stands for
+the members of the ruleset's term set `name`; inside a /regex/, `{@name}` is their alternation.
+A cue may also be a `sequence` mapping (ordered items, bounded gaps), read as one /regex/.
+
 Parameters (engine semantics, as implemented by `compliance.rules.load`): any string value that
 is exactly `$name` is replaced by the parameter's value after `extends` is resolved (the child's
 parameters win); inside a list, a list-valued parameter is spliced in, so `any: [$frp_cues, 一把手]`
@@ -40,16 +44,51 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, TypeAdapter, WithJsonSchema, model_validator
 
 from compliance.models import DocType, Level, Role, Severity, Status
+from compliance.rules.terms import DEFAULT_MAX_GAP, sequence_regex
 
-Pattern = str  # literal or /regex/
 Number = Union[float, int, str]  # a number or "$param"
 
 
 class _S(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class SequenceCue(_S):
+    """Items in this order, each gap at most `max_gap` characters (one number, or one per gap)
+    within the sentence (or the clause: no ，；。 in a gap). An item is a pattern, `@term` or a
+    list of alternatives: `{sequence: ["@法治工作", [纳入, 列入], "@考核"], max_gap: 12}`."""
+
+    sequence: list[Union[str, list[str]]] = Field(min_length=2)
+    max_gap: Union[NonNegativeInt, list[NonNegativeInt]] = DEFAULT_MAX_GAP
+    within: Literal["sentence", "clause"] = "sentence"
+
+    @model_validator(mode="after")
+    def _gaps(self) -> "SequenceCue":
+        if isinstance(self.max_gap, list) and len(self.max_gap) != len(self.sequence) - 1:
+            raise ValueError(f"max_gap lists one number per gap: {len(self.sequence) - 1} for {len(self.sequence)} items")
+        if any(isinstance(x, list) and not x for x in self.sequence):
+            raise ValueError("an empty list of alternatives in a sequence can never match")
+        return self
+
+    def regex(self) -> str:
+        return sequence_regex(self.sequence, self.max_gap, self.within)
+
+
+def _cue(v: Any) -> Any:
+    """A sequence mapping becomes its /regex/ as the file is read; other values pass to `str`."""
+    if isinstance(v, dict) and "sequence" in v:
+        return SequenceCue.model_validate(v).regex()
+    return v
+
+
+# literal, /regex/, @term (in a list) or a sequence mapping (read as a /regex/)
+Pattern = Annotated[str, BeforeValidator(_cue), WithJsonSchema({"anyOf": [
+    {"type": "string", "description": "a literal, a /regex/ (may hold {@term}), or @term in a list"},
+    TypeAdapter(SequenceCue).json_schema(),
+]})]
 
 
 Scope = Literal["clause", "sentence", "paragraph", "section"]
@@ -263,6 +302,13 @@ class Markers(_S):
     planned: list[Pattern] = Field(default_factory=list)
 
 
+class TermEdit(_S):
+    """In a child ruleset: change an inherited term set instead of replacing it."""
+
+    add: list[Pattern] = Field(default_factory=list)
+    remove: list[Pattern] = Field(default_factory=list)
+
+
 class Scoring(_S):
     credits: dict[Status, float] | None = None
     plan_planned_credit: float | None = None  # credit of `planned` in a plan document
@@ -277,6 +323,9 @@ class RulesetFile(_S):
     description: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     markers: Markers | None = None
+    # name → patterns: a plain list defines (or, in a child ruleset, replaces) the set;
+    # {add: […], remove: […]} changes the inherited one. Rules write @name / {@name}.
+    terms: dict[str, Union[list[Pattern], TermEdit]] = Field(default_factory=dict)
     scoring: Scoring | None = None
     rules: list[Rule] = Field(default_factory=list)
     overrides: list[RuleOverride] = Field(default_factory=list)
