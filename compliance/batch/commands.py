@@ -44,7 +44,9 @@ met (its points are added back for the comparison only).
 """
 
 
-DEFAULT_TIMEOUT = 300.0  # seconds per file in worker processes: a report takes ~10 ms, a 20 MB one seconds
+# Seconds per file: every file is checked in a worker process with this wall-clock limit and an
+# address-space limit (COMPLIANCE_MAX_MEMORY_MB); a report takes ~10 ms, a 20 MB one seconds.
+DEFAULT_TIMEOUT = 20.0
 
 
 def _fail(msg: str, code: int = 2) -> None:
@@ -53,22 +55,32 @@ def _fail(msg: str, code: int = 2) -> None:
 
 
 def _write(data: str | bytes, output: Path | None) -> None:
+    """A whole output at once: to `output` through `.part` (or in place for a device/FIFO), or to
+    stdout; a failed write raises OutputError (nothing torn is left at `output`)."""
+    from compliance.safeio import write_output
+
     if output is not None:
-        try:
-            if isinstance(data, bytes):
-                output.write_bytes(data)
-            else:
-                output.write_text(data, encoding="utf-8")
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
+        write_output(output, data)
         return
-    if isinstance(data, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(data)
-        sys.stdout.flush()
+    _stdout_write(data)
+
+
+def _stdout_write(data: str | bytes) -> None:
+    from compliance.safeio import OutputError
+
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+    except OSError as e:
+        import errno
+
+        why = "disk full (no space left on device)" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+        raise OutputError(f"stdout: cannot write output: {why}") from None
 
 
 def _input_lines(source: str) -> list[str] | None:
@@ -87,26 +99,45 @@ def _input_lines(source: str) -> list[str] | None:
 STREAMED = ("json", "jsonl", "csv")
 
 
+class _Text:
+    """The text side of an output: str in, UTF-8 out, every failure one `OutputError`."""
+
+    def __init__(self, out) -> None:
+        self.out = out  # a safeio.Output, or None for stdout
+
+    def write(self, text: str) -> None:
+        if self.out is not None:
+            self.out.write(text.encode("utf-8"))
+        else:
+            _stdout_write(text)
+
+    def flush(self) -> None:
+        if self.out is not None:
+            self.out.flush()
+
+
 class _Stream:
-    """Output written as reports arrive. jsonl: one line each, so an interrupted run leaves only
-    complete lines. json and csv: written to `FILE.part` and renamed when complete, so an
-    interrupted run never leaves a truncated file under the real name."""
+    """Output written as reports arrive. jsonl: one line each at the final path, so an
+    interrupted run leaves only complete lines. json and csv: written to `FILE.part` and renamed
+    when complete, so an interrupted run never leaves a truncated file under the real name. A
+    device or FIFO given as `-o` is written in place; a failed write (full disk) leaves nothing."""
 
     def __init__(self, fmt: str, output: Path | None) -> None:
+        from compliance.safeio import Output
+
         self.fmt = fmt
         self.output = output
-        self.part = output.with_name(output.name + ".part") if output is not None and fmt != "jsonl" else None
-        target = self.part or output
-        # csv: "\r\n" row ends as written (no newline translation), as `render` returns them
-        self.fh = (open(target, "w", encoding="utf-8", newline="" if fmt == "csv" else None)  # noqa: SIM115
-                   if target is not None else sys.stdout)
+        self.out = Output(output, keep_partial=fmt == "jsonl") if output is not None else None
+        if self.out is not None:
+            self.out.open()
+        self.fh = _Text(self.out)  # csv: "\r\n" row ends as written, as `render` returns them
         self.errors: list = []
         self.totals: list[float | None] = []
         self.doc = self.csv = None
         if fmt == "json":
             from compliance.render.json import Stream
 
-            self.doc = Stream(self.fh)
+            self.doc = Stream(self.fh)  # type: ignore[arg-type]
         elif fmt == "csv":
             from compliance.render import csv
 
@@ -139,18 +170,20 @@ class _Stream:
             self.fh.flush()
 
     def close(self, completed: bool) -> None:
-        if self.doc is not None and completed:
+        if self.out is None:
+            if self.doc is not None and completed:
+                from compliance.models import Summary
+
+                self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
+            return
+        if not completed:  # interrupted: jsonl keeps its whole lines, json/csv leave nothing
+            self.out.abort(keep=self.fmt == "jsonl" and self.out.fh is not None)
+            return
+        if self.doc is not None:
             from compliance.models import Summary
 
             self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
-        self.fh.flush()
-        if self.fh is not sys.stdout:
-            self.fh.close()
-        if self.part is not None:
-            if completed:
-                self.part.replace(self.output)
-            else:
-                self.part.unlink(missing_ok=True)
+        self.out.commit()
 
 
 class _Built:
@@ -178,6 +211,32 @@ class _Built:
             _write(self.builder.finish(ToolInfo(version=__version__), self.errors), self.output)
 
 
+def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on, progress,
+         task) -> None:
+    """The batch loop: each item to the sink as it comes, in input order."""
+    from compliance.batch.policy import breaches
+    from compliance.batch.post import build_result, postprocess
+    from compliance.batch.runner import RawReport, iter_batch
+    from compliance.models import InputError
+
+    for item in iter_batch(files, job, jobs, raw=raw):
+        if isinstance(item, InputError):
+            errors.append(item)
+            sink.error(item)
+        else:
+            if not isinstance(item, RawReport):
+                item = postprocess(item, waiver_list, base)
+            sink.report(item)
+            if fail_under is not None or fail_on is not None:
+                breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+        if progress is not None:
+            progress.update(task, advance=1, description=item.source)
+    for m in missing:
+        err = InputError(source=m, error="no such file or directory")
+        errors.append(err)
+        sink.error(err)
+
+
 def check(
     paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files, folders or globs."),
     ruleset: str = typer.Option("auto", "--ruleset", "-r", help="auto | national | zhejiang | … | FILE.yaml"),
@@ -190,8 +249,8 @@ def check(
         help="Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
     timeout: Optional[float] = typer.Option(
         None, "--timeout", min=0,
-        help="Seconds one file may take before it is stopped and listed as an error (default 300 with "
-             "--jobs 2 or more, none with --jobs 1; 0 = no limit). Given with --jobs 1, the file runs in a worker."),
+        help="Seconds one file may take before it is stopped and listed as an error (default 20; 0 = no "
+             "limit, and with --jobs 1 files are then checked in this process, without the memory limit)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no notes on stderr."),
     doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="Override the detected document type."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write .compliance-cache/."),
@@ -200,6 +259,7 @@ def check(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous --format json output: mark findings new/persisting/resolved."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
+    from compliance.safeio import OutputError
     from compliance.batch.runner import Job, RulesetLoadError, iter_batch, validate_ruleset  # noqa: F401
 
     fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
@@ -234,7 +294,7 @@ def check(
 
         jobs = auto_jobs(len(files))
     if timeout is None:
-        timeout = DEFAULT_TIMEOUT if jobs != 1 else 0
+        timeout = DEFAULT_TIMEOUT
     job = Job(
         ruleset=ruleset,
         doc_type=doc_type.value if doc_type else None,
@@ -272,8 +332,8 @@ def check(
     if fmt_name in STREAMED:
         try:
             sink = _Stream(fmt_name, output)
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
+        except OutputError as e:
+            _fail(str(e))
         job = replace(job, indent=2 if fmt_name == "json" else None)
     else:
         sink = _Built(fmt_name, output, opts)
@@ -298,27 +358,16 @@ def check(
            and not waiver_list and base is None and fail_under is None and fail_on is None)
     completed = False
     try:
-        for item in iter_batch(files, job, jobs, raw=raw):
-            if isinstance(item, InputError):
-                errors.append(item)
-                sink.error(item)
-            else:
-                if not isinstance(item, RawReport):
-                    item = postprocess(item, waiver_list, base)
-                sink.report(item)
-                if fail_under is not None or fail_on is not None:
-                    breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+        try:
+            _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on,
+                 progress, task)
+            completed = True
+        finally:
             if progress is not None:
-                progress.update(task, advance=1, description=item.source)
-        for m in missing:
-            err = InputError(source=m, error="no such file or directory")
-            errors.append(err)
-            sink.error(err)
-        completed = True
-    finally:
-        if progress is not None:
-            progress.stop()
-        sink.close(completed)
+                progress.stop()
+            sink.close(completed)
+    except OutputError as e:
+        _fail(str(e))
 
     if not quiet:
         for e in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them
