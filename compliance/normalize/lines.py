@@ -360,7 +360,7 @@ _TITLE_NOUN = re.compile(r"(?:报告|总结|计划|方案|要点|规划|情况|�
 # qualifies: an ordinary paragraph may well enumerate 一、…二、… inline.
 FLAT_MIN = 120
 FLAT_MAX_LINES = 5
-_INLINE_CN = re.compile(r"(?<=[。；;：:！!？?\s])\s*(?P<num>[一二三四五六七八九十]{1,3})、")
+_INLINE_CN = re.compile(r"(?:(?<=[。；;：:！!？?\s])|^)\s*(?P<num>[一二三四五六七八九十]{1,3})、")
 _SENTENCE_START = re.compile(
     r"^(?:(?:19|20)(?:\d{2}|xx|XX)\s*年|今年|近年|近年来|一年来|为|根据|按照|依据|自(?:19|20)\d{2}|现将|我(?:局|县|区|市|镇|乡|委|办|厅))"
 )
@@ -389,7 +389,32 @@ def _flat_cuts(text: str, norm: str, first: bool, inline: bool = True) -> list[i
             want += 1
     if want == 2:  # a lone 一、 inside a paragraph is no outline
         cuts.pop()
+    if inline:
+        cuts += _paren_cuts(norm, idx, len(text))
     return sorted(set(c for c in cuts if 0 < c < len(text)))
+
+
+_INLINE_PAREN = re.compile(r"\((?P<num>[一二三四五六七八九十]{1,3})\)")
+
+
+def _paren_cuts(norm: str, idx: list[int], n: int) -> list[int]:
+    """Offsets of inline （一）（二）… headings in a flattened line: each run numbered in order
+    from （一） (a new run restarts under the next 一、 part); a run of one is no outline."""
+    from compliance.normalize.structure import cn_int  # local: structure imports this module
+
+    runs: list[list[int]] = []
+    want = 0
+    for m in _INLINE_PAREN.finditer(norm):
+        val = cn_int(m.group("num"))
+        k = m.start()
+        if val == 1:
+            runs.append([])
+            want = 1
+        if val != want or not runs:
+            continue
+        runs[-1].append(idx[k] if k < len(idx) else n)
+        want += 1
+    return [c for run in runs if len(run) >= 2 for c in run]
 
 
 def _unflatten(items: list[tuple[int, str, int, str]]) -> list[tuple[int, str, int, str]]:

@@ -36,6 +36,10 @@ ROLE_KEYWORDS: dict[str, list[str]] = {
     "closing": ["落款", "抄送", "印发", "特此报告", "特此汇报", "附件"],
 }
 
+# A top heading that only announces an overview; when a section of the year's work follows, the
+# overview is `other` (structure._overview_is_other).
+OVERVIEW_HEADINGS = {"总体情况", "基本情况", "总体概况", "基本概况", "概况", "概述", "总体概述", "工作概况", "整体情况"}
+
 # Single words that name a role only when they are most of the heading ("二、问题", "三、存在不足"
 # but not "三、深入推进矛盾问题化解" or "加强计划管理").
 WEAK_KEYWORDS = {"问题", "不足", "差距", "短板", "计划", "安排", "思路", "措施", "做法", "举措", "展望", "成果", "成绩"}
