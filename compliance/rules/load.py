@@ -12,6 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -155,8 +156,14 @@ class CompiledRuleset:
     province: str | None
     description: str | None
     files: list[str]
+    display_name: str | None = None
     cues: dict[str, Cue] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def label(self) -> str:
+        """`河南省 henan`: the display name first, then the name commands take."""
+        return ruleset_label(self.name, self.display_name)
 
     @property
     def key(self) -> str:
@@ -329,6 +336,37 @@ def ruleset_dirs() -> list[Path]:
         dirs += [Path(d) for d in env.split(os.pathsep) if d]
     dirs += [pkg.parent / "rulesets", pkg / "rulesets"]
     return [d for d in dirs if d.is_dir()]
+
+
+def ruleset_label(name: str, display_name: str | None = None) -> str:
+    """`河南省 henan` for a person; the bare name when the ruleset has no `display_name:`."""
+    if display_name is None:
+        display_name = display_names().get(name)
+    return f"{display_name} {name}" if display_name and display_name != name else name
+
+
+def display_names() -> dict[str, str]:
+    """{name: display_name} of the available rulesets, read from each file's top-level
+    `display_name:` line (no full load: the web app's menus and renderers call this)."""
+    out: dict[str, str] = {}
+    for name, path in available_rulesets().items():
+        dn = _display_name_of(str(path), path.stat().st_mtime_ns)
+        if dn:
+            out[name] = dn
+    return out
+
+
+@lru_cache(maxsize=64)
+def _display_name_of(path: str, mtime: int) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                m = re.match(r"display_name:\s*(.+?)\s*(?:#.*)?$", line)
+                if m:
+                    return m.group(1).strip("\"'") or None
+    except OSError:
+        pass
+    return None
 
 
 def available_rulesets() -> dict[str, Path]:
@@ -535,7 +573,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     chain = (parent["chain"] if parent else []) + [m.name]
     return {
         "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
-        "description": m.description, "rules": rules, "params": params, "negation": negation, "planned": planned,
+        "description": m.description, "display_name": m.display_name, "rules": rules, "params": params, "negation": negation, "planned": planned,
         "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
     }
 
@@ -659,7 +697,7 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
     rs = CompiledRuleset(
         name=b["name"], version=b["version"], chain=b["chain"], hash=digest, rules=compiled, parameters=params,
         negation=b["negation"], planned=b["planned"], scoring=b["scoring"], province=b["province"],
-        description=b["description"], files=b["files"], cues=cues,
+        description=b["description"], files=b["files"], cues=cues, display_name=b["display_name"],
     )
     return rs, []
 

@@ -272,6 +272,7 @@ class Scoring(_S):
 class RulesetFile(_S):
     name: str
     version: str
+    display_name: str | None = None  # what people read (河南省, 全国); `name` is what commands take
     extends: str | None = None
     province: str | None = None
     description: str | None = None

@@ -43,12 +43,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command("serve")
     def serve(
-        host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; the default keeps the app on this machine."),
-        port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on."),
-        max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.01, help="Largest accepted upload, per file (MB)."),
-        max_files: int = typer.Option(200, "--max-files", min=1, help="Most files in one upload."),
+        host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只限本机）Address to bind; the default keeps the app on this machine."),
+        port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="端口 Port to listen on."),
+        max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.01, help="单个上传文件的大小上限（MB）Largest accepted upload, per file (MB)."),
+        max_files: int = typer.Option(200, "--max-files", min=1, help="一次上传的文件数上限 Most files in one upload."),
     ) -> None:
-        """Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
+        """启动本机网页版 Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
         import uvicorn
         from loguru import logger
 
