@@ -101,8 +101,8 @@ class OutputError(Exception):
 
 
 def _fail(path: Path, e: OSError) -> OutputError:
-    why = "disk full (no space left on device)" if e.errno == errno.ENOSPC else (e.strerror or str(e))
-    return OutputError(f"{path}: cannot write output: {why}")
+    why = "磁盘已满 disk full (no space left on device)" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+    return OutputError(f"无法写入输出文件 cannot write output: {path}: {why}")
 
 
 class Output:
@@ -127,7 +127,7 @@ class Output:
         except OSError as e:
             raise _fail(self.path, e) from None
         if st is not None and stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"{self.path}: cannot write output: is a directory")
+            raise OutputError(f"无法写入输出文件 cannot write output: {self.path}: 是一个文件夹 is a directory")
         if st is not None and not stat.S_ISREG(st.st_mode):
             # /dev/null, /dev/stdout, a FIFO: write into it; replacing it would break the machine
             self.in_place = True
@@ -157,7 +157,7 @@ class Output:
                     raise _fail(target, e) from None
             except OSError as e:
                 raise _fail(target, e) from None
-        raise OutputError(f"{target}: cannot write output: the file keeps reappearing")
+        raise OutputError(f"无法写入输出文件 cannot write output: {target}: the file keeps reappearing")
 
     def write(self, data: bytes) -> None:
         assert self.fh is not None

@@ -246,7 +246,7 @@ def test_full_disk_exits_2_with_a_message_for_every_format(report_dir):
     for fmt in FORMATS:
         p = cli("check", "ok.txt", "-f", fmt, "-o", "/dev/full", cwd=report_dir)
         clean(p, 2)
-        assert "/dev/full: cannot write output: disk full" in p.stderr, fmt
+        assert "cannot write output: /dev/full: 磁盘已满 disk full" in p.stderr, fmt
     assert Path("/dev/full").is_char_device()
 
 

@@ -157,6 +157,14 @@ def _init_worker(job: Job) -> None:
             pass
 
 
+def input_error(path: str, reason: str) -> InputError:
+    """A file that could not be checked, its reason Chinese first (`中文（English）`) as the web
+    app shows it: the English reason alone when there is no wording for it yet."""
+    from compliance.readers.messages import bilingual
+
+    return InputError(source=path, error=bilingual(reason))
+
+
 def _error_text(e: BaseException, source: str = "") -> str:
     """First line of the message, without a leading "<source>: " (the error is listed under its source)."""
     text = str(e).strip().splitlines()[0] if str(e).strip() else ""
@@ -232,7 +240,7 @@ def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) 
         if result.source != path:
             result = result.model_copy(update={"source": path})
     except FileNotFoundError:
-        return InputError(source=path, error="file not found")
+        return input_error(path, "file not found")
     except MemoryError:
         return InputError(source=path, error=f"超出限制: 内存超过 {memory_limit_mb()} MB "
                                              f"(limit exceeded: more than {memory_limit_mb()} MB of memory; COMPLIANCE_MAX_MEMORY_MB)")
@@ -240,8 +248,8 @@ def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) 
         name = type(e).__name__
         if name not in ("ReadError", "NormalizeError"):
             logger.opt(exception=e).debug("unexpected failure on {}", path)
-            return InputError(source=path, error=f"{name}: {_error_text(e, path)}")
-        return InputError(source=path, error=_error_text(e, path))
+            return input_error(path, f"{name}: {_error_text(e, path)}")
+        return input_error(path, _error_text(e, path))
     if cache is not None and key is not None:
         cache.put(key, result)
     return result
@@ -439,4 +447,4 @@ def _one_by_one(pool: ProcessPoolExecutor, path: str, job: Job) -> Item | tuple[
     except BrokenProcessPool:
         return _isolated(path, job)
     except Exception as e:
-        return InputError(source=path, error=f"{type(e).__name__}: {_error_text(e, path)}")
+        return input_error(path, f"{type(e).__name__}: {_error_text(e, path)}")

@@ -231,7 +231,9 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
         FAMILY_ZH=view.FAMILY_ZH,
         POLARITY_ZH=view.POLARITY_ZH,
         version=__version__,
+        ruleset_label=view.ruleset_label,
     )
+    env.filters["web_warning"] = view.web_warning
     env.filters["score"] = lambda v: "—" if v is None else (f"{v:.1f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
     templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
