@@ -116,7 +116,7 @@ def test_fifo_and_device_symlink_in_an_input_folder_are_errors_not_hangs(tmp_pat
     clean(p, 3)
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert [r["source"].rsplit("/", 1)[1] for r in doc["reports"]] == ["ok.txt"]
-    assert sorted(e["error"].split(" (")[0] for e in doc["errors"]) == ["not a regular file"] * 2
+    assert all("not a regular file" in e["error"] for e in doc["errors"]) and len(doc["errors"]) == 2
 
 
 @pytest.mark.parametrize("option", ["--ruleset", "--waivers", "--baseline"])
@@ -165,7 +165,7 @@ def test_impossible_dates_and_binary_files_are_line_cited(tmp_path):
                        (("--baseline", "b.json"), "b.json:1: ")):
         p = cli("check", "ok.txt", *args, "-q", cwd=tmp_path)
         clean(p, 2)
-        assert p.stderr.startswith(want), p.stderr
+        assert want in p.stderr.splitlines()[0], p.stderr
 
 
 def test_baseline_of_wrong_types_and_absurd_nesting(tmp_path):
