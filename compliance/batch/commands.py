@@ -27,12 +27,16 @@ class DocTypeOpt(str, Enum):
     work_summary = "work_summary"
     self_inspection = "self_inspection"
     plan = "plan"
+    fair_competition_report = "fair_competition_report"
+    shufa_report = "shufa_report"
 
 
 CHECK_HELP = """检查报告 Check reports against a ruleset.
 
-PATH may be files, folders (searched recursively for supported extensions) or globs.
+PATH 可以是文件、文件夹（递归查找报告文件，跳过 Markdown）或通配符。
+PATH may be files, folders (searched recursively for report files; Markdown is skipped) or globs.
 
+退出码：0 已检查且达到阈值；1 低于 --fail-under 或触发 --fail-on；2 用法或配置错误；3 有文件无法读取（3 优先于 1）。
 Exit codes: 0 checked and thresholds held; 1 a threshold (--fail-under, --fail-on) was breached;
 2 usage or configuration error (bad option, invalid ruleset or waivers file, no input found);
 3 at least one input could not be read — 3 wins over 1 when both happen.
@@ -44,7 +48,9 @@ met (its points are added back for the comparison only).
 """
 
 
-DEFAULT_TIMEOUT = 300.0  # seconds per file in worker processes: a report takes ~10 ms, a 20 MB one seconds
+# Seconds per file: every file is checked in a worker process with this wall-clock limit and an
+# address-space limit (COMPLIANCE_MAX_MEMORY_MB); a report takes ~10 ms, a 20 MB one seconds.
+DEFAULT_TIMEOUT = 20.0
 
 
 def no_input_message(paths: list[str], missing: list[str]) -> str:
@@ -62,28 +68,44 @@ def no_input_message(paths: list[str], missing: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _titled(title: str, err: object) -> str:
+    """`title: the error` on one line, or the title above a file:line: field: problem list."""
+    text = str(err).strip()
+    return f"{title}:\n{text}" if "\n" in text else f"{title}: {text}"
+
+
 def _fail(msg: str, code: int = 2) -> None:
     sys.stderr.write(msg.rstrip("\n") + "\n")
     raise typer.Exit(code)
 
 
 def _write(data: str | bytes, output: Path | None) -> None:
+    """A whole output at once: to `output` through `.part` (or in place for a device/FIFO), or to
+    stdout; a failed write raises OutputError (nothing torn is left at `output`)."""
+    from compliance.safeio import write_output
+
     if output is not None:
-        try:
-            if isinstance(data, bytes):
-                output.write_bytes(data)
-            else:
-                output.write_text(data, encoding="utf-8")
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
+        write_output(output, data)
         return
-    if isinstance(data, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(data)
-        sys.stdout.flush()
+    _stdout_write(data)
+
+
+def _stdout_write(data: str | bytes) -> None:
+    from compliance.safeio import OutputError
+
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+    except OSError as e:
+        import errno
+
+        why = "磁盘已满 disk full (no space left on device)" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+        raise OutputError(f"无法写入输出 cannot write output: stdout: {why}") from None
 
 
 def _input_lines(source: str) -> list[str] | None:
@@ -102,26 +124,45 @@ def _input_lines(source: str) -> list[str] | None:
 STREAMED = ("json", "jsonl", "csv")
 
 
+class _Text:
+    """The text side of an output: str in, UTF-8 out, every failure one `OutputError`."""
+
+    def __init__(self, out) -> None:
+        self.out = out  # a safeio.Output, or None for stdout
+
+    def write(self, text: str) -> None:
+        if self.out is not None:
+            self.out.write(text.encode("utf-8"))
+        else:
+            _stdout_write(text)
+
+    def flush(self) -> None:
+        if self.out is not None:
+            self.out.flush()
+
+
 class _Stream:
-    """Output written as reports arrive. jsonl: one line each, so an interrupted run leaves only
-    complete lines. json and csv: written to `FILE.part` and renamed when complete, so an
-    interrupted run never leaves a truncated file under the real name."""
+    """Output written as reports arrive. jsonl: one line each at the final path, so an
+    interrupted run leaves only complete lines. json and csv: written to `FILE.part` and renamed
+    when complete, so an interrupted run never leaves a truncated file under the real name. A
+    device or FIFO given as `-o` is written in place; a failed write (full disk) leaves nothing."""
 
     def __init__(self, fmt: str, output: Path | None) -> None:
+        from compliance.safeio import Output
+
         self.fmt = fmt
         self.output = output
-        self.part = output.with_name(output.name + ".part") if output is not None and fmt != "jsonl" else None
-        target = self.part or output
-        # csv: "\r\n" row ends as written (no newline translation), as `render` returns them
-        self.fh = (open(target, "w", encoding="utf-8", newline="" if fmt == "csv" else None)  # noqa: SIM115
-                   if target is not None else sys.stdout)
+        self.out = Output(output, keep_partial=fmt == "jsonl") if output is not None else None
+        if self.out is not None:
+            self.out.open()
+        self.fh = _Text(self.out)  # csv: "\r\n" row ends as written, as `render` returns them
         self.errors: list = []
         self.totals: list[float | None] = []
         self.doc = self.csv = None
         if fmt == "json":
             from compliance.render.json import Stream
 
-            self.doc = Stream(self.fh)
+            self.doc = Stream(self.fh)  # type: ignore[arg-type]
         elif fmt == "csv":
             from compliance.render import csv
 
@@ -154,18 +195,20 @@ class _Stream:
             self.fh.flush()
 
     def close(self, completed: bool) -> None:
-        if self.doc is not None and completed:
+        if self.out is None:
+            if self.doc is not None and completed:
+                from compliance.models import Summary
+
+                self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
+            return
+        if not completed:  # interrupted: jsonl keeps its whole lines, json/csv leave nothing
+            self.out.abort(keep=self.fmt == "jsonl" and self.out.fh is not None)
+            return
+        if self.doc is not None:
             from compliance.models import Summary
 
             self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
-        self.fh.flush()
-        if self.fh is not sys.stdout:
-            self.fh.close()
-        if self.part is not None:
-            if completed:
-                self.part.replace(self.output)
-            else:
-                self.part.unlink(missing_ok=True)
+        self.out.commit()
 
 
 class _Built:
@@ -193,33 +236,60 @@ class _Built:
             _write(self.builder.finish(ToolInfo(version=__version__), self.errors), self.output)
 
 
+def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on, progress,
+         task) -> None:
+    """The batch loop: each item to the sink as it comes, in input order."""
+    from compliance.batch.policy import breaches
+    from compliance.batch.post import build_result, postprocess
+    from compliance.batch.runner import RawReport, input_error, iter_batch
+    from compliance.models import InputError
+
+    for item in iter_batch(files, job, jobs, raw=raw):
+        if isinstance(item, InputError):
+            errors.append(item)
+            sink.error(item)
+        else:
+            if not isinstance(item, RawReport):
+                item = postprocess(item, waiver_list, base)
+            sink.report(item)
+            if fail_under is not None or fail_on is not None:
+                breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+        if progress is not None:
+            progress.update(task, advance=1, description=item.source)
+    for m in missing:
+        err = input_error(m, "no such file or directory")
+        errors.append(err)
+        sink.error(err)
+
+
 def check(
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files, folders or globs."),
-    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="auto | national | zhejiang | … | FILE.yaml"),
-    fmt: OutFormat = typer.Option("table", "--format", "-f", help="Output format."),  # type: ignore[valid-type]
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
-    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="Exit 1 if any report scores below SCORE."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 on any non-waived finding of this severity or worse."),
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="文件、文件夹或通配符 Files, folders or globs."),
+    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="规则集 Ruleset: auto | national | zhejiang | … | FILE.yaml"),
+    fmt: OutFormat = typer.Option("table", "--format", "-f", help="输出格式 Output format."),  # type: ignore[valid-type]
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕 Write to FILE instead of stdout."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="任一报告低于此分数时退出码为 1 Exit 1 if any report scores below SCORE."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="出现该严重程度及以上的未豁免差距时退出码为 1 Exit 1 on any non-waived finding of this severity or worse."),
     jobs: Optional[int] = typer.Option(
         None, "--jobs", "-j", min=0,
-        help="Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
+        help="并行进程数 Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
     timeout: Optional[float] = typer.Option(
         None, "--timeout", min=0,
-        help="Seconds one file may take before it is stopped and listed as an error (default 300 with "
-             "--jobs 2 or more, none with --jobs 1; 0 = no limit). Given with --jobs 1, the file runs in a worker."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no notes on stderr."),
-    doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="Override the detected document type."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write .compliance-cache/."),
-    waivers: Optional[Path] = typer.Option(None, "--waivers", help="YAML file of waived findings."),
-    ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="Show every finding as not waived."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous --format json output: mark findings new/persisting/resolved."),
+        help="单个文件的检查时限（秒）Seconds one file may take before it is stopped and listed as an error (default 20; 0 = no "
+             "limit, and with --jobs 1 files are then checked in this process, without the memory limit)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度和提示 No progress bar and no notes on stderr."),
+    doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="指定文件类型（不自动识别）Override the detected document type."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存 Do not read or write .compliance-cache/."),
+    waivers: Optional[Path] = typer.Option(None, "--waivers", help="豁免清单（YAML）YAML file of waived findings."),
+    ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="忽略豁免清单 Show every finding as not waived."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线（上次的 JSON 输出）：标出新增、持续、已解决 A previous --format json output: mark findings new/persisting/resolved."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
-    from compliance.batch.runner import Job, RulesetLoadError, iter_batch, validate_ruleset  # noqa: F401
+    from compliance.safeio import OutputError
+    from compliance.batch.runner import Job, RulesetLoadError, input_error, iter_batch, validate_ruleset  # noqa: F401
 
     fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
     if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
-        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe stdout to a file)")
+        _fail(f"--format {fmt_name} 生成的是文件，请用 -o 指定文件名 writes a binary file: give -o FILE.{fmt_name} (or pipe stdout to a file)")
 
     files, missing = collect_inputs(paths)
     if not files:
@@ -232,7 +302,7 @@ def check(
         try:
             waiver_list = load_waivers(waivers)
         except WaiverError as e:
-            _fail(str(e))
+            _fail(_titled("豁免清单有误 invalid waivers file", e))
     base = None
     if baseline is not None:
         from compliance.batch.baseline import Baseline, BaselineError
@@ -240,7 +310,7 @@ def check(
         try:
             base = Baseline.load(baseline)
         except BaselineError as e:
-            _fail(str(e))
+            _fail(_titled("基线文件有误 invalid baseline", e))
 
     import os
 
@@ -249,7 +319,7 @@ def check(
 
         jobs = auto_jobs(len(files))
     if timeout is None:
-        timeout = DEFAULT_TIMEOUT if jobs != 1 else 0
+        timeout = DEFAULT_TIMEOUT
     job = Job(
         ruleset=ruleset,
         doc_type=doc_type.value if doc_type else None,
@@ -264,7 +334,7 @@ def check(
         try:
             validate_ruleset(ruleset)
         except RulesetLoadError as e:
-            _fail(str(e))  # RulesetError: one "file:line: field: problem" line per error
+            _fail(_titled("规则集无法使用 invalid ruleset", e))  # RulesetError: one "file:line: field: problem" line per error
 
     from dataclasses import replace
 
@@ -287,8 +357,8 @@ def check(
     if fmt_name in STREAMED:
         try:
             sink = _Stream(fmt_name, output)
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
+        except OutputError as e:
+            _fail(str(e))
         job = replace(job, indent=2 if fmt_name == "json" else None)
     else:
         sink = _Built(fmt_name, output, opts)
@@ -313,27 +383,16 @@ def check(
            and not waiver_list and base is None and fail_under is None and fail_on is None)
     completed = False
     try:
-        for item in iter_batch(files, job, jobs, raw=raw):
-            if isinstance(item, InputError):
-                errors.append(item)
-                sink.error(item)
-            else:
-                if not isinstance(item, RawReport):
-                    item = postprocess(item, waiver_list, base)
-                sink.report(item)
-                if fail_under is not None or fail_on is not None:
-                    breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+        try:
+            _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on,
+                 progress, task)
+            completed = True
+        finally:
             if progress is not None:
-                progress.update(task, advance=1, description=item.source)
-        for m in missing:
-            err = InputError(source=m, error="no such file or directory")
-            errors.append(err)
-            sink.error(err)
-        completed = True
-    finally:
-        if progress is not None:
-            progress.stop()
-        sink.close(completed)
+                progress.stop()
+            sink.close(completed)
+    except OutputError as e:
+        _fail(str(e))
 
     if not quiet:
         for e in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them
@@ -346,7 +405,7 @@ def check(
 
 
 def schema() -> None:
-    """Print the JSON Schema of `check --format json` output (also shipped as
+    """输出 JSON 格式说明 Print the JSON Schema of `check --format json` output (also shipped as
     compliance/schema/check-output.schema.json)."""
     from compliance.batch.post import output_schema_text
 

@@ -26,6 +26,8 @@ DOC_TYPE_ZH = {
     "work_summary": "工作总结",
     "self_inspection": "自查报告",
     "plan": "计划方案",
+    "fair_competition_report": "公平竞争审查工作报告",
+    "shufa_report": "述法报告",
     "other": "其他",
 }
 FAMILY_ZH = {
@@ -81,6 +83,13 @@ def period_text(rep: ReportResult) -> str:
     if not p:
         return "—"
     return f"{p[0]}" if p[0] == p[1] else f"{p[0]}–{p[1]}"
+
+
+def ruleset_text(rep: ReportResult) -> str:
+    """`浙江省 zhejiang 2026.11.1`: the ruleset's display name first (its YAML `display_name:`)."""
+    from compliance.rules.load import ruleset_label
+
+    return f"{ruleset_label(rep.ruleset.name)} {rep.ruleset.version}"
 
 
 def issuer_text(rep: ReportResult) -> str:

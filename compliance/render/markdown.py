@@ -4,6 +4,7 @@ its findings with the quotes (and line numbers) behind them and their legal basi
 from __future__ import annotations
 
 from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
+from compliance.render.escape import printable
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
@@ -15,6 +16,7 @@ from compliance.render.common import (
     issuer_text,
     period_text,
     rank_order,
+    ruleset_text,
     status_text,
     unique_evidence,
 )
@@ -66,7 +68,7 @@ def _report(rep: ReportResult) -> list[str]:
     out = [f"### {esc(issuer_text(rep))}", ""]
     out.append(
         f"- 文件：`{rep.source}`\n- 类型：{DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)}；年度：{period_text(rep)}"
-        f"；规则集：{esc(rep.ruleset.name)} {esc(rep.ruleset.version)}\n"
+        f"；规则集：{esc(ruleset_text(rep))}\n"
         f"- 得分：**{fmt_score(rep.score.total)}**（{rep.score.grade or '—'}）"
     )
     if rep.score.by_family:
@@ -118,7 +120,7 @@ class Builder:
             out += ["## 无法读取的文件", ""]
             out += [f"- `{e.source}`：{esc(e.error)}" for e in errors]
             out.append("")
-        return "\n".join(out).rstrip() + "\n"
+        return printable("\n".join(out).rstrip() + "\n")  # no ESC/BEL from a file name or waiver
 
 
 def render(result: CheckResult, **opts) -> str:

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
+from compliance.render.escape import printable, printable_model
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
@@ -24,6 +25,7 @@ from compliance.render.common import (
     one_line,
     period_text,
     rank_order,
+    ruleset_text,
     status_text,
 )
 
@@ -86,7 +88,7 @@ def _report_block(con: Console, rep: ReportResult) -> None:
     head.append(
         f"得分 {fmt_score(rep.score.total)}  等级 {rep.score.grade or '—'}  "
         f"类型 {DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)}  年度 {period_text(rep)}  "
-        f"规则集 {rep.ruleset.name} {rep.ruleset.version}"
+        f"规则集 {ruleset_text(rep)}"
     )
     if rep.score.by_family:
         fams = "  ".join(f"{family_label(f)} {fmt_score(v)}" for f, v in rep.score.by_family.items())
@@ -143,6 +145,7 @@ class Builder:
         self.blocks: list[str] = []
 
     def add(self, rep: ReportResult) -> None:
+        rep = printable_model(rep)  # an ESC in a file name must not reach the terminal
         self.totals.append(rep.score.total)
         self.rows.append(_ranking_row(rep))
         con, buf = _console(self.color, self.width)
@@ -159,7 +162,7 @@ class Builder:
         if errors:
             con.print(Text(f"无法读取 {len(errors)} 个文件 (could not be read):", style="bold red"))
             for e in errors:
-                con.print(f"  {e.source}: {e.error}")
+                con.print(Text(printable(f"  {e.source}: {e.error}")))  # a file name is not markup
         con.print(
             f"共检查 {s.checked} 份，失败 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}"
             f"  (checked {s.checked}, failed {s.failed}, mean {fmt_score(s.mean_score)})"

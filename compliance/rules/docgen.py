@@ -16,6 +16,8 @@ DOC_TYPES_ZH = {
     "work_summary": "工作总结",
     "self_inspection": "自查报告",
     "plan": "计划方案",
+    "fair_competition_report": "公平竞争审查工作报告",
+    "shufa_report": "述法报告",
     "other": "其他",
 }
 SEVERITY_ZH = {"critical": "critical 严重", "major": "major 重要", "minor": "minor 一般"}
@@ -120,7 +122,7 @@ def render() -> str:
             raise SystemExit(f"docgen: ruleset {name} is invalid:\n{exc}") from None
     for name, rs in loaded.items():
         parent = loaded.get(rs.chain[-2]) if len(rs.chain) > 1 else None
-        title = f"## 规则集 `{name}`" + (f"（{rs.province}）" if rs.province else "")
+        title = f"## {rs.display_name}规则集 `{name}`" if rs.display_name else f"## 规则集 `{name}`"
         lines += [title, ""]
         if rs.description:
             lines += [_cell(rs.description), ""]

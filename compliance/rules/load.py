@@ -13,6 +13,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,18 +58,42 @@ def format_error(e: ErrorTuple) -> str:
 # --------------------------------------------------------------------------- cues
 
 
+CUE_TIMEOUT = 1.0  # seconds one regex cue may spend on one text before it is skipped
+
+_TIMED_OUT: list[str] = []  # regex cues that ran out of time since the last `take_timeouts()`
+
+
 @dataclass(frozen=True)
 class Cue:
-    """A pattern as written (`raw`) and its matching form: a normalized literal or a compiled regex."""
+    """A pattern as written (`raw`) and its matching form: a normalized literal or a compiled regex.
+
+    `regex` (Python's `re`) is for analysis (pre-filter strings, gaps); matching goes through
+    `matches`, which runs the same pattern on the `regex` engine with a time bound: a cue that
+    backtracks for minutes on some text is stopped, noted, and treated as not found."""
 
     raw: str
     literal: str | None
     regex: re.Pattern | None
+    bounded: Any = None  # the `regex` module's compiled pattern (takes `timeout=`)
+
+    def matches(self, text: str):
+        """Match objects of the regex in `text`, stopping (and noting the cue) past CUE_TIMEOUT."""
+        rx = self.bounded or self.regex
+        if rx is None or self.raw in _TIMED_OUT:  # timed out once on this report: not again per sentence
+            return
+        try:
+            if self.bounded is not None:
+                yield from self.bounded.finditer(text, timeout=CUE_TIMEOUT)
+            else:
+                yield from rx.finditer(text)
+        except TimeoutError:
+            if self.raw not in _TIMED_OUT:
+                _TIMED_OUT.append(self.raw)
 
     def finditer(self, text: str):
         """(start, end) of every occurrence in normalized text."""
         if self.regex is not None:
-            for m in self.regex.finditer(text):
+            for m in self.matches(text):
                 if m.end() > m.start():
                     yield m.start(), m.end()
         elif self.literal:
@@ -81,12 +106,42 @@ class Cue:
         return next(iter(self.finditer(text)), None) is not None
 
 
+def take_timeouts() -> list[str]:
+    """Regex cues that timed out since the last call (the engine reports them on the report)."""
+    out = list(_TIMED_OUT)
+    _TIMED_OUT.clear()
+    return out
+
+
 def nested_unbounded(rx: re.Pattern) -> bool:
-    """An unbounded repeat (`*`, `+`, `{n,}`) inside another: the shape of catastrophic backtracking."""
+    """The shapes of catastrophic backtracking lint can recognise: an unbounded repeat (`*`, `+`,
+    `{n,}`) inside another repeat, bounded or not (`(a+)+`, `(.*依){30}`), and a repeated
+    alternation whose branches overlap, one starting with another (`(依|依依)*`)."""
     from re import _constants as C  # type: ignore[attr-defined]
     from re import _parser as sre  # type: ignore[attr-defined]
 
     repeats = {C.MAX_REPEAT, C.MIN_REPEAT} | ({C.POSSESSIVE_REPEAT} if hasattr(C, "POSSESSIVE_REPEAT") else set())
+
+    def prefix(seq) -> str:
+        out = []
+        for op, av in seq:
+            if op is not C.LITERAL:
+                break
+            out.append(chr(av))
+        return "".join(out)
+
+    def overlapping(branches) -> bool:
+        heads = [prefix(b) for b in branches]
+        return any(a and b and i != j and b.startswith(a) for i, a in enumerate(heads) for j, b in enumerate(heads))
+
+    def again(first: int, rest) -> bool:
+        """`(依|依依)*` is parsed as 依(?:|依)…: an optional part that starts as the body does."""
+        for op, av in rest:
+            if op is C.BRANCH and any(not b for b in av[1]) and any(b and b[0] == (C.LITERAL, first) for b in av[1]):
+                return True
+            if op in repeats and av[0] == 0 and list(av[2])[:1] == [(C.LITERAL, first)]:
+                return True
+        return False
 
     def walk(seq, inside: bool) -> bool:
         for op, av in seq:
@@ -94,7 +149,15 @@ def nested_unbounded(rx: re.Pattern) -> bool:
                 unbounded = av[1] is C.MAXREPEAT
                 if unbounded and inside:
                     return True
-                if walk(av[2], inside or unbounded):
+                repeated = unbounded or av[1] > 1
+                body = list(av[2])
+                if repeated and len(body) == 1 and body[0][0] is C.SUBPATTERN:
+                    body = list(body[0][1][-1])
+                if repeated and len(body) == 1 and body[0][0] is C.BRANCH and overlapping(body[0][1][1]):
+                    return True
+                if repeated and body and body[0][0] is C.LITERAL and again(body[0][1], body[1:]):
+                    return True
+                if walk(av[2], inside or repeated):
                     return True
             elif op is C.SUBPATTERN:
                 if walk(av[-1], inside):
@@ -114,11 +177,18 @@ def nested_unbounded(rx: re.Pattern) -> bool:
 
 
 def compile_cue(p: str) -> Cue:
-    """Raises re.error for a bad regex."""
+    """Raises re.error for a bad regex (or one the time-bounded `regex` engine cannot take)."""
     from compliance.text import normalize
 
     if is_regex(p):
-        return Cue(p, None, re.compile(p[1:-1]))
+        import regex
+
+        rx = re.compile(p[1:-1])
+        try:
+            bounded = regex.compile(p[1:-1])
+        except regex.error as exc:
+            raise re.error(f"{exc} (regex engine)") from None
+        return Cue(p, None, rx, bounded)
     return Cue(p, normalize(p), None)
 
 
@@ -151,12 +221,19 @@ class CompiledRuleset:
     negation: list[str]
     planned: list[str]
     scoring: dict[str, Any]
+    markers: dict[str, list[str]]  # every marker kind, negation and planned included
     province: str | None
     description: str | None
     files: list[str]
+    display_name: str | None = None
     cues: dict[str, Cue] = field(default_factory=dict)
     terms: dict[str, list[str]] = field(default_factory=dict)  # name → patterns, after extends
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def label(self) -> str:
+        """`河南省 henan`: the display name first, then the name commands take."""
+        return ruleset_label(self.name, self.display_name)
 
     @property
     def key(self) -> str:
@@ -272,13 +349,18 @@ class ParsedFile:
 
 def parse_file(path: str | Path) -> ParsedFile:
     """Read, compose and validate one ruleset file (no extends, no cross-file checks)."""
+    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular, yaml_loader
+
     p = str(path)
+    try:  # a regular UTF-8 file only; the message never quotes the file (it may not be a ruleset)
+        text = read_text_regular(path, MAX_CONFIG_BYTES, "ruleset")
+    except ValueError as exc:
+        msg = str(exc)
+        line = int(msg[5:].split(":", 1)[0]) if msg.startswith("line ") else 1
+        return ParsedFile(p, None, {}, None, [(p, line, "", msg.split(": ", 1)[1] if msg.startswith("line ") else msg)])
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return ParsedFile(p, None, {}, None, [(p, 0, "", f"cannot read: {exc}")])
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml: ~20x faster start-up
+        loader = yaml_loader()(text)  # libyaml (~20x faster start-up); impossible dates are marked errors
+        node = None
         try:
             node = loader.get_single_node()  # one parse: the nodes give lines, the data comes from them
             if node is not None and _expanded_size(node) > MAX_YAML_NODES:
@@ -289,18 +371,25 @@ def parse_file(path: str | Path) -> ParsedFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
+        if isinstance(exc, yaml.constructor.ConstructorError) and mark is not None and node is not None:
+            at: dict = {}
+            _line_map(node, (), at, [])  # the field on that line, for `file:line: field: problem`
+            fld = next((_fmt_path(dp) for dp, ln in at.items() if ln == line and dp), "")
+            return ParsedFile(p, None, {}, None, [(p, line, fld, getattr(exc, "problem", None) or str(exc))])
         msg = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # one line
         if not mark and isinstance(getattr(exc, "position", None), int):  # ReaderError: a bad character
             line = text[: exc.position].count("\n") + 1
         return ParsedFile(p, None, {}, None, [(p, line, "", f"YAML syntax error: {msg}")])
+    except RecursionError:
+        return ParsedFile(p, None, {}, None, [(p, 1, "", "YAML nested too deeply")])
     lines: dict = {}
     dups: list = []
     if node is not None:
         _line_map(node, (), lines, dups)
     errors: list[ErrorTuple] = [(p, ln, _fmt_path(dp), "duplicate key (the later value silently wins)") for dp, ln in dups]
-    if not isinstance(data, dict):
-        errors.append((p, 1, "", "a ruleset file must be a mapping with name, version and rules"))
-        return ParsedFile(p, data, lines, None, errors)
+    if not isinstance(data, dict) or not ({"name", "rules", "extends", "overrides"} & set(map(str, data))):
+        # not a ruleset at all: say so once, and never list its keys or values (it may be any file)
+        return ParsedFile(p, None, {}, None, [(p, 1, "", "not a ruleset file: a ruleset is a mapping with name, version and rules")])
     try:
         model = RulesetFile.model_validate(data)
     except ValidationError as exc:
@@ -329,6 +418,37 @@ def ruleset_dirs() -> list[Path]:
         dirs += [Path(d) for d in env.split(os.pathsep) if d]
     dirs += [pkg.parent / "rulesets", pkg / "rulesets"]
     return [d for d in dirs if d.is_dir()]
+
+
+def ruleset_label(name: str, display_name: str | None = None) -> str:
+    """`河南省 henan` for a person; the bare name when the ruleset has no `display_name:`."""
+    if display_name is None:
+        display_name = display_names().get(name)
+    return f"{display_name} {name}" if display_name and display_name != name else name
+
+
+def display_names() -> dict[str, str]:
+    """{name: display_name} of the available rulesets, read from each file's top-level
+    `display_name:` line (no full load: the web app's menus and renderers call this)."""
+    out: dict[str, str] = {}
+    for name, path in available_rulesets().items():
+        dn = _display_name_of(str(path), path.stat().st_mtime_ns)
+        if dn:
+            out[name] = dn
+    return out
+
+
+@lru_cache(maxsize=64)
+def _display_name_of(path: str, mtime: int) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                m = re.match(r"display_name:\s*(.+?)\s*(?:#.*)?$", line)
+                if m:
+                    return m.group(1).strip("\"'") or None
+    except OSError:
+        pass
+    return None
 
 
 def available_rulesets() -> dict[str, Path]:
@@ -360,6 +480,19 @@ def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
         return avail[s].resolve()
     known = ", ".join(sorted(avail)) or "none found"
     raise RulesetError([(s, 0, "", f"unknown ruleset (available: {known})")])
+
+
+def _confine(ref: str, resolved: Path, base: Path) -> None:
+    """`extends` names a ruleset: by name (found in the ruleset folders), by an absolute path, or by
+    a relative path that stays inside the extending file's folder or a ruleset folder, ending in
+    .yaml/.yml. `../../../../etc/shadow` is none of these."""
+    if resolved.suffix not in (".yaml", ".yml"):
+        raise RulesetError([(ref, 0, "", "extends must name a .yaml/.yml ruleset file")])
+    if Path(ref).is_absolute() or not ("/" in ref or os.sep in ref or Path(ref).suffix):
+        return
+    roots = [base.resolve(), *(d.resolve() for d in ruleset_dirs())]
+    if not any(resolved == r or r in resolved.parents for r in roots):
+        raise RulesetError([(ref, 0, "", "extends must stay inside the ruleset folders (or be an absolute path)")])
 
 
 # --------------------------------------------------------------------------- lint helpers
@@ -494,6 +627,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     if m.extends:
         try:
             ppath = _resolve(m.extends, path.parent)
+            _confine(m.extends, ppath, path.parent)
         except RulesetError as exc:
             errors.append((f, line("extends"), "extends", exc.errors[0][3] + f": {m.extends}"))
             return None
@@ -504,11 +638,12 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     rules: dict[str, tuple[Rule, str, _Source, str | None]] = dict(parent["rules"]) if parent else {}
     params = dict(parent["params"]) if parent else {}
     params.update(m.parameters)
-    negation = list(parent["negation"]) if parent else []
-    planned = list(parent["planned"]) if parent else []
+    markers = {k: list(v) for k, v in parent["markers"].items()} if parent else {k: [] for k in MARKER_KINDS}
     if m.markers:
-        negation += [x for x in m.markers.negation if x not in negation]
-        planned += [x for x in m.markers.planned if x not in planned]
+        for kind in MARKER_KINDS:
+            markers[kind] += [x for x in getattr(m.markers, kind) if x not in markers[kind]]
+    negation, planned = markers["negation"], markers["planned"]
+
     def term_err(p: tuple, msg: str) -> None:
         errors.append((f, line(*p), ".".join(map(str, p)), msg))
 
@@ -541,9 +676,28 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     chain = (parent["chain"] if parent else []) + [m.name]
     return {
         "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
-        "description": m.description, "rules": rules, "params": params, "negation": negation, "planned": planned,
-        "terms": terms, "term_src": term_src, "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
+        "description": m.description, "display_name": m.display_name, "rules": rules, "params": params, "negation": negation, "planned": planned,
+        "markers": markers, "terms": terms, "term_src": term_src, "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
     }
+
+
+MARKER_KINDS = ("negation", "planned", "purpose", "reference", "done", "act")
+
+
+def _act_fallback(rule: Rule) -> Rule:
+    """A `met` check that needs an act (`presence.act`) also counts as `partial` without one: a
+    slogan earns at most partial. The copy leads the partial tier."""
+    ev = rule.evidence
+    if ev is None:
+        return rule
+    copies = []
+    for c in ev.met:
+        if c.presence is not None and c.presence.act:
+            label = (c.label or "") + "（未写明具体做法）" if c.label else None
+            copies.append(c.model_copy(update={"presence": c.presence.model_copy(update={"act": False}), "label": label}))
+    if not copies:
+        return rule
+    return rule.model_copy(update={"evidence": ev.model_copy(update={"partial": copies + list(ev.partial)})})
 
 
 def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple]]:
@@ -628,6 +782,7 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
             bad = [x for x in _placeholders(t) if x and x not in PLACEHOLDERS]
             if bad:
                 add(p, f"unknown placeholder {{{bad[0]}}} (known: {', '.join('{' + x + '}' for x in sorted(PLACEHOLDERS))})")
+        rule = _act_fallback(rule)
         compiled.append(CompiledRule(rule, origin, src.file, _line_for(src.lines, src.prefix), disabled,
                                      list(b["patched"].get(rid, [])), {k: terms[k] for k in sorted(used)}))
 
@@ -665,29 +820,32 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
         if state.get(rid) is None:
             visit(rid, [rid])
 
-    for kind in ("negation", "planned"):
+    for kind in MARKER_KINDS:
         def marker_err(p: tuple, msg: str, _kind=kind) -> None:
             errors.append((b["file"], _line_for(b["lines"], ("markers", _kind)), f"markers.{_kind}", msg))
 
-        b[kind] = expand_cues(b[kind], terms, (), marker_err, set())
-        for cue in b[kind]:
+        b["markers"][kind] = expand_cues(b["markers"][kind], terms, (), marker_err, set())
+        for cue in b["markers"][kind]:
             try:
                 cues.setdefault(cue, compile_cue(cue))
             except re.error as exc:
                 errors.append((b["file"], _line_for(b["lines"], ("markers", kind)), f"markers.{kind}", f"pattern {cue} does not compile: {exc}"))
 
+    b["negation"], b["planned"] = b["markers"]["negation"], b["markers"]["planned"]
     if errors:
         return None, errors
     digest_src = {
         "name": b["name"], "version": b["version"], "chain": b["chain"], "params": params,
         "negation": b["negation"], "planned": b["planned"], "scoring": b["scoring"],
+        **({"context": {k: v for k, v in b["markers"].items() if k not in ("negation", "planned") and v}}
+           if any(b["markers"][k] for k in MARKER_KINDS if k not in ("negation", "planned")) else {}),
         "rules": [[r.rule.model_dump(mode="json", by_alias=True), r.disabled] for r in compiled],
     }
     digest = hashlib.sha1(json.dumps(digest_src, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12]
     rs = CompiledRuleset(
         name=b["name"], version=b["version"], chain=b["chain"], hash=digest, rules=compiled, parameters=params,
-        negation=b["negation"], planned=b["planned"], scoring=b["scoring"], province=b["province"],
-        description=b["description"], files=b["files"], cues=cues, terms=terms,
+        negation=b["negation"], planned=b["planned"], scoring=b["scoring"], markers=b["markers"], province=b["province"],
+        description=b["description"], files=b["files"], cues=cues, display_name=b["display_name"], terms=terms,
     )
     return rs, []
 
@@ -758,10 +916,11 @@ def _file_province(path: Path) -> Any:
     hit = _PROVINCES.get(key)
     if hit is not None and hit[0] == mtime:
         return hit[1]
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular, yaml_loader
+
+    try:  # a broken file in a ruleset folder must not break every auto check: it just has no province
+        data = yaml.load(read_text_regular(path, MAX_CONFIG_BYTES, "ruleset"), Loader=yaml_loader())
+    except (ValueError, yaml.YAMLError, RecursionError):
         data = None
     prov = data.get("province") if isinstance(data, dict) else None
     _PROVINCES[key] = (mtime, prov)
