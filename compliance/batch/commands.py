@@ -404,9 +404,17 @@ def check(
         raise typer.Exit(code)
 
 
-def schema() -> None:
+def schema(
+    ruleset: bool = typer.Option(False, "--ruleset", help="Print the JSON Schema of a ruleset YAML file instead "
+                                 "(compliance/schema/ruleset.schema.json; for `# yaml-language-server: $schema=…`)."),
+) -> None:
     """输出 JSON 格式说明 Print the JSON Schema of `check --format json` output (also shipped as
-    compliance/schema/check-output.schema.json)."""
+    compliance/schema/check-output.schema.json), or with --ruleset that of a ruleset file."""
+    if ruleset:
+        from compliance.rules.schema import ruleset_schema_text
+
+        sys.stdout.write(ruleset_schema_text())
+        return
     from compliance.batch.post import output_schema_text
 
     sys.stdout.write(output_schema_text())

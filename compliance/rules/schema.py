@@ -87,7 +87,7 @@ def _cue(v: Any) -> Any:
 # literal, /regex/, @term (in a list) or a sequence mapping (read as a /regex/)
 Pattern = Annotated[str, BeforeValidator(_cue), WithJsonSchema({"anyOf": [
     {"type": "string", "description": "a literal, a /regex/ (may hold {@term}), or @term in a list"},
-    TypeAdapter(SequenceCue).json_schema(),
+    TypeAdapter(SequenceCue).json_schema(),  # one $defs entry in ruleset_json_schema
 ]})]
 
 
@@ -345,3 +345,28 @@ class RulesetFile(_S):
 Check.model_rebuild()
 
 RuleKind = Annotated[str, "presence|quantity|date|structure|meta|derived"]
+
+
+def ruleset_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a ruleset file, from these models (`compliance schema --ruleset`), so
+    editors complete and validate YAML (`# yaml-language-server: $schema=…`)."""
+    seq = TypeAdapter(SequenceCue).json_schema()
+
+    def shared(x: Any) -> Any:  # every cue list inlines the sequence schema: refer to one copy
+        if x == seq:
+            return {"$ref": "#/$defs/SequenceCue"}
+        if isinstance(x, dict):
+            return {k: shared(v) for k, v in x.items()}
+        return [shared(v) for v in x] if isinstance(x, list) else x
+
+    out = shared(RulesetFile.model_json_schema(mode="validation"))
+    out["$defs"]["SequenceCue"] = seq
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://compliance.invalid/schema/ruleset.schema.json",
+            "title": "compliance ruleset", **{k: v for k, v in out.items() if k != "title"}}
+
+
+def ruleset_schema_text() -> str:
+    import json
+
+    return json.dumps(ruleset_json_schema(), ensure_ascii=False, indent=2) + "\n"
