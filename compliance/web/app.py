@@ -222,6 +222,7 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
     app.state.store = store
     app.state.pool = pool
     if pool is not None:
+        app.router.on_startup.append(pool.start)  # workers ready (rulesets compiled) before the first upload
         app.router.on_shutdown.append(pool.close)  # SIGTERM: stop checks at once, not after them
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(

@@ -29,13 +29,13 @@ class _Worker:
 
 
 def pool_size() -> int:
-    """Workers for this machine: one per CPU (up to 8); `COMPLIANCE_WEB_WORKERS` overrides."""
+    """Workers for this machine: one per CPU (2 to 8); `COMPLIANCE_WEB_WORKERS` overrides."""
     raw = os.environ.get("COMPLIANCE_WEB_WORKERS", "").strip()
     if raw.isdigit():
         return int(raw)
     from compliance.batch.runner import cpus
 
-    return max(1, min(cpus(), 8))
+    return max(2, min(cpus(), 8))  # two at least: one hostile upload never holds up the rest
 
 
 def _serve(conn, memory_mb: int, env: dict) -> None:
@@ -52,6 +52,17 @@ def _serve(conn, memory_mb: int, env: dict) -> None:
     _die_with_parent()
     limit_memory(memory_mb)
     from compliance.web.service import run_pipeline
+
+    try:  # compile every installed ruleset now, so the first upload of each province waits for none
+        from compliance.rules.load import available_rulesets, load_ruleset
+
+        for name in available_rulesets():
+            try:
+                load_ruleset(name)
+            except Exception:  # noqa: BLE001 - a broken ruleset is reported when it is asked for
+                pass
+    except Exception:  # noqa: BLE001
+        pass
 
     while True:
         try:
@@ -100,6 +111,21 @@ class CheckPool:
         with self._lock:
             self._workers[proc.pid] = w
         return w
+
+    def start(self) -> None:
+        """Start every worker now (server start-up), so no request waits for one to start."""
+        while True:
+            with self._lock:
+                if self._closed or self._started >= self.size:
+                    return
+                self._started += 1
+            try:
+                self._idle.put(self._spawn())
+            except Exception as exc:  # noqa: BLE001 - started on demand later
+                with self._lock:
+                    self._started -= 1
+                logger.warning("cannot start a checking process: {}", exc)
+                return
 
     def _acquire(self) -> _Worker:
         """An idle worker, or a new one while fewer than `size` run; else wait for one."""
