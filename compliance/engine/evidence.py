@@ -29,6 +29,7 @@ RANK_POL = {v: k for k, v in POL_RANK.items()}
 # The lead of a numbered item: 一是 / （一） / 1. / 1、 / （1） / 一、 / 第一，
 ITEM_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，,、])")
 MAX_NEAR_MISSES = 8
+LEAD_HEADING_MAX = 40  # an item's first sentence this short is its heading; the next one leads too
 
 
 # --------------------------------------------------------------------------- report index
@@ -236,16 +237,23 @@ def _matcher(rs: CompiledRuleset) -> _Matcher:
 def build_index(report: Report, rs: CompiledRuleset) -> Index:
     sents: list[Sent] = []
     heading_lines = set()
+    opened: set[int] = set()  # sections whose first body sentence has been seen
     for pi, p in enumerate(report.paragraphs):
         if p.is_heading:
             heading_lines.add(p.line)
         lead_item = bool(ITEM_RE.match(p.text)) and not p.is_heading
+        # The first body sentence of a numbered item leads it too: "（一）加强组织领导。局长…"
+        first_body = -1
+        if not p.is_heading and p.section_id is not None and p.section_id not in opened:
+            opened.add(p.section_id)
+            first_body = 1 if lead_item and len(p.sentences) > 1 and len(p.sentences[0].norm) <= LEAD_HEADING_MAX else 0
         po = 0
         for si, s in enumerate(p.sentences):
             sents.append(Sent(
                 gi=len(sents), pi=pi, si=si, text=s.text, norm=s.norm, line=s.line, role=p.role,
                 section=p.section, section_id=p.section_id if p.section_id is not None else -1,
-                heading=p.is_heading, lead=not p.is_heading and (lead_item and si == 0 or bool(ITEM_RE.match(s.text))),
+                heading=p.is_heading,
+                lead=not p.is_heading and (lead_item and si == 0 or si == first_body or bool(ITEM_RE.match(s.text))),
                 para_offset=po, offset=s.offset,
             ))
             po += len(s.norm)
