@@ -73,7 +73,7 @@ class Builder:
         )
         self.by_family.append(dict(rep.score.by_family))
         for r in findings(rep):
-            quote, line = first_quote(r) if r.evidence else ("", None)
+            quote, line = first_quote(r)
             self.finding_rows.append(
                 [rep.source, rep.meta.issuer or "", r.rule_id, r.title, r.family, SEVERITY_ZH.get(r.severity, r.severity),
                  STATUS_ZH.get(r.status, r.status), r.points, r.earned, r.message, quote, line, "；".join(r.basis),
