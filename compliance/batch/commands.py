@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-FORMAT_NAMES = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx")
+FORMAT_NAMES = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx", "docx")
 
 OutFormat = Enum("OutFormat", {n: n for n in FORMAT_NAMES}, type=str)  # type: ignore[misc]
 
@@ -360,7 +360,7 @@ def check(
         if not paths:
             _fail("缺少要检查的文件 no PATH given: name files or folders, or set include in [tool.compliance]")
 
-    if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
+    if fmt_name in ("xlsx", "docx") and output is None and sys.stdout.isatty():
         _fail(f"--format {fmt_name} 生成的是文件，请用 -o 指定文件名 writes a binary file: give -o FILE.{fmt_name} (or pipe stdout to a file)")
 
     files, missing = collect_inputs(paths)
