@@ -8,6 +8,7 @@ import io
 
 from compliance.models import CheckResult, ReportResult
 from compliance.render.common import first_quote
+from compliance.render.escape import csv_cell
 
 HEADER = ["source", "issuer", "rule_id", "family", "severity", "status", "points", "earned", "message", "quote", "line",
           "waived", "baseline", "fingerprint"]
@@ -15,7 +16,7 @@ HEADER = ["source", "issuer", "rule_id", "family", "severity", "status", "points
 
 def report_rows(rep: ReportResult):
     for r in rep.results:
-        quote, line = first_quote(r) if r.evidence else ("", None)
+        quote, line = first_quote(r) if r.status != "not_applicable" else ("", None)
         yield [rep.source, rep.meta.issuer or "", r.rule_id, r.family, r.severity, r.status, f"{r.points:g}",
                f"{r.earned:g}", r.message, quote, "" if line is None else str(line),
                "yes" if r.waived is not None else "", r.baseline or "", r.fingerprint]
@@ -38,7 +39,7 @@ def report(rep: ReportResult) -> str:
 
 def _lines(rows_) -> str:
     buf = io.StringIO()
-    _csv.writer(buf, lineterminator="\r\n").writerows(rows_)
+    _csv.writer(buf, lineterminator="\r\n").writerows([csv_cell(c) for c in row] for row in rows_)
     return buf.getvalue()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from compliance.models import CheckResult, InputError, ReportResult, ToolInfo
+from compliance.render.escape import printable
 from compliance.render.common import STATUS_ZH, fmt_score, is_finding
 
 
@@ -39,6 +40,8 @@ class Builder:
                 f = ET.SubElement(case, "failure", message=r.message or r.title, type=r.status)
                 body = [f"{STATUS_ZH.get(r.status, r.status)} · {r.severity} · {r.earned:g}/{r.points:g}"]
                 body += [f"L{e.line}: {e.quote}" for e in r.evidence[:3]]
+                if not r.evidence and r.trace and r.trace.near_misses:
+                    body += [f"L{n.line}: 相近表述（未计入）：{n.quote}（{n.reason}）" for n in r.trace.near_misses[:3]]
                 body += [f"依据: {b}" for b in r.basis]
                 if r.remediation:
                     body.append(f"整改建议: {r.remediation}")
@@ -62,7 +65,8 @@ class Builder:
         root.set("errors", str(self.t_err))
         root.set("skipped", str(self.t_skip))
         ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        return printable(text)  # XML 1.0 has no control characters: an ESC in a file name would make it invalid
 
 
 def render(result: CheckResult, **opts) -> str:

@@ -4,9 +4,11 @@ its findings with the quotes (and line numbers) behind them and their legal basi
 from __future__ import annotations
 
 from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
+from compliance.render.escape import printable
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
+    NEAR_MISS,
     SEVERITY_ZH,
     family_label,
     findings,
@@ -45,7 +47,7 @@ def _finding(r: RuleResult) -> list[str]:
         out.append("")
     if r.trace and r.trace.near_misses and not r.evidence:
         for nm in r.trace.near_misses[:3]:
-            out.append(f"- 相近表述，第 {nm.line} 行：{esc(nm.quote)}（未计入：{esc(nm.reason)}）")
+            out.append(f"- {NEAR_MISS}，第 {nm.line} 行：{esc(nm.quote)}（{esc(nm.reason)}）")
         out.append("")
     if r.basis:
         out.append("依据：" + "；".join(esc(b) for b in r.basis))
@@ -119,7 +121,7 @@ class Builder:
             out += ["## 无法读取的文件", ""]
             out += [f"- `{e.source}`：{esc(e.error)}" for e in errors]
             out.append("")
-        return "\n".join(out).rstrip() + "\n"
+        return printable("\n".join(out).rstrip() + "\n")  # no ESC/BEL from a file name or waiver
 
 
 def render(result: CheckResult, **opts) -> str:

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
+from compliance.render.escape import printable, printable_model
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
@@ -80,7 +81,7 @@ def _ranking_row(rep: ReportResult) -> list[str]:
     ]
 
 
-def _report_block(con: Console, rep: ReportResult) -> None:
+def _report_block(con: Console, rep: ReportResult, detail: bool = False) -> None:
     head = Text()
     head.append(issuer_text(rep), style="bold")
     head.append(f"  {rep.source}\n")
@@ -96,7 +97,9 @@ def _report_block(con: Console, rep: ReportResult) -> None:
     for w in rep.warnings:
         con.print(Text("⚠ " + w, style="yellow"))
     gaps = findings(rep)
-    if not gaps:
+    if not gaps and rep.score.total is None:
+        con.print(Text("未评分：没有适用的规则 Not scored: no rule applies.", style="yellow"))
+    elif not gaps:
         con.print(Text("未发现差距 No gaps.", style="green"))
     else:
         t = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
@@ -115,11 +118,16 @@ def _report_block(con: Console, rep: ReportResult) -> None:
                 msg = f"{r.title}：{r.message}"
             msg = one_line(msg)
             if line:
-                msg += f"  (L{line}: {one_line(quote, 40)})"
+                msg += f"  (L{line}: {one_line(quote, 40 if r.evidence else 52)})"
             if r.waived is not None:
                 msg += f"  [豁免: {one_line(r.waived.reason, 40)}]"
             if r.baseline:
                 msg = f"[{BASELINE_ZH.get(r.baseline, r.baseline)}] " + msg
+            if detail:  # -v: what a person needs to act on the finding
+                if r.basis:
+                    msg += "\n依据：" + "；".join(r.basis)
+                if r.remediation:
+                    msg += "\n整改建议：" + r.remediation
             t.add_row(
                 Text(SEVERITY_ZH.get(r.severity, r.severity), style=SEV_STYLE.get(r.severity, "")),
                 r.rule_id,
@@ -137,17 +145,18 @@ class Builder:
     """The table built report by report: each report's block is rendered to text as it comes,
     and only its ranking row and total are kept for the ranking table printed first."""
 
-    def __init__(self, color: bool = False, width: int | None = None, **opts) -> None:
-        self.color, self.width = color, width
+    def __init__(self, color: bool = False, width: int | None = None, detail: bool = False, **opts) -> None:
+        self.color, self.width, self.detail = color, width, detail
         self.totals: list[float | None] = []
         self.rows: list[list[str]] = []
         self.blocks: list[str] = []
 
     def add(self, rep: ReportResult) -> None:
+        rep = printable_model(rep)  # an ESC in a file name must not reach the terminal
         self.totals.append(rep.score.total)
         self.rows.append(_ranking_row(rep))
         con, buf = _console(self.color, self.width)
-        _report_block(con, rep)
+        _report_block(con, rep, self.detail)
         self.blocks.append(buf.getvalue())
 
     def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
@@ -160,7 +169,7 @@ class Builder:
         if errors:
             con.print(Text(f"无法读取 {len(errors)} 个文件 (could not be read):", style="bold red"))
             for e in errors:
-                con.print(f"  {e.source}: {e.error}")
+                con.print(Text(printable(f"  {e.source}: {e.error}")))  # a file name is not markup
         con.print(
             f"共检查 {s.checked} 份，失败 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}"
             f"  (checked {s.checked}, failed {s.failed}, mean {fmt_score(s.mean_score)})"
