@@ -238,6 +238,8 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
     sents: list[Sent] = []
     heading_lines = set()
     opened: set[int] = set()  # sections whose first body sentence has been seen
+    # items (not a report's top parts such as 一、主要工作) whose first body sentence leads them
+    items = {sec.id for sec in report.iter_sections() if sec.level >= 2}
     for pi, p in enumerate(report.paragraphs):
         if p.is_heading:
             heading_lines.add(p.line)
@@ -246,7 +248,10 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
         first_body = -1
         if not p.is_heading and p.section_id is not None and p.section_id not in opened:
             opened.add(p.section_id)
-            first_body = 1 if lead_item and len(p.sentences) > 1 and len(p.sentences[0].norm) <= LEAD_HEADING_MAX else 0
+            if lead_item and len(p.sentences) > 1 and len(p.sentences[0].norm) <= LEAD_HEADING_MAX:
+                first_body = 1
+            elif p.section_id in items:
+                first_body = 0
         po = 0
         for si, s in enumerate(p.sentences):
             sents.append(Sent(
