@@ -50,6 +50,7 @@ class Sent:
     lead: bool
     para_offset: int  # offset of `norm` inside the paragraph's concatenated norms
     offset: int  # offset of the sentence in the paragraph text
+    opens_item: bool = False  # the first body sentence of an item: where: heading accepts it too
     _clauses: list | None = None
     _idx: list | None = None
 
@@ -258,7 +259,8 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
                 gi=len(sents), pi=pi, si=si, text=s.text, norm=s.norm, line=s.line, role=p.role,
                 section=p.section, section_id=p.section_id if p.section_id is not None else -1,
                 heading=p.is_heading,
-                lead=not p.is_heading and (lead_item and si == 0 or si == first_body or bool(ITEM_RE.match(s.text))),
+                lead=not p.is_heading and (lead_item and si == 0 or bool(ITEM_RE.match(s.text))),
+                opens_item=si == first_body,
                 para_offset=po, offset=s.offset,
             ))
             po += len(s.norm)
@@ -724,7 +726,7 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
         s = ix.sents[o.gi]
         if not ctx.role_ok(s, p.roles):
             return False
-        if p.where == "heading" and not (s.heading or s.lead):
+        if p.where == "heading" and not (s.heading or s.lead or s.opens_item):
             return False
         if p.where == "body" and s.heading:
             return False
@@ -768,10 +770,10 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             if s.role == "closing" and p.roles is None:
                 continue
             cue = s.norm[o.start:o.end]
-            if ctx.role_ok(s, p.roles) and not (p.where == "heading" and not (s.heading or s.lead)) \
+            if ctx.role_ok(s, p.roles) and not (p.where == "heading" and not (s.heading or s.lead or s.opens_item)) \
                     and not (p.where == "body" and s.heading):
                 why = context_why(o)
-            elif p.where == "heading" and not (s.heading or s.lead):
+            elif p.where == "heading" and not (s.heading or s.lead or s.opens_item):
                 why = f"“{cue}”不在标题或条目首句中（本项只认标题或条目首句）"
             elif p.where == "body" and s.heading:
                 why = f"“{cue}”只出现在标题中（本项只认正文）"
