@@ -322,6 +322,7 @@ def scan(lines: list[str]) -> LineScan:
         prev_len = _span(text, col)
         if heading_style(norm):
             before_heading = False
+    blocks = _cut_run_in_parts(blocks)
     # The first short block before any heading that names a document kind is the title; an
     # issuer line right above a "关于…" or "2023年度…" line is part of it.
     for k, b in enumerate(blocks):
@@ -343,6 +344,33 @@ def scan(lines: list[str]) -> LineScan:
 
 
 _YEAR_START = re.compile(r"^(?:19|20)\d{2}\s*年")
+RUN_IN_MIN = 1000  # a paragraph this long that runs 一、…二、… parts together is a whole report
+
+
+def _cut_run_in_parts(blocks: list[Block]) -> list[Block]:
+    """A page flattened into one paragraph per report, then re-wrapped (a PDF printed from the
+    saved page): its wrapped lines join back into one huge block, cut here like a flattened line."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind != "text" or len(b.text) < RUN_IN_MIN:
+            out.append(b)
+            continue
+        cuts = _flat_cuts(b.text, hnorm(b.text), first=False, inline=True)
+        if not cuts:
+            out.append(b)
+            continue
+        for start, end in zip([0] + cuts, cuts + [len(b.text)]):
+            piece = Block(kind="text")
+            for i, sp in enumerate(b.spans):
+                nxt = b.spans[i + 1].offset if i + 1 < len(b.spans) else len(b.text)
+                if nxt <= start or sp.offset >= end:
+                    continue
+                a = max(sp.offset, start)
+                piece.spans.append(Span(offset=a - start, line=sp.line, col=sp.col + (a - sp.offset)))
+            piece.text = b.text[start:end]
+            if piece.text.strip():
+                out.append(piece)
+    return out
 
 
 def _title_continues_org(org: str, title: str) -> bool:
