@@ -112,7 +112,7 @@ def test_html_on_corpus_links_resolve(tmp_path):
     ev = re.findall(r'class="ev" href="#(L\d+)"', page)
     assert ev, "findings should link to the text"
     assert not [h for h in p.hrefs if h not in p.ids]
-    assert "<mark>" in page
+    assert "<mark class=\"k-" in page
 
 
 def _run_json(path: Path, *extra) -> dict:

@@ -128,7 +128,7 @@ def test_html_self_contained_and_every_evidence_link_resolves(result):
     # evidence links point at text lines, and the highlighted line carries the quote
     ev = re.findall(r'class="ev" href="#([^"]+)"', page)
     assert "r1-L9" in ev and "r2-L3" in ev
-    assert re.search(r'id="r1-L9"[^>]*>.*<mark>部分执法人员法律知识储备不足', page)
+    assert re.search(r'id="r1-L9"[^>]*>.*<mark class="k-negative"[^>]*>部分执法人员法律知识储备不足', page)
     assert "各规则达标率" in page and "辽宁省" in page and "浙江省" in page
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from compliance.batch.fingerprint import key_of
 from compliance.models import ReportResult, RuleResult
-from compliance.render.common import is_finding
+from compliance.results import is_finding
 
 
 class BaselineError(Exception):

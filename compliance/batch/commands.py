@@ -52,25 +52,6 @@ def _fail(msg: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _write(data: str | bytes, output: Path | None) -> None:
-    if output is not None:
-        try:
-            if isinstance(data, bytes):
-                output.write_bytes(data)
-            else:
-                output.write_text(data, encoding="utf-8")
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
-        return
-    if isinstance(data, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(data)
-        sys.stdout.flush()
-
-
 def _input_lines(source: str) -> list[str] | None:
     """A report's input lines (for the HTML text view), read again: results may come from the
     cache, and keeping every report's text in the result JSON would bloat it."""
@@ -82,100 +63,70 @@ def _input_lines(source: str) -> list[str] | None:
         return None
 
 
-# json, jsonl and csv are written report by report; every other format has a `Builder` that keeps
-# only its own part of each report (text, rows, counters) and is written at the end.
-STREAMED = ("json", "jsonl", "csv")
+class _Sink:
+    """Output written as reports arrive: whatever the format's builder gives at once (json, jsonl
+    and csv stream; the others keep each report's small part and give the document at the end).
+    A file is written as `FILE.part` and renamed when complete (jsonl: FILE itself, one complete
+    line at a time), so an interrupted run never leaves a truncated file under the real name."""
 
+    def __init__(self, fmt: str, output: Path | None, opts: dict | None = None) -> None:
+        from compliance.render import builder
 
-class _Stream:
-    """Output written as reports arrive. jsonl: one line each, so an interrupted run leaves only
-    complete lines. json and csv: written to `FILE.part` and renamed when complete, so an
-    interrupted run never leaves a truncated file under the real name."""
-
-    def __init__(self, fmt: str, output: Path | None) -> None:
+        self.builder = builder(fmt, **(opts or {}))
         self.fmt = fmt
         self.output = output
         self.part = output.with_name(output.name + ".part") if output is not None and fmt != "jsonl" else None
         target = self.part or output
-        # csv: "\r\n" row ends as written (no newline translation), as `render` returns them
-        self.fh = (open(target, "w", encoding="utf-8", newline="" if fmt == "csv" else None)  # noqa: SIM115
-                   if target is not None else sys.stdout)
+        self.fh = open(target, "wb") if target is not None else None  # noqa: SIM115 - closed in close()
         self.errors: list = []
-        self.totals: list[float | None] = []
-        self.doc = self.csv = None
-        if fmt == "json":
-            from compliance.render.json import Stream
-
-            self.doc = Stream(self.fh)
-        elif fmt == "csv":
-            from compliance.render import csv
-
-            self.csv = csv
-            self.fh.write(csv.head())
+        self._put(self.builder.start())
 
     @property
     def takes_raw(self) -> bool:
-        """Whether a worker's JSON text will do (csv needs the report object)."""
-        return self.fmt != "csv"
+        """Whether a worker's JSON text will do (most formats need the report object)."""
+        return self.builder.takes_raw
+
+    def _put(self, data: str | bytes, flush: bool = False) -> None:
+        if not data:
+            return
+        if self.fh is not None:
+            self.fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if flush:
+                self.fh.flush()
+        elif isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            if flush:
+                sys.stdout.flush()
 
     def report(self, item) -> None:
-        """A ReportResult, or a worker's RawReport (serialized as this format needs)."""
-        from compliance.batch.runner import RawReport
-
-        raw = isinstance(item, RawReport)
-        self.totals.append(item.total if raw else item.score.total)
-        if self.doc is not None:
-            self.doc.report(item.text if raw else item.model_dump_json(indent=2))
-        elif self.csv is not None:
-            self.fh.write(self.csv.report(item))
-        else:
-            self.fh.write(item.line if raw else item.model_dump_json() + "\n")
-            self.fh.flush()
+        """A ReportResult, or a worker's RawReport when `takes_raw`."""
+        self._put(self.builder.add(item), flush=self.fmt == "jsonl")
 
     def error(self, err) -> None:
         self.errors.append(err)
-        if self.fmt == "jsonl":
-            self.fh.write(err.model_dump_json() + "\n")
-            self.fh.flush()
+        self._put(self.builder.error(err), flush=self.fmt == "jsonl")
 
     def close(self, completed: bool) -> None:
-        if self.doc is not None and completed:
-            from compliance.models import Summary
+        try:
+            if completed:
+                from compliance import __version__
+                from compliance.models import ToolInfo
 
-            self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
-        self.fh.flush()
-        if self.fh is not sys.stdout:
-            self.fh.close()
+                self._put(self.builder.finish(ToolInfo(version=__version__), self.errors))
+        finally:
+            if self.fh is not None:
+                self.fh.close()
+            else:
+                sys.stdout.flush()
         if self.part is not None:
             if completed:
                 self.part.replace(self.output)
             else:
                 self.part.unlink(missing_ok=True)
-
-
-class _Built:
-    """A format built report by report (its `Builder`), written when the batch is complete; an
-    interrupted batch writes nothing, as before."""
-
-    def __init__(self, fmt: str, output: Path | None, opts: dict) -> None:
-        import importlib
-
-        self.builder = importlib.import_module(f"compliance.render.{fmt}").Builder(**opts)
-        self.output = output
-        self.errors: list = []
-
-    def report(self, item) -> None:
-        self.builder.add(item)
-
-    def error(self, err) -> None:
-        self.errors.append(err)
-
-    def close(self, completed: bool) -> None:
-        if completed:
-            from compliance import __version__
-            from compliance.models import ToolInfo
-
-            _write(self.builder.finish(ToolInfo(version=__version__), self.errors), self.output)
 
 
 def check(
@@ -267,16 +218,13 @@ def check(
             import shutil
 
             opts["width"] = shutil.get_terminal_size((120, 40)).columns
-    # No format keeps the report objects (see STREAMED)
-    sink: _Stream | _Built
-    if fmt_name in STREAMED:
-        try:
-            sink = _Stream(fmt_name, output)
-        except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
-        job = replace(job, indent=2 if fmt_name == "json" else None)
-    else:
-        sink = _Built(fmt_name, output, opts)
+    # No format keeps the report objects: each builder keeps only its own part of each report
+    try:
+        sink = _Sink(fmt_name, output, opts)
+    except OSError as e:
+        _fail(f"{output}: cannot write output: {e.strerror or e}")
+    if sink.takes_raw:
+        job = replace(job, indent=sink.builder.raw_indent)
 
     errors: list[InputError] = []
     breached: list[str] = []  # judged report by report: no report is kept
@@ -294,8 +242,7 @@ def check(
         task = progress.add_task("", total=len(files))
 
     # nothing downstream needs the report objects: stream the workers' JSON as they sent it
-    raw = (isinstance(sink, _Stream) and sink.takes_raw
-           and not waiver_list and base is None and fail_under is None and fail_on is None)
+    raw = (sink.takes_raw and not waiver_list and base is None and fail_under is None and fail_on is None)
     completed = False
     try:
         for item in iter_batch(files, job, jobs, raw=raw):

@@ -14,6 +14,7 @@ from typing import Any
 
 from loguru import logger
 
+from compliance.labels import STATUS_ZH
 from compliance.models import Evidence, Report, ReportResult, RuleResult, RulesetRef, Trace
 
 BACKENDS = ("auto", "durable", "reference")
@@ -189,8 +190,6 @@ def _evidence(status: str, rev, ix) -> list[Evidence]:
 
 
 DERIVED_MODE_ZH = {"all": "全部落实才算落实，部分落实算部分", "any": "取其中最好的", "weakest": "取其中最弱的"}
-STATUS_ZH = {"met": "已落实", "partial": "部分落实", "self_reported_gap": "自述不足", "planned": "仅有计划",
-             "missing": "未提及", "not_applicable": "不适用"}
 
 
 def _depth(rid: str, rs, _seen: frozenset = frozenset()) -> int:

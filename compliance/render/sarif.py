@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json as _json
 
-from compliance.models import CheckResult, InputError, ReportResult, RuleResult, ToolInfo
-from compliance.render.common import FAMILY_ZH, STATUS_ZH, is_finding
+from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
+from compliance.render import Kept, build
+from compliance.labels import STATUS_ZH
+from compliance.results import family_name, is_finding
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
 
 
-def _rule(r: RuleResult) -> dict:
+def _rule(r: RuleResult, rep: ReportResult) -> dict:
     basis = "；".join(r.basis)
     text = f"{r.title}\n依据：{basis}" + (f"\n整改建议：{r.remediation}" if r.remediation else "")
     md = f"**{r.title}**\n\n" + (f"整改建议：{r.remediation}\n\n" if r.remediation else "") + "依据：\n" + "".join(
@@ -25,7 +27,7 @@ def _rule(r: RuleResult) -> dict:
         "id": r.rule_id,
         "name": r.rule_id.replace("-", ""),
         "shortDescription": {"text": r.title},
-        "fullDescription": {"text": f"{r.title}（{FAMILY_ZH.get(r.family, r.family)}）。依据：{basis}"},
+        "fullDescription": {"text": f"{r.title}（{family_name(r.family, rep) or r.family}）。依据：{basis}"},
         "help": {"text": text, "markdown": md},
         "defaultConfiguration": {"level": LEVEL.get(r.severity, "warning")},
         "properties": {"family": r.family, "severity": r.severity, "points": r.points, "tags": [r.family, r.severity]},
@@ -38,21 +40,21 @@ def _uri(source: str) -> str:
     return quote(source.replace("\\", "/"), safe="/:._-~")
 
 
-class Builder:
+class Builder(Kept):
     """The SARIF log built report by report: a batch keeps each finding's small dict, not the
     reports (`check --format sarif` on thousands of reports)."""
 
-    def __init__(self) -> None:
+    def __init__(self, **opts) -> None:
         self.rules: dict[str, dict] = {}
         self.index: dict[str, int] = {}
         self.results: list[dict] = []
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         rules, index, results = self.rules, self.index, self.results
         for r in rep.results:
             if r.rule_id not in rules:
                 index[r.rule_id] = len(rules)
-                rules[r.rule_id] = _rule(r)
+                rules[r.rule_id] = _rule(r, rep)
         for r in rep.results:
             if not is_finding(r):
                 continue
@@ -77,6 +79,7 @@ class Builder:
             if r.waived is not None:
                 res["suppressions"] = [{"kind": "external", "status": "accepted", "justification": r.waived.reason}]
             results.append(res)
+        return ""
 
     def build(self, tool: ToolInfo, errors: list[InputError]) -> dict:
         run: dict = {
@@ -103,11 +106,12 @@ class Builder:
             ]
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
-    def finish(self, tool: ToolInfo, errors: list[InputError]) -> str:
+    def finish(self, tool: ToolInfo, errors: list[InputError], summary: Summary | None = None) -> str:
         return _json.dumps(self.build(tool, errors), ensure_ascii=False, indent=2) + "\n"
 
 
-def build(result: CheckResult) -> dict:
+def log(result: CheckResult) -> dict:
+    """The SARIF log of a whole result, as a dict."""
     b = Builder()
     for rep in result.reports:
         b.add(rep)
@@ -115,7 +119,4 @@ def build(result: CheckResult) -> dict:
 
 
 def render(result: CheckResult, **opts) -> str:
-    b = Builder()
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors)
+    return build(Builder(**opts), result)  # type: ignore[return-value]

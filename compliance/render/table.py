@@ -11,19 +11,17 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
-from compliance.render.common import (
-    BASELINE_ZH,
-    DOC_TYPE_ZH,
-    SEVERITY_ZH,
+from compliance.render import Kept, build
+from compliance.labels import BASELINE_ZH, DOC_TYPE_ZH, SEVERITY_ZH, fmt_num, fmt_score
+from compliance.results import (
     family_label,
     findings,
     first_quote,
-    fmt_num,
-    fmt_score,
     issuer_text,
     one_line,
     period_text,
     rank_order,
+    rank_text,
     status_text,
 )
 
@@ -60,7 +58,7 @@ def _ranking_table(rows: list[list[str]], totals: list[float | None]) -> Table:
     ):
         t.add_column(col, **kw)
     for rank, i in rank_order(totals):
-        t.add_row(str(rank), *rows[i])
+        t.add_row(rank_text(rank), *rows[i])
     return t
 
 
@@ -89,7 +87,7 @@ def _report_block(con: Console, rep: ReportResult) -> None:
         f"规则集 {rep.ruleset.name} {rep.ruleset.version}"
     )
     if rep.score.by_family:
-        fams = "  ".join(f"{family_label(f)} {fmt_score(v)}" for f, v in rep.score.by_family.items())
+        fams = "  ".join(f"{family_label(f, rep)} {fmt_score(v)}" for f, v in rep.score.by_family.items())
         head.append("\n" + fams)
     con.print(head)
     for w in rep.warnings:
@@ -132,7 +130,7 @@ def _report_block(con: Console, rep: ReportResult) -> None:
     con.print()
 
 
-class Builder:
+class Builder(Kept):
     """The table built report by report: each report's block is rendered to text as it comes,
     and only its ranking row and total are kept for the ranking table printed first."""
 
@@ -142,12 +140,13 @@ class Builder:
         self.rows: list[list[str]] = []
         self.blocks: list[str] = []
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         self.totals.append(rep.score.total)
         self.rows.append(_ranking_row(rep))
         con, buf = _console(self.color, self.width)
         _report_block(con, rep)
         self.blocks.append(buf.getvalue())
+        return ""
 
     def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
         s = summary or Summary.of(self.totals, len(errors))
@@ -167,8 +166,5 @@ class Builder:
         return head + "".join(self.blocks) + buf.getvalue()
 
 
-def render(result: CheckResult, color: bool = False, width: int | None = None, **opts) -> str:
-    b = Builder(color=color, width=width)
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors, result.summary)
+def render(result: CheckResult, **opts) -> str:
+    return build(Builder(**opts), result)  # type: ignore[return-value]

@@ -278,6 +278,8 @@ class RulesetFile(_S):
     parameters: dict[str, Any] = Field(default_factory=dict)
     markers: Markers | None = None
     scoring: Scoring | None = None
+    # family code → the name people read (AR: 年度报告义务); a child ruleset adds or renames
+    families: dict[str, str] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
     overrides: list[RuleOverride] = Field(default_factory=list)
 
