@@ -3,7 +3,7 @@ baseline states, and how numbers are written. One table each, used by the engine
 output format, the web pages and the generated rule docs, so they never say two things.
 
 Family names are not here: they belong to the ruleset (`families:` in its YAML), so a province's
-new family has its label where the family is defined (`compliance.results.ruleset_labels`).
+new family has its label where the family is defined (`compliance.results.family_name`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ DOC_TYPE_ZH = {
     "work_summary": "工作总结",
     "self_inspection": "自查报告",
     "plan": "计划方案",
+    "fair_competition_report": "公平竞争审查工作报告",
+    "shufa_report": "述法报告",
     "other": "其他文件",
 }
 SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般"}

@@ -16,7 +16,7 @@ from compliance.labels import SEVERITY_RANK, STATUS_RANK, STATUS_ZH
 from compliance.models import Evidence, ReportResult, RuleResult
 
 if TYPE_CHECKING:
-    from compliance.rules.load import RulesetLabels
+    from compliance.rules.load import RulesetDisplay
 
 # --------------------------------------------------------------------------- findings
 
@@ -78,6 +78,13 @@ def period_text(rep: ReportResult, none: str = "—") -> str:
     return f"{p[0]}" if p[0] == p[1] else f"{p[0]}–{p[1]}"
 
 
+def ruleset_text(rep: ReportResult) -> str:
+    """`浙江省 zhejiang 2026.11.1`: the ruleset's display name first (its YAML `display_name:`)."""
+    from compliance.rules.load import ruleset_label
+
+    return f"{ruleset_label(rep.ruleset.name)} {rep.ruleset.version}"
+
+
 def one_line(text: str, limit: int = 120) -> str:
     t = " ".join(text.split())
     return t if len(t) <= limit else t[: limit - 1] + "…"
@@ -100,13 +107,13 @@ def add_families(seen: dict[str, None], rep: ReportResult) -> None:
 
 
 @lru_cache(maxsize=64)
-def _labels(name: str) -> RulesetLabels:
-    from compliance.rules.load import ruleset_labels
+def _labels(name: str) -> RulesetDisplay:
+    from compliance.rules.load import ruleset_display
 
-    return ruleset_labels(name)
+    return ruleset_display(name)
 
 
-def ruleset_labels(rep: ReportResult) -> RulesetLabels:
+def ruleset_display(rep: ReportResult) -> RulesetDisplay:
     """The family names and grade bands of the ruleset a result was checked against."""
     return _labels(rep.ruleset.name)
 
@@ -143,7 +150,7 @@ def grade_level(value: float | None, grades: list[tuple[float, str]]) -> str:
 
 def report_level(rep: ReportResult, value: float | None = None) -> str:
     """`grade_level` of the report's total (or of `value`, e.g. a family score) on its ruleset's bands."""
-    return grade_level(rep.score.total if value is None else value, ruleset_labels(rep).grades)
+    return grade_level(rep.score.total if value is None else value, ruleset_display(rep).grades)
 
 
 # --------------------------------------------------------------------------- a batch

@@ -84,9 +84,11 @@ def test_glob_input(tmp_path):
 def test_no_input_is_exit_2(tmp_path):
     res = run(str(tmp_path / "nothing-here"), "--format", "json")
     assert res.exit_code == 2
-    assert "no input found" in res.stderr
+    assert "file not found" in res.stderr
     (tmp_path / "empty").mkdir()
-    assert run(str(tmp_path / "empty")).exit_code == 2
+    res = run(str(tmp_path / "empty"))
+    assert res.exit_code == 2
+    assert "no report files in" in res.stderr
 
 
 def test_bad_option_is_exit_2(tmp_path):
@@ -102,7 +104,7 @@ def test_unknown_ruleset_is_exit_2_with_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "validate_ruleset", bad)
     res = run(str(corpus(tmp_path)), "--ruleset", "atlantis")
     assert res.exit_code == 2
-    assert res.stderr.strip() == "atlantis: unknown ruleset (available: national)"
+    assert res.stderr.strip() == "规则集无法使用 invalid ruleset: atlantis: unknown ruleset (available: national)"
 
 
 def test_fail_under_and_fail_on_exit_1(tmp_path):

@@ -366,3 +366,43 @@ def test_bare_labels_are_sections_only_without_numbered_headings():
                                                          ("下一步工作打算", "plans")]
     r = norm("一、主要工作\n工作亮点\n全年学习12次。")
     assert [s.heading for s in r.iter_sections()] == ["一、主要工作"]
+
+
+# ---------------------------------------------------------------- saved pages: a section per line
+def _flat(*parts: str) -> str:
+    """A report as a saved page keeps it: title, then the whole body glued into one long line."""
+    return "某县农业农村局2023年法治政府建设工作情况报告\n" + "".join(parts)
+
+
+def test_flattened_top_heading_ends_where_a_sentence_starts():
+    r = norm(_flat(
+        "一、总体情况2023年，我局围绕中心工作推进依法行政，全年办理行政许可事项三百余件，群众满意度持续提升。",
+        "二、工作开展情况（一）强化组织保障，压实工作责任局党组定期研究法治建设工作，全年召开专题会议三次。",
+        "（二）规范执法行为，提升执法水平县农业农村局坚持严格规范公正文明执法，全年办理行政处罚案件十二件。",
+        "三、存在的主要问题今年以来虽取得一定成效，但执法人员专业素质仍有待提高，执法装备保障不足。",
+        "四、下一步工作打算一是加强执法人员培训；二是完善执法装备配备，提升执法保障水平。",
+    ))
+    heads = [(s.heading, s.role) for s in r.sections]
+    assert heads == [("一、总体情况", "other"), ("二、工作开展情况", "measures"),
+                     ("三、存在的主要问题", "problems"), ("四、下一步工作打算", "plans")]
+    subs = [c.heading for c in r.sections[1].children]
+    assert subs == ["（一）强化组织保障，压实工作责任", "（二）规范执法行为，提升执法水平"]
+
+
+def test_flattened_subheadings_need_a_run_of_two():
+    r = norm(_flat(
+        "一、主要做法我局依法履职，落实（一）项任务时严格按程序办理，全年未发生行政复议纠错案件，",
+        "并对全部执法案卷开展评查，评查结果在局务会上通报，各执法科室逐一完成整改。",
+        "二、存在问题执法力量仍然不足，信息化水平有待提高，部分执法人员对新修订法律法规掌握不够。",
+    ))
+    assert [s.heading for s in r.sections] == ["一、主要做法", "二、存在问题"]
+    assert r.sections[0].children == []
+
+
+def test_overview_heading_is_measures_when_it_is_the_only_work_section():
+    r = norm(_flat(
+        "一、基本情况2023年，我局组织集体学法四次，办理行政处罚案件十二件，全部按规定公示，",
+        "并对全部执法案卷开展评查，评查结果在局务会上通报，各执法科室逐一完成整改。",
+        "二、存在问题执法力量仍然不足，信息化水平有待提高，部分执法人员对新修订法律法规掌握不够。",
+    ))
+    assert [(s.heading, s.role) for s in r.sections] == [("一、基本情况", "measures"), ("二、存在问题", "problems")]

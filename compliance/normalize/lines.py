@@ -46,6 +46,7 @@ _KEYS_SORTED = sorted(vocab.META_KEYS, key=len, reverse=True)
 _KEY_ALT = "|".join(re.escape(k) for k in _KEYS_SORTED)
 _META_START = re.compile(rf"^(?:{_KEY_ALT})\s*[:：]")
 _META_PAIR = re.compile(rf"(?P<key>{_KEY_ALT})\s*[:：]\s*")
+_DASH_KEY = re.compile(rf"^[-*]\s*(?=(?:{_KEY_ALT})\s*[:：])")
 
 # Heading numbering at the start of a (normalized) line: style name → regex. Ordered so the
 # more specific forms are tried first.
@@ -159,9 +160,16 @@ def _glued_pair(norm: str) -> tuple[str, str] | None:
     return (m.group("key"), val) if _VALUE_OK.get(field, _NO).match(val) else None
 
 
+def _unbullet(norm: str) -> str:
+    """A list bullet before a header key (`• 发布机构:`, `- 索引号:`)."""
+    norm = norm.lstrip(_BULLETS)
+    m = _DASH_KEY.match(norm)
+    return norm[m.end():] if m else norm
+
+
 def parse_meta_pairs(norm: str) -> list[tuple[str, str]]:
     """`发布机构: 市交通运输局 成文日期: 2020-01-09` → [(发布机构, 市交通运输局), (成文日期, 2020-01-09)]."""
-    norm = norm.lstrip(_BULLETS)
+    norm = _unbullet(norm)
     cells = _pipe_cells(norm)
     if cells is not None:
         out = []
@@ -187,7 +195,7 @@ def is_chrome(norm: str) -> bool:
     with 当前位置 is still the document."""
     if not norm or len(norm) > 160:
         return False
-    norm = norm.lstrip(_BULLETS)
+    norm = _unbullet(norm)
     if _META_START.match(norm) or _pipe_cells(norm) is not None or _glued_pair(norm):
         return True
     return any(rx.match(norm) for rx in _CHROME_RES)
@@ -352,7 +360,7 @@ _TITLE_NOUN = re.compile(r"(?:报告|总结|计划|方案|要点|规划|情况|�
 # qualifies: an ordinary paragraph may well enumerate 一、…二、… inline.
 FLAT_MIN = 120
 FLAT_MAX_LINES = 5
-_INLINE_CN = re.compile(r"(?<=[。；;：:！!？?\s])\s*(?P<num>[一二三四五六七八九十]{1,3})、")
+_INLINE_CN = re.compile(r"(?:(?<=[。；;：:！!？?\s])|^)\s*(?P<num>[一二三四五六七八九十]{1,3})、")
 _SENTENCE_START = re.compile(
     r"^(?:(?:19|20)(?:\d{2}|xx|XX)\s*年|今年|近年|近年来|一年来|为|根据|按照|依据|自(?:19|20)\d{2}|现将|我(?:局|县|区|市|镇|乡|委|办|厅))"
 )
@@ -381,7 +389,32 @@ def _flat_cuts(text: str, norm: str, first: bool, inline: bool = True) -> list[i
             want += 1
     if want == 2:  # a lone 一、 inside a paragraph is no outline
         cuts.pop()
+    if inline:
+        cuts += _paren_cuts(norm, idx, len(text))
     return sorted(set(c for c in cuts if 0 < c < len(text)))
+
+
+_INLINE_PAREN = re.compile(r"\((?P<num>[一二三四五六七八九十]{1,3})\)")
+
+
+def _paren_cuts(norm: str, idx: list[int], n: int) -> list[int]:
+    """Offsets of inline （一）（二）… headings in a flattened line: each run numbered in order
+    from （一） (a new run restarts under the next 一、 part); a run of one is no outline."""
+    from compliance.normalize.structure import cn_int  # local: structure imports this module
+
+    runs: list[list[int]] = []
+    want = 0
+    for m in _INLINE_PAREN.finditer(norm):
+        val = cn_int(m.group("num"))
+        k = m.start()
+        if val == 1:
+            runs.append([])
+            want = 1
+        if val != want or not runs:
+            continue
+        runs[-1].append(idx[k] if k < len(idx) else n)
+        want += 1
+    return [c for run in runs if len(run) >= 2 for c in run]
 
 
 def _unflatten(items: list[tuple[int, str, int, str]]) -> list[tuple[int, str, int, str]]:
@@ -427,8 +460,14 @@ _TITLE_END = re.compile(
 )
 
 
+# `栏目: 公示公告`, `分类：工作报告`: a page header's `key: value` line, never a title.
+_KEY_VALUE = re.compile(r"^[\u4e00-\u9fff/]{1,6}\s*[:：]")
+
+
 def _looks_like_title(norm: str) -> bool:
     s = norm.strip("*#_ 《》")
+    if _KEY_VALUE.match(s):
+        return False
     return 6 <= len(s) <= 90 and s[-1:] not in "。；;，," and "。" not in s and bool(_TITLE_END.search(s)) \
         and not heading_style(s)
 

@@ -153,6 +153,35 @@ def lead_clause(text: str, start: int, max_len: int, gap: bool = False) -> int:
     return end
 
 
+# Where a heading glued to its body (a saved page flattens a section into one line) ends: at a
+# nested number (（一） 一是 1.), at a word that starts a sentence (2022年，/ 今年以来 / 我局), or
+# right after a section label (存在的主要问题 / 下一步工作计划) that is not joined to more (及成效).
+_GLUED_NEST = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,2}是(?=[\u4e00-\u9fff“《])|\d{1,2}[、.](?=[\u4e00-\u9fff])")
+_GLUED_START = re.compile(
+    r"(?:19|20)\d{2}\s*年(?![度底初末])|今年以来|今年|近年来|近年|一年来|近三年|自\s*(?:19|20)\d{2}|为了|为进一步|为切实|为全面|为深入"
+    r"|按照|根据|我(?:局|区|县|市|委|办|厅|中心|镇|乡)|本(?:局|委|单位)|局(?:党组|党委|领导班子)"
+    # the bureau named as the subject: 区行政审批局党组高度重视…
+    r"|[区县市州旗镇乡][\u4e00-\u9fff]{1,8}?(?:局|委|办|中心)(?=党组|党委|领导班子|高度重视|始终|坚持|认真|严格|深入|全面|切实|积极)")
+_LABEL_JOIN = set("及和与、,，暨以并")
+_LABEL_ROLES = {"measures", "problems", "plans"}  # section labels; not topics such as 第一责任人
+
+
+def glued_end(text: str, start: int, end: int) -> int:
+    """End of a heading that runs on into its body without a stop (see above); `end` otherwise."""
+    if end >= len(text.rstrip()) or text[end:end + 1].isspace():
+        return end
+    hard = next((i for i in range(start, len(text)) if text[i] in _LEAD_END), len(text))
+    seg = text[start:min(hard, start + 60)]
+    cuts = [m.start() for m in _GLUED_NEST.finditer(seg) if m.start() >= 2]
+    cuts += [m.start() for m in _GLUED_START.finditer(seg) if m.start() >= 4]
+    for i, w, roles, _ in _keywords_in(seg):
+        k = i + len(w)
+        if set(roles) & _LABEL_ROLES and 4 <= k < len(seg) and seg[k] not in _LABEL_JOIN \
+                and (w not in vocab.WEAK_KEYWORDS or len(w) / k >= vocab.WEAK_MIN_SHARE):
+            cuts.append(k)
+    return start + min(cuts) if cuts else end
+
+
 @dataclass
 class _Open:
     section: Section
@@ -363,13 +392,15 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
             style, number = hs
             # number as written: the same length prefix after leading markdown/space
             lead_off = _prefix_offset(text, norm, number)
-            end = lead_clause(text, lead_off, 40, gap=True)
+            lead_end = lead_clause(text, lead_off, 40, gap=True)
+            end = glued_end(text, lead_off, lead_end)
+            glued = end < lead_end
             if style in ("cn", "chapter") and len(norm) <= 62 and not any(c in _LEAD_END for c in text) \
                     and not text[end:end + 1].isspace():
                 end = len(text.rstrip())  # a long top heading wrapped over two lines, no body
             rest = text[end:].strip()
             split_body = text[end:end + 1].isspace() and len(rest) >= 4 and rest[-1] in "。；;！!？?"
-            if blk.kind == "heading" and not split_body:
+            if blk.kind == "heading" and not split_body and not glued:
                 sec = b.open_section(clean_heading(text), _clean_number(text[:lead_off]) or number, style, blk.line)
                 b.add_paragraph(text, spans, sec, sec.role, True)
                 continue
@@ -381,8 +412,31 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
         _emit_with_items(b, text, spans, b.current())
 
     built = Built(paragraphs=b.paragraphs, sections=b.top, title_block=title_id, all_sections=b.all)
+    _overview_is_other(built)
     _mark_preamble_and_closing(built)
     return built
+
+
+def _overview_is_other(built: Built) -> None:
+    """A bare overview (一、总体情况 / 基本情况 / 概况) followed by a section of the year's work
+    sums up; the work itself is told in that later section, so the overview is `other`."""
+    top = built.sections
+    for k, sec in enumerate(top):
+        body = tnorm(sec.heading)[len(tnorm(sec.number or "")):].strip("：:")
+        if sec.role != "measures" or body not in vocab.OVERVIEW_HEADINGS:
+            continue
+        if not any(t.role == "measures" and tnorm(t.heading) != tnorm(sec.heading) for t in top[k + 1:]):
+            continue
+        ids = set()
+        stack = [sec]
+        while stack:
+            t = stack.pop()
+            t.role = "other"
+            ids.add(t.id)
+            stack.extend(t.children)
+        for p in built.paragraphs:
+            if p.section_id in ids:
+                p.role = "other"
 
 
 def _prefix_offset(text: str, norm: str, number: str) -> int:

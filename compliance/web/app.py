@@ -174,7 +174,9 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
         DOC_TYPE_ZH=labels.DOC_TYPE_ZH,
         POLARITY_ZH=labels.POLARITY_ZH,
         version=__version__,
+        ruleset_label=view.ruleset_label,
     )
+    env.filters["web_warning"] = view.web_warning
     env.filters["score"] = labels.fmt_score
     env.filters["num"] = labels.fmt_num
     templates = Jinja2Templates(env=env)

@@ -20,7 +20,7 @@ from compliance.results import (
     quote_ref,
     rank_order,
     report_level,
-    ruleset_labels,
+    ruleset_display,
 )
 
 __all__ = ["Line", "Segment", "family_bars", "families", "findings", "grade_level", "highlight", "is_finding",
@@ -80,7 +80,7 @@ def pass_rates(results: list[ReportResult]) -> list[dict]:
     counts = PassRates()
     for r in results:
         counts.add(r)
-    grades = {r.ruleset.name: ruleset_labels(r).grades for r in results}
+    grades = {r.ruleset.name: ruleset_display(r).grades for r in results}
     out = []
     for row in counts.rows():
         rate = None if row["rate"] is None else round(100 * row["rate"], 1)
@@ -97,3 +97,24 @@ def families(results: list[ReportResult]) -> list[dict]:
         for fam in r.score.by_family:
             seen.setdefault(fam, family_name(fam, r) or fam)
     return [{"code": f, "name": n} for f, n in seen.items()]
+
+
+def ruleset_label(name: str) -> str:
+    """`河南省 henan` in the app's menus and headers."""
+    from compliance.rules.load import ruleset_label as label
+
+    return label(name)
+
+
+# a report's warnings are written for the command line; in the app they name its own controls
+_WEB_WORDING = (
+    ("请用 --doc-type annual_report 指定文件类型后重新检查", "请在“文档类型”中选择“年度报告”后重新检查"),
+    ("--doc-type", "“文档类型”选项"),
+    ("--ruleset", "“规则集”选项"),
+)
+
+
+def web_warning(text: str) -> str:
+    for cli, web in _WEB_WORDING:
+        text = text.replace(cli, web)
+    return text
