@@ -22,8 +22,15 @@ if TYPE_CHECKING:
 
 
 def is_finding(r: RuleResult) -> bool:
-    """A gap: anything not met and not out of scope (requirements.yaml's definition)."""
-    return r.status not in ("met", "not_applicable")
+    """A gap: anything not met and not out of scope (requirements.yaml's definition), except a
+    planned item that earns full credit — in a plan document a plan is what was asked for
+    (`scoring.plan_planned_credit`), not a gap."""
+    return r.status not in ("met", "not_applicable") and not planned_in_full(r)
+
+
+def planned_in_full(r: RuleResult) -> bool:
+    """`planned` with all its points earned (a plan document's plans): not a finding anywhere."""
+    return r.status == "planned" and r.points > 0 and r.earned >= r.points
 
 
 def findings(rep: ReportResult) -> list[RuleResult]:

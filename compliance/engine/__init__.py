@@ -110,9 +110,11 @@ def _drop_gaps(text: str) -> str:
     return text if text.strip().strip("。，,；;：: ") else ""
 
 
-def _message(rule, status: str, values: dict[str, Any]) -> str:
+def _message(rule, status: str, values: dict[str, Any], doc_type: str = "") -> str:
+    """The rule's message for `status` (in a plan document, `planned_in_plan` for planned)."""
     m = rule.message
-    tmpl = m if isinstance(m, str) else (getattr(m, status, None) or m.default)
+    variant = "planned_in_plan" if status == "planned" and doc_type == "plan" and not isinstance(m, str) and m.planned_in_plan else status
+    tmpl = m if isinstance(m, str) else (getattr(m, variant, None) or m.default)
     vals = _Fill({k: v for k, v in values.items() if not k.startswith("_") and not k.endswith("_ok")})
     try:
         out = string.Formatter().vformat(tmpl, (), vals)
@@ -316,7 +318,7 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
                     rev.values["found"] = "、".join(cues[:5])
             n = sum(len(o.units) for t in ("met", "partial") for o in rev.outcomes[t])
             rev.values.setdefault("count", n)
-            msg = _message(r, status, rev.values)
+            msg = _message(r, status, rev.values, report.meta.doc_type)
         done[r.id] = RuleResult(
             rule_id=r.id, family=r.family, title=r.title, status=status, severity=r.severity, points=r.points,
             earned=earned(r.points, status, cred), message=msg, basis=list(r.basis), evidence=evid,

@@ -1,8 +1,9 @@
 """`--format sarif`: SARIF 2.1.0 as plain dicts (code-scanning UIs, CI annotations).
 
-Only findings (gaps) become results; every rule of the checked rulesets is described once in
+Findings (gaps) become results; every rule of the checked rulesets is described once in
 `tool.driver.rules`. Levels: critical/major → error, minor → warning. A waived finding carries a
-`suppressions` entry (kind external) instead of disappearing."""
+`suppressions` entry (kind external) instead of disappearing. A plan document's planned item that
+earns full credit is no finding: it is a result of level `note`, kind `informational`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import json as _json
 from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
 from compliance.render import Kept, build
 from compliance.labels import STATUS_ZH
-from compliance.results import family_name, is_finding
+from compliance.results import family_name, is_finding, planned_in_full
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
@@ -56,7 +57,7 @@ class Builder(Kept):
                 index[r.rule_id] = len(rules)
                 rules[r.rule_id] = _rule(r, rep)
         for r in rep.results:
-            if not is_finding(r):
+            if not is_finding(r) and not planned_in_full(r):
                 continue
             line = r.evidence[0].line if r.evidence else (r.trace.near_misses[0].line if r.trace and r.trace.near_misses else 1)
             msg = f"{r.rule_id} {r.title}：{STATUS_ZH.get(r.status, r.status)}。{r.message}"
@@ -65,7 +66,7 @@ class Builder(Kept):
             res: dict = {
                 "ruleId": r.rule_id,
                 "ruleIndex": index[r.rule_id],
-                "level": LEVEL.get(r.severity, "warning"),
+                "level": "note" if planned_in_full(r) else LEVEL.get(r.severity, "warning"),
                 "message": {"text": msg},
                 "locations": [
                     {"physicalLocation": {"artifactLocation": {"uri": _uri(rep.source)}, "region": {"startLine": max(1, line)}}}
@@ -76,6 +77,8 @@ class Builder(Kept):
             }
             if r.baseline in ("new", "persisting"):
                 res["baselineState"] = "new" if r.baseline == "new" else "unchanged"
+            if planned_in_full(r):
+                res["kind"] = "informational"
             if r.waived is not None:
                 res["suppressions"] = [{"kind": "external", "status": "accepted", "justification": r.waived.reason}]
             results.append(res)

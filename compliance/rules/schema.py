@@ -220,6 +220,9 @@ class Messages(_S):
     met: str | None = None
     partial: str | None = None
     planned: str | None = None
+    # `planned` in a plan document, where a plan is what the document is for (full credit):
+    # a report's `planned` sentence ("not yet done in the period") does not apply there
+    planned_in_plan: str | None = None
     self_reported_gap: str | None = None
     missing: str | None = None
     not_applicable: str | None = None
