@@ -48,7 +48,9 @@ met (its points are added back for the comparison only).
 """
 
 
-DEFAULT_TIMEOUT = 300.0  # seconds per file in worker processes: a report takes ~10 ms, a 20 MB one seconds
+# Seconds per file: every file is checked in a worker process with this wall-clock limit and an
+# address-space limit (COMPLIANCE_MAX_MEMORY_MB); a report takes ~10 ms, a 20 MB one seconds.
+DEFAULT_TIMEOUT = 20.0
 
 
 def no_input_message(paths: list[str], missing: list[str]) -> str:
@@ -77,6 +79,24 @@ def _fail(msg: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _stdout_write(data: str | bytes) -> None:
+    from compliance.safeio import OutputError
+
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+    except OSError as e:
+        import errno
+
+        why = "磁盘已满 disk full (no space left on device)" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+        raise OutputError(f"无法写入输出 cannot write output: stdout: {why}") from None
+
+
 def _input_lines(source: str) -> list[str] | None:
     """A report's input lines (for the HTML text view), read again: results may come from the
     cache, and keeping every report's text in the result JSON would bloat it."""
@@ -91,18 +111,20 @@ def _input_lines(source: str) -> list[str] | None:
 class _Sink:
     """Output written as reports arrive: whatever the format's builder gives at once (json, jsonl
     and csv stream; the others keep each report's small part and give the document at the end).
-    A file is written as `FILE.part` and renamed when complete (jsonl: FILE itself, one complete
-    line at a time), so an interrupted run never leaves a truncated file under the real name."""
+    A file is written through `safeio.Output`: `FILE.part` renamed when complete (jsonl: FILE
+    itself, one complete line at a time; a device or FIFO in place), so an interrupted run or a
+    failed write never leaves a truncated file under the real name."""
 
     def __init__(self, fmt: str, output: Path | None, opts: dict | None = None) -> None:
         from compliance.render import builder
+        from compliance.safeio import Output
 
         self.builder = builder(fmt, **(opts or {}))
         self.fmt = fmt
         self.output = output
-        self.part = output.with_name(output.name + ".part") if output is not None and fmt != "jsonl" else None
-        target = self.part or output
-        self.fh = open(target, "wb") if target is not None else None  # noqa: SIM115 - closed in close()
+        self.out = Output(output, keep_partial=fmt == "jsonl") if output is not None else None
+        if self.out is not None:
+            self.out.open()
         self.errors: list = []
         self._put(self.builder.start())
 
@@ -114,18 +136,12 @@ class _Sink:
     def _put(self, data: str | bytes, flush: bool = False) -> None:
         if not data:
             return
-        if self.fh is not None:
-            self.fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            if flush:
-                self.fh.flush()
-        elif isinstance(data, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(data)
-            if flush:
-                sys.stdout.flush()
+        if self.out is None:
+            _stdout_write(data)
+            return
+        self.out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if flush:
+            self.out.flush()
 
     def report(self, item) -> None:
         """A ReportResult, or a worker's RawReport when `takes_raw`."""
@@ -136,22 +152,42 @@ class _Sink:
         self._put(self.builder.error(err), flush=self.fmt == "jsonl")
 
     def close(self, completed: bool) -> None:
-        try:
-            if completed:
-                from compliance import __version__
-                from compliance.models import ToolInfo
+        if not completed:  # interrupted: jsonl keeps its whole lines, the others leave nothing
+            if self.out is not None:
+                self.out.abort(keep=self.fmt == "jsonl" and self.out.fh is not None)
+            return
+        from compliance import __version__
+        from compliance.models import ToolInfo
 
-                self._put(self.builder.finish(ToolInfo(version=__version__), self.errors))
-        finally:
-            if self.fh is not None:
-                self.fh.close()
-            else:
-                sys.stdout.flush()
-        if self.part is not None:
-            if completed:
-                self.part.replace(self.output)
-            else:
-                self.part.unlink(missing_ok=True)
+        self._put(self.builder.finish(ToolInfo(version=__version__), self.errors))
+        if self.out is not None:
+            self.out.commit()
+
+
+def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on, progress,
+         task) -> None:
+    """The batch loop: each item to the sink as it comes, in input order."""
+    from compliance.batch.policy import breaches
+    from compliance.batch.post import build_result, postprocess
+    from compliance.batch.runner import RawReport, input_error, iter_batch
+    from compliance.models import InputError
+
+    for item in iter_batch(files, job, jobs, raw=raw):
+        if isinstance(item, InputError):
+            errors.append(item)
+            sink.error(item)
+        else:
+            if not isinstance(item, RawReport):
+                item = postprocess(item, waiver_list, base)
+            sink.report(item)
+            if fail_under is not None or fail_on is not None:
+                breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+        if progress is not None:
+            progress.update(task, advance=1, description=item.source)
+    for m in missing:
+        err = input_error(m, "no such file or directory")
+        errors.append(err)
+        sink.error(err)
 
 
 def check(
@@ -166,8 +202,8 @@ def check(
         help="并行进程数 Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
     timeout: Optional[float] = typer.Option(
         None, "--timeout", min=0,
-        help="单个文件的检查时限（秒）Seconds one file may take before it is stopped and listed as an error (default 300 with "
-             "--jobs 2 or more, none with --jobs 1; 0 = no limit). Given with --jobs 1, the file runs in a worker."),
+        help="单个文件的检查时限（秒）Seconds one file may take before it is stopped and listed as an error (default 20; 0 = no "
+             "limit, and with --jobs 1 files are then checked in this process, without the memory limit)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度和提示 No progress bar and no notes on stderr."),
     doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="指定文件类型（不自动识别）Override the detected document type."),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存 Do not read or write .compliance-cache/."),
@@ -176,6 +212,7 @@ def check(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线（上次的 JSON 输出）：标出新增、持续、已解决 A previous --format json output: mark findings new/persisting/resolved."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
+    from compliance.safeio import OutputError
     from compliance.batch.runner import Job, RulesetLoadError, input_error, iter_batch, validate_ruleset  # noqa: F401
 
     fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
@@ -210,7 +247,7 @@ def check(
 
         jobs = auto_jobs(len(files))
     if timeout is None:
-        timeout = DEFAULT_TIMEOUT if jobs != 1 else 0
+        timeout = DEFAULT_TIMEOUT
     job = Job(
         ruleset=ruleset,
         doc_type=doc_type.value if doc_type else None,
@@ -246,8 +283,8 @@ def check(
     # No format keeps the report objects: each builder keeps only its own part of each report
     try:
         sink = _Sink(fmt_name, output, opts)
-    except OSError as e:
-        _fail(f"无法写入输出文件 cannot write output: {output}: {e.strerror or e}")
+    except OutputError as e:
+        _fail(str(e))
     if sink.takes_raw:
         job = replace(job, indent=sink.builder.raw_indent)
 
@@ -270,27 +307,16 @@ def check(
     raw = (sink.takes_raw and not waiver_list and base is None and fail_under is None and fail_on is None)
     completed = False
     try:
-        for item in iter_batch(files, job, jobs, raw=raw):
-            if isinstance(item, InputError):
-                errors.append(item)
-                sink.error(item)
-            else:
-                if not isinstance(item, RawReport):
-                    item = postprocess(item, waiver_list, base)
-                sink.report(item)
-                if fail_under is not None or fail_on is not None:
-                    breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+        try:
+            _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on,
+                 progress, task)
+            completed = True
+        finally:
             if progress is not None:
-                progress.update(task, advance=1, description=item.source)
-        for m in missing:
-            err = input_error(m, "no such file or directory")
-            errors.append(err)
-            sink.error(err)
-        completed = True
-    finally:
-        if progress is not None:
-            progress.stop()
-        sink.close(completed)
+                progress.stop()
+            sink.close(completed)
+    except OutputError as e:
+        _fail(str(e))
 
     if not quiet:
         for e in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them

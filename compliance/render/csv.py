@@ -10,6 +10,7 @@ import io
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
 from compliance.render import build
 from compliance.results import first_quote
+from compliance.render.escape import csv_cell
 
 HEADER = ["source", "issuer", "rule_id", "family", "severity", "status", "points", "earned", "message", "quote", "line",
           "waived", "baseline", "fingerprint"]
@@ -25,7 +26,7 @@ def report_rows(rep: ReportResult):
 
 def _lines(rows_) -> str:
     buf = io.StringIO()
-    _csv.writer(buf, lineterminator="\r\n").writerows(rows_)
+    _csv.writer(buf, lineterminator="\r\n").writerows([csv_cell(c) for c in row] for row in rows_)
     return buf.getvalue()
 
 

@@ -10,6 +10,7 @@ from compliance.models import CheckResult, InputError, ReportResult, Summary, To
 from compliance.render import Kept, build
 from compliance.labels import STATUS_ZH, fmt_score
 from compliance.results import is_finding
+from compliance.render.escape import printable
 
 
 class Builder(Kept):
@@ -65,7 +66,8 @@ class Builder(Kept):
         root.set("errors", str(self.t_err))
         root.set("skipped", str(self.t_skip))
         ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        return printable(text)  # XML 1.0 has no control characters: an ESC in a file name would make it invalid
 
 
 def render(result: CheckResult, **opts) -> str:

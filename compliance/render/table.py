@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
+from compliance.render.escape import printable, printable_model
 from compliance.render import Kept, build
 from compliance.labels import BASELINE_ZH, DOC_TYPE_ZH, SEVERITY_ZH, fmt_num, fmt_score
 from compliance.results import (
@@ -142,6 +143,7 @@ class Builder(Kept):
         self.blocks: list[str] = []
 
     def add(self, rep: ReportResult) -> str:
+        rep = printable_model(rep)  # an ESC in a file name must not reach the terminal
         self.totals.append(rep.score.total)
         self.rows.append(_ranking_row(rep))
         con, buf = _console(self.color, self.width)
@@ -159,7 +161,7 @@ class Builder(Kept):
         if errors:
             con.print(Text(f"无法读取 {len(errors)} 个文件 (could not be read):", style="bold red"))
             for e in errors:
-                con.print(f"  {e.source}: {e.error}")
+                con.print(Text(printable(f"  {e.source}: {e.error}")))  # a file name is not markup
         con.print(
             f"共检查 {s.checked} 份，失败 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}"
             f"  (checked {s.checked}, failed {s.failed}, mean {fmt_score(s.mean_score)})"

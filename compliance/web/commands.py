@@ -47,19 +47,23 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="端口 Port to listen on."),
         max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.01, help="单个上传文件的大小上限（MB）Largest accepted upload, per file (MB)."),
         max_files: int = typer.Option(200, "--max-files", min=1, help="一次上传的文件数上限 Most files in one upload."),
+        allow_host: list[str] = typer.Option([], "--allow-host", help="客户端访问本服务所用的其他主机名（可重复）Another Host name clients use to reach this server (repeatable)."),
     ) -> None:
         """启动本机网页版 Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
         import uvicorn
         from loguru import logger
 
-        from compliance.web.app import create_app
+        from compliance.web.app import allowed_hosts, create_app
         from compliance.web.service import Limits
 
-        limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files)
+        limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files,
+                        allowed_hosts=allowed_hosts(host, tuple(allow_host)))
         if host not in ("127.0.0.1", "localhost", "::1"):
             logger.warning("serving on {}: anyone who can reach this address can upload reports", host)
         sock = bind(host, port)
         port = sock.getsockname()[1]
         typer.echo(f"合规检查网页已启动 compliance web app: http://{'[' + host + ']' if ':' in host else host}:{port}/"
                    "  （按 Ctrl+C 停止 Ctrl+C to stop）", err=True)
-        uvicorn.Server(uvicorn.Config(create_app(limits), log_level="warning")).run(sockets=[sock])
+        # SIGTERM/Ctrl-C: stop within seconds; a check in progress is cut off (its worker killed)
+        config = uvicorn.Config(create_app(limits), log_level="warning", timeout_graceful_shutdown=2)
+        uvicorn.Server(config).run(sockets=[sock])
