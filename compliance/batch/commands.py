@@ -68,6 +68,23 @@ def no_input_message(paths: list[str], missing: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _known_rule_tokens(ruleset: str) -> set[str]:
+    """Rule ids and families of the ruleset (every available ruleset with auto), upper case."""
+    from compliance.rules.load import available_rulesets, load_ruleset
+
+    names = list(available_rulesets()) if ruleset == "auto" else [ruleset]
+    out: set[str] = set()
+    for name in names:
+        try:
+            rs = load_ruleset(name)
+        except Exception:  # reported as a ruleset error later
+            continue
+        for cr in rs.rules:
+            out.add(cr.rule.id.upper())
+            out.add(cr.rule.family.upper())
+    return out
+
+
 def _titled(title: str, err: object) -> str:
     """`title: the error` on one line, or the title above a file:line: field: problem list."""
     text = str(err).strip()
@@ -165,7 +182,7 @@ class _Sink:
 
 
 def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on, progress,
-         task) -> None:
+         task, select=(), ignore=(), strict=False) -> None:
     """The batch loop: each item to the sink as it comes, in input order."""
     from compliance.batch.policy import breaches
     from compliance.batch.post import build_result, postprocess
@@ -179,9 +196,13 @@ def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, ba
         else:
             if not isinstance(item, RawReport):
                 item = postprocess(item, waiver_list, base)
+                if select or ignore:
+                    from compliance.batch.select import apply
+
+                    item = apply(item, select, ignore)
             sink.report(item)
-            if fail_under is not None or fail_on is not None:
-                breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+            if fail_under is not None or fail_on is not None or strict:
+                breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None, strict))
         if progress is not None:
             progress.update(task, advance=1, description=item.source)
     for m in missing:
@@ -191,9 +212,10 @@ def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, ba
 
 
 def check(
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="文件、文件夹或通配符 Files, folders or globs."),
-    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="规则集 Ruleset: auto | national | zhejiang | … | FILE.yaml"),
-    fmt: OutFormat = typer.Option("table", "--format", "-f", help="输出格式 Output format."),  # type: ignore[valid-type]
+    paths: Optional[list[str]] = typer.Argument(
+        None, metavar="PATH...", help="文件、文件夹或通配符（默认：配置中的 include）Files, folders or globs (default: the config's include)."),
+    ruleset: Optional[str] = typer.Option(None, "--ruleset", "-r", help="规则集 Ruleset: auto | national | zhejiang | … | FILE.yaml [default: auto]"),
+    fmt: Optional[OutFormat] = typer.Option(None, "--format", "-f", help="输出格式 Output format [default: table]."),  # type: ignore[valid-type]
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕 Write to FILE instead of stdout."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="任一报告低于此分数时退出码为 1 Exit 1 if any report scores below SCORE."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="出现该严重程度及以上的未豁免差距时退出码为 1 Exit 1 on any non-waived finding of this severity or worse."),
@@ -210,16 +232,66 @@ def check(
     waivers: Optional[Path] = typer.Option(None, "--waivers", help="豁免清单（YAML）YAML file of waived findings."),
     ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="忽略豁免清单 Show every finding as not waived."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线（上次的 JSON 输出）：标出新增、持续、已解决 A previous --format json output: mark findings new/persisting/resolved."),
+    select: Optional[list[str]] = typer.Option(
+        None, "--select", help="只检查这些规则：编号（可用 FCR-*）、类别或严重程度，逗号分隔 Only these rules: ids (patterns), families or severities, comma-separated."),
+    ignore: Optional[list[str]] = typer.Option(
+        None, "--ignore", help="不检查这些规则（同 --select 的写法，优先于它）Leave these rules out (as --select; wins over it)."),
+    strict: Optional[bool] = typer.Option(
+        None, "--strict/--no-strict", help="不是法治政府建设报告（类型 other）的文件也算未通过 A document that is not a rule-of-law report (type other) fails the gate (exit 1)."),
+    config: Optional[Path] = typer.Option(
+        None, "--config", help="配置文件（默认向上查找 compliance.toml 或 pyproject.toml 的 [tool.compliance]）Config file (default: found upward)."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
     from compliance.safeio import OutputError
     from compliance.batch.runner import Job, RulesetLoadError, input_error, iter_batch, validate_ruleset  # noqa: F401
 
-    fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
+    from compliance.config import ConfigError, ProjectConfig, excluded, find_config, load_config
+
+    try:
+        cfg = load_config(config) if config is not None else find_config()
+    except ConfigError as e:
+        _fail(str(e))
+    cfg = cfg or ProjectConfig()
+    # a flag given on the command line wins over the config file
+    if ruleset is None:
+        rs_cfg = cfg.ruleset or "auto"
+        ruleset = cfg.resolve(rs_cfg) if rs_cfg.endswith((".yaml", ".yml")) else rs_cfg
+    fmt_name = (fmt.value if isinstance(fmt, Enum) else str(fmt)) if fmt is not None else (cfg.format or "table")
+    if fail_under is None:
+        fail_under = cfg.fail_under
+    if fail_on is None and cfg.fail_on:
+        fail_on = FailOn(cfg.fail_on)
+    if strict is None:
+        strict = bool(cfg.strict)
+    if waivers is None and cfg.waivers:
+        waivers = Path(cfg.resolve(cfg.waivers) or cfg.waivers)
+    if baseline is None and cfg.baseline:
+        baseline = Path(cfg.resolve(cfg.baseline) or cfg.baseline)
+    if jobs is None:
+        jobs = cfg.jobs
+    if timeout is None:
+        timeout = cfg.timeout
+    from compliance.batch import select as selection
+
+    sel = selection.parse(select) if select else selection.parse(cfg.select)
+    ign = selection.parse(ignore) if ignore else selection.parse(cfg.ignore)
+    if sel or ign:
+        try:
+            selection.check_tokens(sel + ign, _known_rule_tokens(ruleset))
+        except selection.SelectionError as e:
+            _fail(str(e))
+    if not paths:
+        paths = [cfg.resolve(p) or p for p in cfg.include]
+        if not paths:
+            _fail("缺少要检查的文件 no PATH given: name files or folders, or set include in [tool.compliance]")
+
     if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
         _fail(f"--format {fmt_name} 生成的是文件，请用 -o 指定文件名 writes a binary file: give -o FILE.{fmt_name} (or pipe stdout to a file)")
 
     files, missing = collect_inputs(paths)
+    if cfg.exclude:
+        base = cfg.path.parent if cfg.path else None
+        files = [f for f in files if not excluded(f, cfg.exclude, base)]
     if not files:
         _fail(no_input_message(paths, missing))
 
@@ -304,12 +376,13 @@ def check(
         task = progress.add_task("", total=len(files))
 
     # nothing downstream needs the report objects: stream the workers' JSON as they sent it
-    raw = (sink.takes_raw and not waiver_list and base is None and fail_under is None and fail_on is None)
+    raw = (sink.takes_raw and not waiver_list and base is None and fail_under is None and fail_on is None
+           and not (sel or ign or strict))
     completed = False
     try:
         try:
             _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on,
-                 progress, task)
+                 progress, task, sel, ign, strict)
             completed = True
         finally:
             if progress is not None:

@@ -95,7 +95,9 @@ def _report_block(con: Console, rep: ReportResult) -> None:
     for w in rep.warnings:
         con.print(Text("⚠ " + w, style="yellow"))
     gaps = findings(rep)
-    if not gaps:
+    if not gaps and rep.score.total is None:
+        con.print(Text("未评分：没有适用的规则 Not scored: no rule applies.", style="yellow"))
+    elif not gaps:
         con.print(Text("未发现差距 No gaps.", style="green"))
     else:
         t = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
