@@ -27,6 +27,9 @@ DOC_TYPE_ZH = {
 }
 SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般"}
 POLARITY_ZH = {"positive": "已做", "planned": "计划", "negative": "自述不足"}
+# a quote that did not count (negated, wrong section, below the threshold …): every format labels it
+# so, or a reader takes it for evidence
+NEAR_MISS = "相近表述（未计入）"
 BASELINE_ZH = {"new": "新增", "persisting": "持续", "resolved": "已解决"}
 
 # worst first: the order findings are listed in

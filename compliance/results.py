@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
-from compliance.labels import SEVERITY_RANK, STATUS_RANK, STATUS_ZH
+from compliance.labels import NEAR_MISS, SEVERITY_RANK, STATUS_RANK, STATUS_ZH
 from compliance.models import Evidence, ReportResult, RuleResult
 
 if TYPE_CHECKING:
@@ -62,12 +62,13 @@ def unique_evidence(r: RuleResult, limit: int | None = None) -> list[Evidence]:
 
 
 def first_quote(r: RuleResult) -> tuple[str, int | None]:
-    """The quote a one-line view shows: the first evidence, else the first near miss."""
+    """The quote a one-line view shows: the first evidence, else the first near miss labelled
+    `相近表述（未计入）：…`."""
     if r.evidence:
         return r.evidence[0].quote, r.evidence[0].line
     if r.trace and r.trace.near_misses:
         nm = r.trace.near_misses[0]
-        return nm.quote, nm.line
+        return f"{NEAR_MISS}：{nm.quote}", nm.line
     return "", None
 
 
@@ -153,6 +154,13 @@ def grade_level(value: float | None, grades: list[tuple[float, str]]) -> str:
     i = next((k for k, (low, _) in enumerate(bands) if value >= low), len(bands) - 1)
     n = len(bands)
     return LEVELS[0] if n == 1 else LEVELS[round(i * (len(LEVELS) - 1) / (n - 1))]
+
+
+def grade_of(value: float | None, rep: ReportResult) -> str | None:
+    """The grade a score (e.g. a family's) gets on the bands of the report's ruleset."""
+    from compliance.engine.score import grade
+
+    return grade(value, {"grades": ruleset_display(rep).grades} if ruleset_display(rep).grades else {})
 
 
 def report_level(rep: ReportResult, value: float | None = None) -> str:

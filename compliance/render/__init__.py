@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
 
-FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx")
-BINARY_FORMATS = frozenset({"xlsx"})
+FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx", "docx")
+BINARY_FORMATS = frozenset({"xlsx", "docx"})
 
 
 class RawReport(Protocol):
