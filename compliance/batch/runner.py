@@ -205,13 +205,10 @@ _CHOOSER: Chooser | None = None  # a worker's, for the batch it serves
 
 
 def evaluate_file(path: str, job: Job, choose: Chooser | None = None) -> ReportResult:
-    """read → normalize → pick ruleset → evaluate (the pipeline, with rulesets kept per process)."""
-    from compliance.engine import evaluate
-    from compliance.pipeline import load_report
+    """The pipeline (`compliance.pipeline`), with rulesets kept per process by the chooser."""
+    from compliance.pipeline import check_file
 
-    report = load_report(path, job.doc_type)  # type: ignore[arg-type]
-    choose = choose or Chooser(job.ruleset)
-    return evaluate(report, choose(report.meta.province))
+    return check_file(path, choose or Chooser(job.ruleset), job.doc_type)
 
 
 def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) -> Item:
