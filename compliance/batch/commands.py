@@ -198,6 +198,9 @@ def check(
     waivers: Optional[Path] = typer.Option(None, "--waivers", help="YAML file of waived findings."),
     ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="Show every finding as not waived."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous --format json output: mark findings new/persisting/resolved."),
+    record: bool = typer.Option(False, "--record", help="记录到数据库 Record each report in the store (--db) as it is checked."),
+    db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="Store: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
+    keep_text: bool = typer.Option(False, "--keep-text", help="With --record: keep the report text in the store too (quotes are always kept)."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
     from compliance.batch.runner import Job, RulesetLoadError, iter_batch, validate_ruleset  # noqa: F401
@@ -241,7 +244,10 @@ def check(
         use_cache=not no_cache,
         cache_dir=os.environ.get("COMPLIANCE_CACHE_DIR"),
         timeout=timeout or None,
+        record=record,
+        keep_text=record and keep_text,
     )
+    recorder = _open_recorder(db, ruleset, keep_text) if record else None
 
     from compliance.batch.runner import all_cached
 
@@ -296,15 +302,23 @@ def check(
     # nothing downstream needs the report objects: stream the workers' JSON as they sent it
     raw = (isinstance(sink, _Stream) and sink.takes_raw
            and not waiver_list and base is None and fail_under is None and fail_on is None)
+    from compliance.batch.runner import Recordable
     completed = False
     try:
         for item in iter_batch(files, job, jobs, raw=raw):
+            rec = None
+            if isinstance(item, Recordable):
+                rec, item = item, item.item
             if isinstance(item, InputError):
                 errors.append(item)
                 sink.error(item)
+                if recorder is not None:
+                    recorder.error(item)
             else:
                 if not isinstance(item, RawReport):
                     item = postprocess(item, waiver_list, base)
+                if recorder is not None and rec is not None:
+                    _record(recorder, item, rec, rebuild=bool(waiver_list) or base is not None)
                 sink.report(item)
                 if fail_under is not None or fail_on is not None:
                     breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
@@ -314,11 +328,17 @@ def check(
             err = InputError(source=m, error="no such file or directory")
             errors.append(err)
             sink.error(err)
+            if recorder is not None:
+                recorder.error(err)
         completed = True
     finally:
         if progress is not None:
             progress.stop()
         sink.close(completed)
+        if recorder is not None:
+            recorder.close(completed)
+    if recorder is not None and not quiet:
+        sys.stderr.write(f"已记录 recorded {recorder.n_reports} 份报告 in {recorder.where}\n")
 
     if not quiet:
         for e in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them
@@ -328,6 +348,33 @@ def check(
     code = exit_code(build_result(errors), breached)
     if code:
         raise typer.Exit(code)
+
+
+def _open_recorder(db: str | None, ruleset: str, keep_text: bool):
+    """The store for `--record`, opened (and upgraded) before any report is checked."""
+    from compliance.batch.cache import ruleset_hash
+    from compliance.store import Recorder, StoreError, open_engine, resolve_url
+
+    try:
+        engine = open_engine(db)
+        rec = Recorder(engine, origin="cli", ruleset=ruleset, ruleset_hash=ruleset_hash(ruleset), keep_text=keep_text)
+    except StoreError as e:
+        _fail(str(e))
+    from sqlalchemy.engine import make_url
+
+    rec.where = make_url(resolve_url(db)).render_as_string()  # type: ignore[attr-defined]
+    return rec
+
+
+def _record(recorder, item, rec, rebuild: bool) -> None:
+    """One report into the store: the worker's rows, or rows built from the object when it was
+    checked in this process or changed here (waivers, baseline)."""
+    from compliance.store.records import Rows
+
+    if rec.rows is not None and not rebuild:
+        recorder.report(Rows(rec.rows[0], rec.rows[1]), rec.extra)
+    else:
+        recorder.report(item, rec.extra)
 
 
 def schema() -> None:

@@ -1,0 +1,166 @@
+"""The store: `check --record` into a real SQLite file and a real PostgreSQL server; resubmissions;
+no half-written report; migrations that match the models and upgrade without losing data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from typer.testing import CliRunner
+
+from compliance.cli import _register, app
+from store_fixtures import db_url, pg_url  # noqa: F401 — fixtures
+
+_register()
+CORPUS = Path("/work/shared/corpus")
+PANJIN = CORPUS / "panjin-2024-report.txt"
+HAIYAN = CORPUS / "haiyan-2020-plan.txt"
+
+
+def run(*args: str):
+    res = CliRunner().invoke(app, list(args))
+    return res
+
+
+def engine(url):
+    from compliance.store import open_engine
+
+    return open_engine(url)
+
+
+def rows(url, sql: str, **params):
+    with engine(url).connect() as c:
+        return c.execute(text(sql), params).all()
+
+
+@pytest.fixture
+def two(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(PANJIN, d / "panjin.txt")
+    shutil.copy(HAIYAN, d / "haiyan.txt")
+    return d
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_record_keeps_every_report_as_its_json_says(db_url, two, tmp_path, jobs):
+    out = tmp_path / "out.json"
+    res = run("check", str(two), "--record", "--db", db_url, "-j", jobs, "--no-cache", "-q", "-f", "json", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    printed = {r["sha256"]: r for r in json.loads(out.read_text(encoding="utf-8"))["reports"]}
+    got = rows(db_url, "select id, sha256, issuer, province, year, score_total, grade, n_findings, text_z, batch_id from reports")
+    assert len(got) == 2
+    from compliance.store.records import unpack_document
+
+    for r in got:
+        want = printed[r.sha256]
+        assert r.issuer == want["meta"]["issuer"] and r.score_total == want["score"]["total"]
+        assert r.grade == want["score"]["grade"] and r.year == want["meta"]["period"][1]
+        assert r.text_z is None  # privacy: no text unless --keep-text
+        rules = rows(db_url, "select rule_id, status, earned from rule_results where report_id = :i", i=r.id)
+        assert {x.rule_id: x.status for x in rules} == {x["rule_id"]: x["status"] for x in want["results"]}
+        with engine(db_url).connect() as c:
+            doc = c.execute(text("select document from reports where id = :i"), {"i": r.id}).scalar_one()
+        # the stored document is the report as printed, quotes and lines included
+        assert json.loads(unpack_document(doc).model_dump_json()) == want
+    (batch,) = rows(db_url, "select status, n_reports, n_errors, origin from batches")
+    assert (batch.status, batch.n_reports, batch.n_errors, batch.origin) == ("complete", 2, 0, "cli")
+
+
+def test_keep_text_stores_the_text_and_errors_are_recorded(tmp_path, two):
+    (two / "bad.pdf").write_bytes(b"not a pdf")
+    db = tmp_path / "s.db"
+    res = run("check", str(two), "--record", "--keep-text", "--db", str(db), "--no-cache", "-q", "-f", "jsonl", "-o", str(tmp_path / "o"))
+    assert res.exit_code == 3
+    from compliance.store.records import unpack_text
+
+    texts = rows(str(db), "select source, text_z from reports")
+    assert len(texts) == 2 and all(unpack_text(t.text_z) for t in texts)
+    panjin = next(t for t in texts if t.source.endswith("panjin.txt"))
+    assert unpack_text(panjin.text_z) == PANJIN.read_text(encoding="utf-8").splitlines()
+    errs = rows(str(db), "select source, error from input_errors")
+    assert len(errs) == 1 and errs[0].source.endswith("bad.pdf")
+    assert rows(str(db), "select n_errors from batches")[0].n_errors == 1
+
+
+def test_same_issuer_and_period_checked_again_is_a_new_version(db_url, tmp_path):
+    d = tmp_path / "v"
+    d.mkdir()
+    shutil.copy(PANJIN, d / "panjin.txt")
+    for _ in range(2):  # the same file twice: one version, re-checked
+        assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+    text_ = PANJIN.read_text(encoding="utf-8")
+    (d / "panjin.txt").write_text(text_.replace("。", "。\n", 1) + "\n另外，我局还组织开展了执法案卷评查工作。\n", encoding="utf-8")
+    assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+    got = rows(db_url, "select id, version, previous_id, same_text, superseded from reports order by checked_at")
+    assert [(r.version, r.same_text, r.superseded) for r in got] == [(1, False, True), (1, True, True), (2, False, False)]
+    assert got[1].previous_id is None and got[2].previous_id == got[1].id
+
+
+def test_a_failing_report_leaves_nothing_half_written(db_url):
+    from compliance.pipeline import check_file
+    from compliance.store import Recorder
+    from compliance.store.records import rows_of
+    from compliance.batch.post import postprocess
+
+    eng = engine(db_url)
+    rec = Recorder(eng, ruleset="auto")
+    good = postprocess(check_file(PANJIN))
+    rec.report(good)
+    broken = rows_of(good)
+    broken.rules.append(broken.rules[0])  # the same rule twice: the insert of its rules fails
+    with pytest.raises(Exception):
+        rec.report(broken)
+    rec.close(False)
+    with eng.connect() as c:
+        assert c.execute(text("select count(*) from reports")).scalar() == 1
+        assert c.execute(text("select count(*) from rule_results")).scalar() == len(good.results)
+        assert c.execute(text("select status from batches")).scalar() == "interrupted"
+
+
+def test_migrations_create_exactly_the_models_tables(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from compliance.store.schema import Base
+
+    with engine(db_url).connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_a_bad_store_is_a_clear_error(tmp_path, two):
+    res = run("check", str(two), "--record", "--db", "mysql://x@localhost/y", "-q")
+    assert res.exit_code == 2 and "不支持的数据库" in res.output
+    (tmp_path / "dir.db").mkdir()
+    res = run("check", str(two), "--record", "--db", str(tmp_path / "dir.db"), "-q")
+    assert res.exit_code == 2 and "not a regular file" in res.output
+
+
+def test_two_batches_writing_one_sqlite_file_at_once(tmp_path):
+    """Two processes record into one store at the same time (WAL, BEGIN IMMEDIATE): all kept."""
+    db = tmp_path / "shared.db"
+    from compliance.store import open_engine
+
+    open_engine(db)  # schema first, so both start writing at once
+    dirs = []
+    for i in range(2):
+        d = tmp_path / f"in{i}"
+        d.mkdir()
+        for f in sorted(CORPUS.glob("*.txt"))[:5]:
+            shutil.copy(f, d / f"{i}-{f.name}")
+        dirs.append(d)
+    exe = [sys.executable, "-m", "compliance.cli"]
+    procs = [subprocess.Popen([*exe, "check", str(d), "--record", "--db", str(db), "-q", "--no-cache", "-j", "1",
+                               "-f", "jsonl", "-o", str(d / "out.jsonl")], stderr=subprocess.PIPE) for d in dirs]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()
+    with open_engine(db).connect() as c:
+        assert c.execute(text("select count(*) from reports")).scalar() == 10
+        assert c.execute(text("select count(*) from batches where status = 'complete'")).scalar() == 2
