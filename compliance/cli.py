@@ -14,9 +14,19 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from compliance import __version__
+
+        typer.echo(f"compliance {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="显示版本并退出 Show the version and exit."),
 ) -> None:
     from compliance.log import setup_logging
 

@@ -84,9 +84,11 @@ def test_glob_input(tmp_path):
 def test_no_input_is_exit_2(tmp_path):
     res = run(str(tmp_path / "nothing-here"), "--format", "json")
     assert res.exit_code == 2
-    assert "no input found" in res.stderr
+    assert "file not found" in res.stderr
     (tmp_path / "empty").mkdir()
-    assert run(str(tmp_path / "empty")).exit_code == 2
+    res = run(str(tmp_path / "empty"))
+    assert res.exit_code == 2
+    assert "no report files in" in res.stderr
 
 
 def test_bad_option_is_exit_2(tmp_path):

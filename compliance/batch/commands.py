@@ -47,6 +47,21 @@ met (its points are added back for the comparison only).
 DEFAULT_TIMEOUT = 300.0  # seconds per file in worker processes: a report takes ~10 ms, a 20 MB one seconds
 
 
+def no_input_message(paths: list[str], missing: list[str]) -> str:
+    """Why `check` found nothing to check: a path that does not exist, or folders without reports."""
+    from compliance.batch.inputs import scan_extensions
+
+    lines = []
+    gone = [m for m in missing if not Path(m).exists()]
+    if gone:
+        lines.append("找不到文件 file not found: " + ", ".join(gone))
+    empty = [p for p in paths if p not in gone]
+    if empty:
+        lines.append("没有可检查的报告文件 no report files in: " + ", ".join(empty)
+                     + f"（文件夹中只检查 {' '.join(scan_extensions())}；其他文件请直接写出文件名）")
+    return "\n".join(lines)
+
+
 def _fail(msg: str, code: int = 2) -> None:
     sys.stderr.write(msg.rstrip("\n") + "\n")
     raise typer.Exit(code)
@@ -211,7 +226,7 @@ def check(
 
     files, missing = collect_inputs(paths)
     if not files:
-        _fail("no input found: " + ", ".join(paths) + " (no supported report files there)")
+        _fail(no_input_message(paths, missing))
 
     waiver_list = []
     if waivers is not None and not ignore_waivers:

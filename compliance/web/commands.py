@@ -2,7 +2,40 @@
 
 from __future__ import annotations
 
+import socket
+import sys
+
 import typer
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the URL is printed: a busy port is a usage error
+    (exit 2) said in Chinese, not uvicorn's English traceback after a URL that does not work."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        sys.stderr.write(f"无法识别的地址 {host}（cannot resolve host: {e.strerror or e}）\n")
+        raise typer.Exit(2)
+    family, kind, proto, _, addr = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+        sock.listen(128)
+    except OSError as e:
+        sock.close()
+        import errno
+
+        if e.errno == errno.EADDRINUSE:
+            msg = (f"端口 {port} 已被占用，请换一个端口，例如 --port {port + 1 if port else 8080}"
+                   f"（port {port} is already in use）")
+        elif e.errno == errno.EACCES:
+            msg = f"没有权限使用端口 {port}，请使用 1024 以上的端口（permission denied for port {port}）"
+        else:
+            msg = f"无法在 {host}:{port} 上启动服务（cannot listen: {e.strerror or e}）"
+        sys.stderr.write(msg + "\n")
+        raise typer.Exit(2)
+    return sock
 
 
 def register(app: typer.Typer) -> None:
@@ -25,5 +58,8 @@ def register(app: typer.Typer) -> None:
         limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files)
         if host not in ("127.0.0.1", "localhost", "::1"):
             logger.warning("serving on {}: anyone who can reach this address can upload reports", host)
-        typer.echo(f"compliance web app: http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl+C to stop)", err=True)
-        uvicorn.run(create_app(limits), host=host, port=port, log_level="warning")
+        sock = bind(host, port)
+        port = sock.getsockname()[1]
+        typer.echo(f"合规检查网页已启动 compliance web app: http://{'[' + host + ']' if ':' in host else host}:{port}/"
+                   "  （按 Ctrl+C 停止 Ctrl+C to stop）", err=True)
+        uvicorn.Server(uvicorn.Config(create_app(limits), log_level="warning")).run(sockets=[sock])
