@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DocType = Literal["annual_report", "work_summary", "self_inspection", "plan", "other"]
+DocType = Literal["annual_report", "work_summary", "self_inspection", "plan", "fair_competition_report", "shufa_report",
+                  "other"]
 Role = Literal["preamble", "measures", "results", "frp", "problems", "plans", "closing", "other"]
 Level = Literal["province", "city", "county"]
 Status = Literal["met", "partial", "planned", "self_reported_gap", "missing", "not_applicable"]
@@ -21,7 +22,8 @@ Polarity = Literal["positive", "planned", "negative"]
 Severity = Literal["critical", "major", "minor"]
 Format = Literal["txt", "html", "docx", "pdf", "ofd", "doc"]
 
-DOC_TYPES: tuple[str, ...] = ("annual_report", "work_summary", "self_inspection", "plan", "other")
+DOC_TYPES: tuple[str, ...] = ("annual_report", "work_summary", "self_inspection", "plan", "fair_competition_report",
+                              "shufa_report", "other")
 ROLES: tuple[str, ...] = ("preamble", "measures", "results", "frp", "problems", "plans", "closing", "other")
 STATUSES: tuple[str, ...] = ("met", "partial", "planned", "self_reported_gap", "missing", "not_applicable")
 SEVERITIES: tuple[str, ...] = ("critical", "major", "minor")
@@ -69,6 +71,9 @@ class Meta(Strict):
     date_precision: Literal["day", "month"] = "day"
     doc_number: str | None = None
     published: dt.date | None = None  # a web page's 发布日期, used when the report carries no date
+    # "published": the text has no date of its own (no 落款, 成文日期 or date under the title), so
+    # `date` is the page's 发布日期, which is what a clerk writes down and a deadline is judged on
+    date_source: Literal["text", "published"] | None = None
 
 
 class Span(Strict):
@@ -268,7 +273,7 @@ class Summary(Strict):
 
 
 class CheckResult(Strict):
-    schema_version: str = "1"
+    schema_version: str = "2"
     tool: ToolInfo
     reports: list[ReportResult]
     errors: list[InputError] = Field(default_factory=list)

@@ -333,7 +333,8 @@ def test_not_applicable_names_the_document_type_in_chinese():
 def test_published_date_quoted_when_the_report_is_unsigned():
     text = "发布日期：2025-02-24\n" + REPORT.replace("2025年2月22日\n", "")
     rep = normalize(_raw(text))
-    assert rep.meta.date is None and rep.meta.published is not None
+    assert rep.meta.published is not None and rep.meta.date == rep.meta.published
+    assert rep.meta.date_source == "published"
     ar07 = _rule(evaluate(rep, load_ruleset("national"), backend="reference"), "AR-07")
     assert ar07.status == "met"
     assert ar07.evidence[0].line == 1 and "2025-02-24" in ar07.evidence[0].quote

@@ -192,7 +192,8 @@ def test_signing_date_wins_over_published_and_written_counts():
     m = norm("某局关于2024年法治政府建设情况的报告\n一、主要工作\n内容。", 成文日期="2025-01-20", 发布日期="2025-01-25").meta
     assert m.date == dt.date(2025, 1, 20) and m.published == dt.date(2025, 1, 25)
     m = norm("某局关于2024年法治政府建设情况的报告\n一、主要工作\n内容。", 发布日期="2025-01-25").meta
-    assert m.date is None and m.published == dt.date(2025, 1, 25)
+    # no date of its own: the page's 发布日期 is the report's date, and says where it came from
+    assert m.date == m.published == dt.date(2025, 1, 25) and m.date_source == "published"
 
 
 def test_bracketed_date_under_the_title_dates_the_document():

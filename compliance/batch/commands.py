@@ -27,6 +27,8 @@ class DocTypeOpt(str, Enum):
     work_summary = "work_summary"
     self_inspection = "self_inspection"
     plan = "plan"
+    fair_competition_report = "fair_competition_report"
+    shufa_report = "shufa_report"
 
 
 CHECK_HELP = """检查报告 Check reports against a ruleset.

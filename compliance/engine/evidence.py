@@ -73,7 +73,8 @@ class Sent:
         """Index in `text` of normalized position `pos`."""
         if self._idx is None:
             n, idx = cached_norm_map(self.text)
-            self._idx = idx if n == self.norm else []
+            # a traditional-character text is matched on its simplified copy, which has the same length
+            self._idx = idx if len(n) == len(self.norm) else []
         if 0 <= pos < len(self._idx):
             return self._idx[pos]
         return 0
@@ -981,12 +982,15 @@ def eval_date(ctx: _Ctx, d: DateCheck) -> CheckOutcome:
                        + (f"（报送期限 {d.on_or_before}，Y 为报告年度）" if d.on_or_before else ""))
     date = meta.date if d.field == "date" else meta.published if d.field == "published" else (meta.date or meta.published)
     src = "date" if date is not None and date == meta.date and d.field != "published" else "published"
+    if src == "date" and meta.date_source == "published":
+        src = "published"  # the text has no date of its own; `date` is the page's 发布日期
     where = ctx.ix.report.meta_lines.get(src, 0)
     vals = ctx.ev.values
     month_only = date is not None and src == "date" and meta.date_precision == "month"
     if date is not None:
         vals.setdefault("date", f"{date.year}年{date.month}月（只写到月，按月末 {date.isoformat()} 计）"
-                        if month_only else date.isoformat())
+                        if month_only else f"{date.isoformat()}（正文无落款日期，按网页发布日期）"
+                        if src == "published" else date.isoformat())
     if date is None:
         ctx.ev.values.setdefault("_date_reason", f"未找到{DATE_FIELD_ZH.get(d.field, d.field)}")
         return out

@@ -25,7 +25,7 @@ ROLE_ZH = {
     "other": "其他",
 }
 DOC_TYPE_ZH = {"annual_report": "年度报告", "work_summary": "工作总结", "self_inspection": "自查报告", "plan": "计划方案",
-               "other": "其他文件"}
+               "fair_competition_report": "公平竞争审查工作报告", "shufa_report": "述法报告", "other": "其他文件"}
 TIER_ZH = {"met": "达标", "partial": "部分达标"}
 POL_ZH = {"positive": "肯定表述", "planned": "仅为计划", "negative": "否定或自述不足"}
 SCOPE_ZH = {"clause": "同一分句", "sentence": "同一句", "paragraph": "同一段", "section": "同一部分"}

@@ -10,6 +10,7 @@ from loguru import logger
 from compliance.models import DocType, Meta, RawDocument, Report, Role, Section
 from compliance.normalize import lines as L
 from compliance.normalize import meta as M
+from compliance.normalize import script
 from compliance.normalize import structure as S
 from compliance.normalize.metrics import paragraph_metrics
 from compliance.normalize.lines import tnorm
@@ -28,8 +29,13 @@ def _page_values(raw: RawDocument, scan: L.LineScan) -> dict[str, str]:
 
 
 def normalize(raw: RawDocument) -> Report:
-    """Normalize a read document. Never raises on odd text; problems go to `warnings`."""
-    scan = L.scan(raw.lines)
+    """Normalize a read document. Never raises on odd text; problems go to `warnings`.
+
+    A traditional-character text is analysed as a simplified copy of the same length (see
+    `script`); the report keeps the input's lines and shows its paragraphs as written."""
+    traditional = script.is_traditional(raw.lines)
+    lines = script.to_simplified(raw.lines) if traditional else raw.lines
+    scan = L.scan(lines)
     page = _page_values(raw, scan)
     title_block = next((b for b in scan.blocks if b.kind == "title"), None)
     title = M.squeeze(S.clean_heading(title_block.text)).lstrip("—－-– ") if title_block else None
@@ -42,11 +48,16 @@ def normalize(raw: RawDocument) -> Report:
         if m and len(title) - m.end() >= 6:
             page.setdefault("文号", m.group(0).strip())
             title = title[m.end():].strip() or None
+    if title:
+        title = M.strip_watermark(title) or None
     if title is None:
         title = M.clean_title(raw.hints.get("title") or page.get("标题") or page.get("名称") or page.get("文件名称")
                               or page.get("信息名称"))
-    fallback = " ".join(b.text for b in scan.blocks[:3])
-    doc_type = M.detect_doc_type(title, fallback)
+        if title and traditional:
+            title = script.to_simplified([title])[0]
+    fallback = " ".join(b.text for b in [b for b in scan.blocks if b.kind != "title"][:4])
+    headings = [b.text for b in scan.blocks if b.kind == "heading"][:12]
+    doc_type, runner_up = M.guess_doc_type(title, fallback, headings)
 
     built = S.build(scan.blocks, doc_type)
     paras = built.paragraphs
@@ -56,7 +67,7 @@ def normalize(raw: RawDocument) -> Report:
         closing = [p.text for p in paras[-12:] if len(p.text) <= 40 and not p.is_heading]
     preamble = "\n".join(p.text for p in paras if p.role == "preamble" and p.id != built.title_block)
     body = "\n".join(p.text for p in paras)
-    chrome_text = [raw.lines[i - 1] for i in scan.chrome_lines if 0 < i <= len(raw.lines)]
+    chrome_text = [lines[i - 1] for i in scan.chrome_lines if 0 < i <= len(lines)]
     header = chrome_text + [p.text for p in paras if p.role == "preamble" and p.id != built.title_block][:6]
     # "（2024年1月15日）" under the title dates the document when no 落款 does.
     title_date = title_month = None
@@ -65,6 +76,8 @@ def normalize(raw: RawDocument) -> Report:
         if title_date is None:
             title_month = M.bracketed_month(paras[built.title_block + 1].text)
     warnings = list(raw.warnings)
+    if runner_up is not None:
+        warnings.append(M.type_warning(doc_type, runner_up))
     # Metadata and metrics are best-effort: a surprise in them must not cost the whole report.
     try:
         meta = M.build_meta(
@@ -94,6 +107,9 @@ def normalize(raw: RawDocument) -> Report:
     elif not built.sections:
         warnings.append("no numbered headings found; sections are empty")
     logger.debug("{}: {} paragraphs, {} sections, {} metrics", raw.source, len(paras), len(built.all_sections), len(metrics))
+    meta_lines = _meta_lines(meta, lines, title_block.line if title_block else 0, scan.chrome_meta)
+    if traditional:
+        _as_written(paras, built.all_sections, metrics, list(raw.lines), lines)
     return Report(
         source=raw.source,
         sha256=raw.sha256,
@@ -104,8 +120,53 @@ def normalize(raw: RawDocument) -> Report:
         metrics=metrics,
         lines=list(raw.lines),
         warnings=warnings,
-        meta_lines=_meta_lines(meta, raw.lines, title_block.line if title_block else 0, scan.chrome_meta),
+        meta_lines=meta_lines,
     )
+
+
+def _as_written(paras, sections, metrics, original: list[str], converted: list[str]) -> None:
+    """Put the input's (traditional) characters back into what a reader sees; matching forms
+    (`Sentence.norm`, metric subjects, metadata) stay simplified."""
+    def locate(spans):
+        def at(i: int):
+            sp = None
+            for s in spans:
+                if s.offset > i:
+                    break
+                sp = s
+            return (sp.line, sp.col + i - sp.offset) if sp is not None else None
+        return at
+
+    heads: dict[str, str] = {}
+    for p in paras:
+        at = locate(p.spans)
+        conv = p.text
+        p.text = script.restore(conv, at, original, converted)
+        for s in p.sentences:
+            s.text = script.restore(s.text, lambda j, o=s.offset: at(o + j), original, converted)
+        if p.is_heading:
+            heads[conv.strip()] = p.text.strip()
+        for m in metrics:
+            if m.paragraph == p.id:
+                k = conv.find(m.text)
+                if k >= 0:
+                    m.text = p.text[k:k + len(m.text)]
+
+    def heading(h: str) -> str:
+        if h in heads:
+            return heads[h]
+        for conv, orig in heads.items():
+            k = conv.find(h)
+            if k >= 0 and len(orig) == len(conv):
+                return orig[k:k + len(h)]
+        return h
+
+    for sec in sections:
+        sec.heading = heading(sec.heading)
+        sec.path = "/".join(heading(x) for x in sec.path.split("/"))
+    for p in paras:
+        if p.section:
+            p.section = "/".join(heading(x) for x in p.section.split("/"))
 
 
 def _meta_lines(meta: Meta, lines: list[str], title_line: int, chrome) -> dict[str, int]:

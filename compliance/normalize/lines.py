@@ -46,6 +46,7 @@ _KEYS_SORTED = sorted(vocab.META_KEYS, key=len, reverse=True)
 _KEY_ALT = "|".join(re.escape(k) for k in _KEYS_SORTED)
 _META_START = re.compile(rf"^(?:{_KEY_ALT})\s*[:：]")
 _META_PAIR = re.compile(rf"(?P<key>{_KEY_ALT})\s*[:：]\s*")
+_DASH_KEY = re.compile(rf"^[-*]\s*(?=(?:{_KEY_ALT})\s*[:：])")
 
 # Heading numbering at the start of a (normalized) line: style name → regex. Ordered so the
 # more specific forms are tried first.
@@ -159,9 +160,16 @@ def _glued_pair(norm: str) -> tuple[str, str] | None:
     return (m.group("key"), val) if _VALUE_OK.get(field, _NO).match(val) else None
 
 
+def _unbullet(norm: str) -> str:
+    """A list bullet before a header key (`• 发布机构:`, `- 索引号:`)."""
+    norm = norm.lstrip(_BULLETS)
+    m = _DASH_KEY.match(norm)
+    return norm[m.end():] if m else norm
+
+
 def parse_meta_pairs(norm: str) -> list[tuple[str, str]]:
     """`发布机构: 市交通运输局 成文日期: 2020-01-09` → [(发布机构, 市交通运输局), (成文日期, 2020-01-09)]."""
-    norm = norm.lstrip(_BULLETS)
+    norm = _unbullet(norm)
     cells = _pipe_cells(norm)
     if cells is not None:
         out = []
@@ -187,7 +195,7 @@ def is_chrome(norm: str) -> bool:
     with 当前位置 is still the document."""
     if not norm or len(norm) > 160:
         return False
-    norm = norm.lstrip(_BULLETS)
+    norm = _unbullet(norm)
     if _META_START.match(norm) or _pipe_cells(norm) is not None or _glued_pair(norm):
         return True
     return any(rx.match(norm) for rx in _CHROME_RES)
@@ -452,8 +460,14 @@ _TITLE_END = re.compile(
 )
 
 
+# `栏目: 公示公告`, `分类：工作报告`: a page header's `key: value` line, never a title.
+_KEY_VALUE = re.compile(r"^[\u4e00-\u9fff/]{1,6}\s*[:：]")
+
+
 def _looks_like_title(norm: str) -> bool:
     s = norm.strip("*#_ 《》")
+    if _KEY_VALUE.match(s):
+        return False
     return 6 <= len(s) <= 90 and s[-1:] not in "。；;，," and "。" not in s and bool(_TITLE_END.search(s)) \
         and not heading_style(s)
 

@@ -98,35 +98,119 @@ def parse_month(text: str) -> dt.date | None:
     return nxt - dt.timedelta(days=1)
 
 
-def detect_doc_type(title: str | None, fallback: str = "") -> DocType:
+def detect_doc_type(title: str | None, fallback: str = "", headings: list[str] | tuple = ()) -> DocType:
     """Type from the title's head noun; only rule-of-law documents get a report type."""
+    return guess_doc_type(title, fallback, headings)[0]
+
+
+def guess_doc_type(title: str | None, opening: str = "", headings: list[str] | tuple = ()) -> tuple[DocType, DocType | None]:
+    """(type, runner-up). The title decides when it names a kind; a title that names none (or no
+    title at all) leaves it to the opening's announcing sentence and the outline. The runner-up is
+    set when the decision was not the title's: a report typed `other` loses every verdict, so the
+    reader is told which type the text also looks like."""
     t = tnorm(title or "")
-    if not t:
-        return _untitled_type(tnorm(fallback)[:400])
-    if any(re.search(p, t) for p in vocab.OTHER_TITLE_PATTERNS):
-        return "other"
-    if not any(w in t for w in vocab.RULE_OF_LAW_TOPICS):
-        return "other"
-    return _head_type(t)
+    body = tnorm(opening)[:600]
+    outline = [tnorm(h) for h in headings][:12]
+    if t:
+        if any(re.search(p, t) for p in vocab.OTHER_TITLE_PATTERNS):
+            return "other", None
+        if any(w in t for w in vocab.RULE_OF_LAW_TOPICS):
+            kind = _special_type(t, _head_type(t))
+            if kind != "other":
+                return kind, None
+        elif _head_type(t) != "other":
+            # a titled document about something else (a 工作总结 of all the bureau's work)
+            return "other", _body_runner_up(body, outline, "work_summary")
+    kind = _untitled_type(body, outline)
+    if t and kind != "other":
+        return kind, "other"
+    if not t and kind != "other":
+        return kind, None if _preamble_type(body) or _opening_year_report(body) else "other"
+    return "other", _body_runner_up(body, outline, "annual_report")
 
 
-def _untitled_type(p: str) -> DocType:
-    """No title: the sentence announcing the body ("现将…情况报告如下") names the kind; else the
-    head noun of the opening sentence, ignoring documents it cites in 《》."""
-    if not p or not any(w in p for w in vocab.RULE_OF_LAW_TOPICS):
-        return "other"
+def _special_type(t: str, head: DocType) -> DocType:
+    """公平竞争审查 and 述法 reports, which other rules apply to (see vocab.FCR_TITLE, SHUFA_TITLE)."""
+    if head in vocab.FCR_HEADS and vocab.FCR_TITLE in t:
+        return "fair_competition_report"
+    if head in ("annual_report", "work_summary", "other") and any(re.search(p, t) for p in vocab.SHUFA_TITLE) \
+            and not any(w in t for w in vocab.SHUFA_NOT):
+        return "shufa_report"
+    return head
+
+
+def _duty_terms(text: str) -> int:
+    return sum(1 for w in vocab.DUTY_TERMS if w in text)
+
+
+def _body_runner_up(body: str, outline: list[str], kind: DocType) -> DocType | None:
+    """The type an `other` document would have if it is a report after all: its opening and
+    outline name several duties and the outline is a report's (measures, problems, next steps)."""
+    text = body + " ".join(outline)
+    if _duty_terms(text) >= 3 and sum(1 for h in outline for w in vocab.REPORT_OUTLINE if w in h) >= 1:
+        return kind
+    return None
+
+
+def _preamble_type(p: str) -> DocType | None:
     for dtype, rx in vocab.PREAMBLE_TYPE_PATTERNS:
         if re.search(rx, p):
             return dtype  # type: ignore[return-value]
+    return None
+
+
+def _opening_year_report(p: str) -> bool:
+    first = re.sub(r"《[^》]*》", "", re.split(r"[。:：；;]", p, maxsplit=1)[0])
+    return bool(re.match(r"^\s*(?:19|20)\d{2}\s*年(?:度)?\s*[,，]", p)) \
+        and any(w in first for w in vocab.UNTITLED_REPORT_TOPICS)
+
+
+def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
+    """No title (or one that names no kind): the sentence announcing the body ("现将…情况报告如下")
+    names the kind; else the head noun of the opening sentence, ignoring documents it cites in
+    《》; else an opening "2023年，我局…" about rule of law, or an outline of a report's parts
+    whose words are duties (主要举措…/存在的问题/下一步 over 依法行政, 行政执法…)."""
+    if not p or not (any(w in p for w in vocab.RULE_OF_LAW_TOPICS) or _duty_terms(" ".join(outline)) >= 2):
+        return "other"
+    pre = _preamble_type(p)
+    if pre:
+        t = re.sub(r"《[^》]*》", "", p)
+        if pre != "plan" and vocab.FCR_TITLE in t and "法治政府" not in t:
+            return "fair_competition_report"
+        if pre != "plan" and "述法" in t and "法治政府建设情况" not in t:
+            return "shufa_report"
+        return pre
     first = re.split(r"[。:：；;]", p, maxsplit=1)[0]
     first = re.sub(r"《[^》]*》", "", first)
     if any(re.search(x, first) for x in vocab.OTHER_TITLE_PATTERNS):
         return "other"
     kind = _head_type(first)
-    if kind == "other" and re.match(r"^\s*(?:19|20)\d{2}\s*年(?:度)?\s*[,，]", p) \
-            and any(w in first for w in vocab.UNTITLED_REPORT_TOPICS):
+    if kind == "other" and _opening_year_report(p):
+        return "annual_report"
+    if kind == "other" and outline and _duty_terms(p + " ".join(outline)) >= 2 \
+            and len({w for h in outline for w in vocab.REPORT_OUTLINE if w in h}) >= 2:
         return "annual_report"
     return kind
+
+
+_WATERMARK = re.compile(r"^.{0,30}?(?:https?://)?www\.[A-Za-z0-9.-]+\.[a-z]{2,}(?:/\S*)?\s*")
+
+
+def strip_watermark(title: str) -> str:
+    """`某某网—每日更新www.example.com湖北省人民政府关于…的报告`: a mirror site's name run into
+    the title."""
+    return _WATERMARK.sub("", title, count=1).strip()
+
+
+TYPE_ZH = {"annual_report": "年度报告", "work_summary": "工作总结", "self_inspection": "自查报告", "plan": "计划方案",
+           "fair_competition_report": "公平竞争审查工作报告", "shufa_report": "述法报告", "other": "其他文件"}
+
+
+def type_warning(doc_type: DocType, runner_up: DocType) -> str:
+    """The warning for a type decided without a title that names it."""
+    return (f"文件类型不确定：按“{TYPE_ZH.get(doc_type, doc_type)}”（{doc_type}）检查，"
+            f"也可能是“{TYPE_ZH.get(runner_up, runner_up)}”（{runner_up}）；"
+            f"如需改判，请用 --doc-type {runner_up if runner_up != 'other' else doc_type} 指定后重新检查。")
 
 
 def _head_type(t: str) -> DocType:
@@ -197,7 +281,9 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
         if date and date.month <= 3 and b > a:
             b -= 1  # a report signed early in a year covers the year before
         return (a, max(a, b))
-    m = _OPENING_YEAR.search(p)
+    # per line: a name-and-date line above the opening ("某某 2025年2月") is not its year
+    m = _OPENING_YEAR.search(p) or next(
+        (x for x in (_OPENING_YEAR.search(tnorm(ln)) for ln in preamble.splitlines()) if x), None)
     if m:
         y = int(m.group(1))
         return (y, y)
@@ -266,6 +352,10 @@ def find_title_issuer(title: str | None) -> str | None:
 
 
 _GOV_TITLE_AFTER = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?|关于|法治|依法行政|全面依法)")
+# A township titled by its name alone (`某某镇2024年法治政府建设年度报告`): towns are not in the
+# gazetteer, so their name is read from the title's head.
+_TOWN_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,6}?(?P<kind>镇|乡|街道))(?=(?:19|20)\d{2}|关于|法治|依法行政)")
+_TOWN_GOV = {"镇": "人民政府", "乡": "人民政府", "街道": "办事处"}
 
 
 def division_issuer(title: str | None) -> str | None:
@@ -276,12 +366,20 @@ def division_issuer(title: str | None) -> str | None:
     t = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", tnorm(title))
     hits = gazetteer().find(t)
     if not hits or hits[0].start != 0 or hits[0].short:
+        m = _TOWN_TITLE.match(t)
+        if m and not (hits and hits[0].start == 0 and hits[0].end > m.end("name")):
+            return m.group("name") + _TOWN_GOV[m.group("kind")]
         return None
     h = hits[0]
     if not _GOV_TITLE_AFTER.match(t[h.end:]):
         return None
     d = h.candidates[0]
-    return d.name + "人民政府"
+    return d.name + _GOVERNMENT(d)
+
+
+def _GOVERNMENT(d) -> str:
+    """A division's government; a special zone's is its 管理委员会 (平潭综合实验区管理委员会)."""
+    return "管理委员会" if d.code.startswith("Z") else "人民政府"
 
 
 def signature(lines: list[str]) -> tuple[str | None, dt.date | None, bool]:
@@ -311,6 +409,78 @@ def signature(lines: list[str]) -> tuple[str | None, dt.date | None, bool]:
     if date is None and month is not None:
         return org, month, True
     return org, date, False
+
+
+# "2022年，司法部坚持…", "2023年,省政府坚持…", "2017年，山东省以…": an untitled report's opening
+# sentence names who reports.
+_OPENING_SUBJECT = re.compile(
+    rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?|今年|一年来|过去一年)\s*[,，]?\s*(?:在[^,，。]{{2,40}}[,，]\s*)?"
+    r"(?P<who>[\u4e00-\u9fff]{2,20}?)"
+    r"(?:坚持|深入|认真|全面|紧紧|始终|以|在|按照|围绕|聚焦|持续|扎实|严格|立足|着力)"
+)
+# "现将省政府2023年度…情况报告如下": the level's own government, named by the place the text is about.
+_OWN_GOV = re.compile(r"(?:现将|我们将)?(?P<lv>省|市|县|区)(?:人民)?政府(?:(?:19|20)\d{2}年度?)?[^。]{0,20}(?:报告|总结)如下")
+_GOV_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county"}
+
+
+def opening_issuer(opening: str, chain: dict) -> str | None:
+    """The reporter named by an untitled opening: an organisation (司法部, 某市司法局), a division
+    (山东省, 广东 → its 人民政府), or "省政府"/"市政府" with the place the text is about."""
+    p = tnorm(opening)[:300]
+    m = _OPENING_SUBJECT.match(p)
+    if m:
+        who = m.group("who")
+        if re.search(rf"{vocab.ORG_SUFFIX}$", who) and not re.match(r"^(?:省|市|县|区|我|本)", who) \
+                and not _NOT_ORG.search(who):
+            return who
+        hits = gazetteer().find(who)
+        if hits and hits[0].start == 0 and hits[0].end == len(who):
+            d = hits[0].candidates[0]
+            return d.name + _GOVERNMENT(d)
+        m2 = re.match(r"^(省|市|县|区)(?:人民)?政府$", who)
+        if m2 and _GOV_LEVEL[m2.group(1)] in chain:
+            return chain[_GOV_LEVEL[m2.group(1)]].name + "人民政府"
+    m = _OWN_GOV.search(p)
+    if m and _GOV_LEVEL[m.group("lv")] in chain:
+        return chain[_GOV_LEVEL[m.group("lv")]].name + "人民政府"
+    return None
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def fullest(issuer: str | None, *others: str | None) -> str | None:
+    """The full official name when the texts give both forms: `某县交通局` (title) and
+    `某县交通运输局` (发布机构 or 落款) are one body; the longer form is the official one. Two
+    names are forms of one body when they end alike and the shorter's characters appear in the
+    longer in order (交通局 ⊂ 交通运输局)."""
+    if not issuer:
+        return issuer
+    best = issuer
+    for o in others:
+        if not o or o == best or len(o) <= len(best) or "、" in o:
+            continue
+        if o[-1] == best[-1] and o[:2] == best[:2] and _subsequence(best, o):
+            best = o
+    return best
+
+
+_TAIL_SIGNATURE = re.compile(
+    rf"(?:^|[。；;！!？?\s])\s*(?P<org>[\u4e00-\u9fff()（）]{{2,40}}{vocab.ORG_SUFFIX})\s*"
+    rf"(?P<date>(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}"
+    rf"|[{_CN_NUM}]{{4}}\s*年[{_CN_NUM}]{{1,3}}月[{_CN_NUM}]{{1,3}}日)\s*$"
+)
+
+
+def tail_signature(body: str) -> tuple[str | None, dt.date | None]:
+    """A 落款 run into the end of the last paragraph (a page saved as one long line):
+    `…覆盖群众3000余人次。 某某管理局 2025年12月31日`."""
+    m = _TAIL_SIGNATURE.search(tnorm(body[-200:]))
+    if not m or _NOT_ORG.search(m.group("org")):
+        return None, None
+    return m.group("org"), parse_date(m.group("date"))
 
 
 def expand_issuer(issuer: str | None, *context: str) -> str | None:
@@ -368,16 +538,28 @@ def build_meta(
 ) -> Meta:
     """Assemble Meta. `page` holds 索引号-table values (chrome lines and reader hints merged)."""
     sig_org, sig_date, sig_month = signature(closing_lines)
+    if sig_date is None and not sig_month:
+        tail_org, tail_date = tail_signature(body)
+        if tail_date is not None:
+            sig_org, sig_date = sig_org or tail_org, tail_date
     publisher = _field(page, "publisher") or None
     if publisher and any(w in publisher for w in vocab.NOT_ISSUER_WORDS):
         publisher = None
-    issuer = find_title_issuer(title) or sig_org or publisher or division_issuer(title)
+    title_org = find_title_issuer(title)
+    if publisher and title_org and not _same_place(publisher, title_org):
+        publisher = None  # a page posted by another body (县司法局 posting the 交通运输局's report)
+    issuer = title_org or sig_org or publisher or division_issuer(title)
     issuer = expand_issuer(issuer, title or "", sig_org or "", " ".join(header_lines), preamble, body[:2000])
+    issuer = fullest(issuer, sig_org, publisher)
     gz = gazetteer()
     chain = gz.resolve(issuer or "", title or "", sig_org or "", publisher or "", " ".join(header_lines), preamble,
                        context=body[:5000])
     if not chain:
         chain = _body_vote(body)
+    if issuer is None and doc_type != "other":
+        issuer = opening_issuer(preamble or body[:300], chain)
+        if issuer:
+            chain = gz.resolve(issuer, context=body[:5000]) or chain
     written_text = _field(page, "written")
     written = parse_date(written_text)
     published = parse_date(_field(page, "published"))
@@ -387,6 +569,10 @@ def build_meta(
     if month_only:  # "2024年2月" as 落款, "（2024年1月）" under the title, 成文日期 "2024年01月"
         date = (sig_date if sig_month else None) or title_month or parse_month(tnorm(written_text).strip())
         month_only = date is not None
+    date_source = "text" if date is not None else None
+    if date is None and published is not None:
+        # no date of its own: the page's 发布日期 is the date a clerk writes down (AR-07 says so)
+        date, date_source = published, "published"
     number = None
     for key in ("发文字号", "文号", "文件编号"):
         v = page.get(key, "")
@@ -422,9 +608,22 @@ def build_meta(
         period=period,
         date=date,
         date_precision="month" if month_only else "day",
+        date_source=date_source,  # type: ignore[arg-type]
         doc_number=number,
         published=published,
     )
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Whether two organisation names are of the same place, as far as their names tell: a
+    page's 发布机构 of another place or body does not name the report's issuer."""
+    if a == b or fullest(b, a) == a or fullest(a, b) == b:
+        return True
+    gz = gazetteer()
+    ca, cb = gz.resolve(a), gz.resolve(b)
+    if not ca or not cb:
+        return True
+    return all(ca[k].name == cb[k].name for k in ca if k in cb)
 
 
 def _body_vote(body: str) -> dict:

@@ -76,6 +76,9 @@ META_KEYS = [
     "时效性", "效力级别", "施行日期", "浏览量", "撰稿", "审核", "供稿", "字体大小", "信息名称",
     "发文机构", "内容概述", "成文时间", "发布部门", "文种", "体裁", "公文种类", "关键词",
     "颁布单位", "颁布日期", "失效日期", "发布文号",
+    # a saved page's own header (标题/发布时间/文号/发布机构/栏目) and other sites' column fields
+    "栏目", "所属栏目", "栏目名称", "信息类别", "公开类别", "公开形式", "公开日期", "公文生成日期",
+    "备注/文号", "发布者", "稿件来源", "所属主题", "信息来源单位",
 ]
 # Keys a flattened table may glue to their value without a colon ("发文字号皖交发〔2021〕63号");
 # the value must then look like that field's value (lines._VALUE_OK).
@@ -89,7 +92,8 @@ META_FIELDS = {
     "发布日期": "published", "发布时间": "published", "公开时间": "published", "时间": "published",
     "更新时间": "published", "发布单位": "publisher", "制发机构": "publisher", "发文机构": "publisher",
     "发布部门": "publisher", "成文时间": "written", "颁布单位": "publisher", "颁布日期": "written",
-    "发布文号": "doc_number",
+    "发布文号": "doc_number", "备注/文号": "doc_number", "公开日期": "published",
+    "公文生成日期": "written", "生成日期": "written",
     "名称": "title", "标题": "title", "文件名称": "title", "信息名称": "title",
     "发文字号": "doc_number", "文号": "doc_number", "文件编号": "doc_number",
     "索引号": "index",
@@ -101,6 +105,9 @@ CHROME_LINE_PATTERNS = [
     r"^[您你]?(现在|当前)?(所在)?的?位置[:：].*$",
     r"^(首页\s*)?([>»›]\s*[^>»›]{1,20}\s*){1,}$",
     r"^首页\s*[>»›].*$",
+    # a breadcrumb with something run into its start ("7首页 > 政务公开 > 年度报告", "网站首页>…>…")
+    r"^.{0,8}首页\s*[>»›].*$",
+    r"^[^>»›。，,]{1,12}(?:\s*[>»›]\s*[^>»›。，,]{1,24}){2,}$",
     r"^[\[【(]?\s*(打印|关闭|打印本页|关闭窗口|打印此页|收藏|返回顶部|返回|纠错)\s*[\]】)]?(\s*[\[【]?\s*(打印|关闭|打印本页|关闭窗口|收藏|返回顶部|返回)\s*[\]】]?)*$",
     r"^字体[:：]?\s*[\[【]?\s*[大中小\s]*[\]】]?.*$",
     r"^(分享|分享到)[:：]?.*$",
@@ -148,6 +155,27 @@ RULE_OF_LAW_TOPICS = [
     "法治", "依法行政", "行政执法", "法制", "普法", "执法", "依法治", "述法", "法律顾问", "合法性审查",
     "公平竞争审查", "行政复议", "行政应诉", "放管服",
 ]
+# Two kinds bureaus file and inspectors review in the same batches, each with its own rules
+# (`applies_to`): checked on the title after the true non-reports, before the head noun.
+# 公平竞争审查 with a report's head noun (总结/自查/报告/情况), not a 方案 or 通知.
+FCR_TITLE = r"公平竞争审查"
+FCR_HEADS = ("annual_report", "work_summary", "self_inspection")
+# 述法: a head's own account of the 第一责任人 duty ("主要负责人述法报告", "关于履行推进法治建设第一
+# 责任人职责情况的报告"); a bureau's report on 法治政府建设 that also covers the duty stays that report.
+SHUFA_TITLE = [r"述法", r"第一责任人职责.{0,6}情况.{0,4}(?:报告|述职|汇报)"]
+SHUFA_NOT = ["法治政府建设", "法治政府部门建设", "依法行政工作"]
+# Words of the duties a rule-of-law report accounts for; an untitled opening or outline that names
+# several of them is about rule of law, whatever the page around it says.
+DUTY_TERMS = [
+    "法治政府建设", "法治政府部门建设", "依法行政", "行政执法", "第一责任人", "合法性审查", "合法性审核",
+    "重大行政决策", "普法", "行政复议", "行政应诉", "出庭应诉", "法律顾问", "执法全过程记录", "法制审核",
+    "述法", "公平竞争审查", "规范性文件", "法治建设", "法治思想",
+]
+# Outline headings that only a report on work done has (measures, shortcomings, next steps).
+REPORT_OUTLINE = [
+    "主要举措", "主要工作", "工作开展情况", "主要做法", "成效", "存在的问题", "存在问题", "不足", "下一步",
+    "工作打算", "工作思路", "工作计划", "履职情况", "推进情况", "基本情况",
+]
 OTHER_TITLE_PATTERNS = [
     r"政府信息公开.{0,8}(年度)?报告",
     r"信息公开工作.{0,4}报告",
@@ -160,6 +188,9 @@ OTHER_TITLE_PATTERNS = [
     # statistics tables and rules about a report, not the report
     r"(统计|数据)(年报|表)$",
     r"年报制度$",
+    # guidance, circulars, resolutions and speeches about reports, and third parties' evaluations
+    r"(?:工作指引|指引|通报|决议|讲话|发言|发言稿)$",
+    r"(?<!自)评估报告",
     # news items about a meeting or an event, even one named after a report
     r"(召开|举行|举办|组织|开展|参加|出席).{0,40}(会|会议|活动|培训|讲座|仪式)$",
     r"(座谈会|推进会|部署会|工作会|总结会|培训班|讲座|动员会|研讨会|见面会)$",

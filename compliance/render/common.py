@@ -26,6 +26,8 @@ DOC_TYPE_ZH = {
     "work_summary": "工作总结",
     "self_inspection": "自查报告",
     "plan": "计划方案",
+    "fair_competition_report": "公平竞争审查工作报告",
+    "shufa_report": "述法报告",
     "other": "其他",
 }
 FAMILY_ZH = {

@@ -16,6 +16,8 @@ DOC_TYPES_ZH = {
     "work_summary": "工作总结",
     "self_inspection": "自查报告",
     "plan": "计划方案",
+    "fair_competition_report": "公平竞争审查工作报告",
+    "shufa_report": "述法报告",
     "other": "其他",
 }
 SEVERITY_ZH = {"critical": "critical 严重", "major": "major 重要", "minor": "minor 一般"}

@@ -1,0 +1,215 @@
+"""Document typing and metadata on the shapes real reports come in (issue 12), one invented
+paraphrase per phenomenon: saved-page headers, traditional characters, untitled openings,
+special zones, the two report types of their own, the clerk's issuer and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from compliance.models import RawDocument, Report
+from compliance.normalize import normalize
+from compliance.normalize.meta import guess_doc_type
+
+
+def norm(text: str, **hints: str) -> Report:
+    return normalize(RawDocument(source="t.txt", sha256="0", format="txt", lines=text.split("\n"), hints=hints))
+
+
+# ----------------------------------------------------------------------------- page headers
+
+
+def test_saved_page_header_is_metadata_and_never_the_title():
+    text = ("标题: 某某片区法治政府建设工作自查报告\n发布时间: 2026-03-02 09:10\n文号: \n"
+            "发布机构: 平潭综合实验区某某片区管理局\n栏目: 公示公告\n"
+            "2025年，我局依法履职，推进法治政府建设，具体情况如下：一、健全机构职能体系一是梳理权责清单。")
+    r = norm(text)
+    assert r.meta.title == "某某片区法治政府建设工作自查报告"
+    assert r.meta.doc_type == "self_inspection"
+    assert r.meta.issuer == "平潭综合实验区某某片区管理局"
+    assert r.meta.published == dt.date(2026, 3, 2)
+
+
+def test_bulleted_index_table_is_read_as_metadata():
+    r = norm("- 索 引 号: ab01-2025-00003\n- 发布机构: 某某镇人民政府\n- 公文生成日期: 2025-02-07\n"
+             "县委、县政府：\n2024年，我镇推进法治政府建设。现将我镇2024年法治建设工作情况报告如下：\n一、主要举措\n开展普法。")
+    assert r.meta.issuer == "某某镇人民政府"
+    assert r.meta.date == dt.date(2025, 2, 7)
+    assert r.meta.doc_type == "annual_report"
+
+
+def test_a_breadcrumb_with_junk_before_it_is_never_the_title():
+    r = norm("3首页 > 政务公开 > 年度法治政府建设情况报告\n某某镇2024年法治政府建设年度报告\n"
+             "2024年，我镇坚持依法行政。\n一、主要工作\n做了工作。")
+    assert r.meta.title == "某某镇2024年法治政府建设年度报告"
+    assert r.meta.issuer == "某某镇人民政府"  # a township titled by its name: its government
+
+
+# ----------------------------------------------------------------------------- traditional characters
+
+
+def test_traditional_text_is_analysed_simplified_and_shown_as_written():
+    text = ("福建省某某廳2023年度法治政府部門建設情況報告\n"
+            "2023年，我廳堅持依法行政，紮實推進法治政府部門建設。\n"
+            "一、主要舉措\n（一）嚴格規範公正文明執法。全面推行行政執法公示制度，全年公示執法信息120條。")
+    r = norm(text)
+    assert r.meta.doc_type == "annual_report"
+    assert r.meta.province == "福建省"
+    assert r.meta.period == (2023, 2023)
+    assert r.lines == text.split("\n")
+    # a reader sees the report's own characters, at the same lines
+    assert any("執法" in p.text for p in r.paragraphs)
+    assert all("执法" not in p.text for p in r.paragraphs)
+    assert any("执法" in s.norm for p in r.paragraphs for s in p.sentences)
+    for p in r.paragraphs:
+        for i, ch in enumerate(p.text):
+            if ch.isspace():
+                continue
+            sp = max((s for s in p.spans if s.offset <= i), key=lambda s: s.offset)
+            assert r.lines[sp.line - 1][sp.col + i - sp.offset] == ch
+    assert r.sections[0].heading == "一、主要舉措"
+
+
+def test_traditional_evidence_quotes_the_input():
+    from compliance.engine import evaluate
+    from compliance.rules.load import load_ruleset
+
+    text = ("某某縣司法局2023年度法治政府建設情況報告\n2023年，我局堅持依法行政。\n一、主要舉措\n"
+            "全面推行行政執法公示制度、執法全過程記錄制度、重大執法決定法制審核制度，全年公示執法信息56條。")
+    res = evaluate(norm(text), load_ruleset("national"))
+    quotes = [e.quote for r in res.results for e in r.evidence]
+    assert quotes and any("執法" in q for q in quotes) and not any("执法" in q for q in quotes)
+
+
+# ----------------------------------------------------------------------------- types
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("某区城管局关于2022年法治工作情况暨2023年工作要点的报告", "annual_report"),
+    ("某县住建局2023年度法治建设情况报告", "annual_report"),
+    ("某县人民政府2021年依法行政工作报告", "annual_report"),
+    ("某县人民政府2021年依法行政工作总结", "work_summary"),
+    ("某局2025年度法治政府建设情况", "annual_report"),
+    ("某局法治政府部门建设自查报告", "self_inspection"),
+    ("某县市场监管局2024年公平竞争审查工作总结", "fair_competition_report"),
+    ("某区财政局公平竞争审查自查报告", "fair_competition_report"),
+    ("某区公平竞争审查工作实施方案", "plan"),
+    ("某局党组书记2024年度述法报告", "shufa_report"),
+    ("某管理区关于履行推进法治建设第一责任人职责情况的报告", "shufa_report"),
+    ("某市2024年政府工作报告", "other"),
+    ("某局2023年政府信息公开工作年度报告", "other"),
+    ("法治政府建设年度报告编制工作指引", "other"),
+    ("关于2023年度各部门法治政府建设情况的通报", "other"),
+    ("中国某地法治政府评估报告（2023）", "other"),
+])
+def test_titles_name_the_type(title, kind):
+    assert guess_doc_type(title) == (kind, None)
+
+
+def test_two_new_types_get_only_their_rules():
+    from compliance.engine import evaluate
+    from compliance.rules.load import load_ruleset
+
+    rs = load_ruleset("national")
+    fcr = evaluate(norm("某区商务局2024年公平竞争审查工作总结\n2024年，我局对12件政策措施开展公平竞争审查。"), rs)
+    applicable = {r.rule_id.split("-")[0] for r in fcr.results if r.status != "not_applicable"}
+    assert applicable == {"FCR"}
+    shufa = evaluate(norm("某局局长2024年度述法报告\n2024年，我履行推进法治建设第一责任人职责，主持研究法治工作4次。"), rs)
+    applicable = {r.rule_id.split("-")[0] for r in shufa.results if r.status != "not_applicable"}
+    assert applicable == {"FRP"}
+
+
+def test_untitled_opening_is_typed_from_its_year_and_duties():
+    r = norm("2022年，某某部坚持依法行政，扎实推进法治政府建设，各项工作取得进展。\n一、加强党的领导\n开展学习。")
+    assert r.meta.doc_type == "annual_report"
+    assert r.meta.issuer == "某某部"
+    assert not any("文件类型不确定" in w for w in r.warnings)
+
+
+def test_untitled_outline_of_duties_is_a_report_with_a_warning():
+    text = ("我们围绕中心工作开展了以下工作。\n一、主要工作开展情况\n（一）依法行政\n落实合法性审查。\n"
+            "（二）行政执法\n推行执法全过程记录。\n二、存在的问题\n普法不够深入。\n三、下一步工作打算\n加强法治建设。")
+    r = norm(text)
+    assert r.meta.doc_type == "annual_report"
+    assert any("文件类型不确定" in w and "other" in w for w in r.warnings)
+
+
+def test_a_titled_non_rule_of_law_summary_names_its_runner_up():
+    text = ("某县农业局2023年工作总结\n2023年，我局推进农业生产。\n一、主要工作\n推进依法行政，落实行政执法公示，"
+            "开展普法和合法性审查。\n二、存在问题\n不足。\n三、下一步打算\n继续。")
+    r = norm(text)
+    assert r.meta.doc_type == "other"
+    assert any("work_summary" in w for w in r.warnings)
+
+
+# ----------------------------------------------------------------------------- places and issuers
+
+
+def test_special_zone_resolves_to_its_province():
+    m = norm("平潭综合实验区某某局2023年法治政府建设工作总结\n2023年，我局坚持依法行政。\n一、主要工作\n做了工作。").meta
+    assert (m.province, m.city, m.county, m.level) == ("福建省", "平潭综合实验区", None, "city")
+    m = norm("某某片区2023年法治政府建设工作情况报告\n2023年，片区坚持依法行政。\n一、主要工作\n做了工作。",
+             发布机构="平潭综合实验区某某片区管理局").meta
+    assert (m.province, m.city, m.county, m.level) == ("福建省", "平潭综合实验区", "某某片区", "county")
+
+
+def test_zone_title_names_its_administrative_committee():
+    m = norm("雄安新区2023年法治政府建设情况报告\n2023年，新区坚持依法行政。\n一、主要工作\n做了工作。").meta
+    assert (m.issuer, m.province) == ("雄安新区管理委员会", "河北省")
+
+
+def test_full_official_name_wins_over_the_short_form():
+    m = norm("海盐县交通局2023年法治政府建设工作总结\n2023年，我局坚持依法行政。\n一、主要工作\n做了工作。\n"
+             "海盐县交通运输局\n2024年1月10日").meta
+    assert m.issuer == "海盐县交通运输局"
+
+
+def test_page_posted_by_another_body_is_not_the_issuer():
+    m = norm("泽州县交通运输局2025年法治政府建设报告\n2025年，县交通运输局依法履职。\n一、主要工作\n做了工作。",
+             发布机构="县司法局").meta
+    assert m.issuer == "泽州县交通运输局"
+
+
+def test_provincial_government_named_in_the_announcing_sentence():
+    m = norm("根据有关规定，现将省政府2023年度法治政府建设情况报告如下。\n一、主要工作\n"
+             "浙江省各地推进依法行政，浙江省司法厅开展执法监督。").meta
+    assert m.doc_type == "annual_report"
+    assert (m.issuer, m.province) == ("浙江省人民政府", "浙江省")
+
+
+def test_division_as_subject_of_the_opening_is_its_government():
+    m = norm("2021年，广东坚持依法行政，扎实推动法治政府建设取得新成效。\n一、加强党的领导\n做了工作。").meta
+    assert (m.issuer, m.province) == ("广东省人民政府", "广东省")
+
+
+# ----------------------------------------------------------------------------- periods and dates
+
+
+def test_period_of_a_report_with_next_years_points_is_the_first_year():
+    m = norm("某区城管局关于2022年法治工作情况暨2023年工作要点的报告\n2022年，我局依法行政。\n一、主要工作\n做了。").meta
+    assert m.period == (2022, 2022) and m.doc_type == "annual_report"
+
+
+def test_signature_run_into_the_last_line_dates_the_report():
+    m = norm("某某局2025年法治政府建设工作自查报告\n2025年，我局依法履职。一、主要工作一是梳理清单，全年培训3次。"
+             "二、普法一是开展宣传活动19场。 某某管理局 2025年12月31日", 发布时间="2026-03-11").meta
+    assert m.date == dt.date(2025, 12, 31) and m.date_source == "text"
+    assert m.published == dt.date(2026, 3, 11)
+
+
+def test_name_and_month_line_above_the_opening_is_not_its_year():
+    m = norm("某管理区关于履行推进法治建设第一责任人职责情况的报告\n某管理区管委会主任 某某\n2025年2月\n"
+             "2024年，我坚持以习近平法治思想为指导。\n一、履职情况\n做了工作。").meta
+    assert m.period == (2024, 2024)
+
+
+def test_ar07_says_it_judged_on_the_published_date():
+    from compliance.engine import evaluate
+    from compliance.rules.load import load_ruleset
+
+    r = norm("某局关于2024年法治政府建设情况的报告\n一、主要工作\n内容。", 发布日期="2025-03-20")
+    res = evaluate(r, load_ruleset("national"))
+    ar07 = next(x for x in res.results if x.rule_id == "AR-07")
+    assert r.meta.date_source == "published"
+    assert ar07.status == "partial" and "网页发布日期" in ar07.message
