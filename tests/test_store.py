@@ -226,3 +226,79 @@ def test_stats_by_rule_and_place_agree_with_the_reports(db_url, years, tmp_path)
 
     ws = openpyxl.load_workbook(xlsx).active
     assert ws.cell(1, 1).value == "规则" and ws.max_row == len(st["rows"]) + 1
+
+
+# --------------------------------------------------------------------------- copies and migrations
+
+
+def test_digest_ignores_wrapping_and_changed_figures():
+    from compliance.store.digest import copied_share, digest_lines
+
+    text_ = PANJIN.read_text(encoding="utf-8")
+    a = digest_lines(text_.splitlines())
+    rewrapped = text_.replace("2024", "2025").replace("，", "，\n")  # new year, soft-wrapped lines
+    b = digest_lines(rewrapped.splitlines())
+    assert len(a.sentences) > 30 and set(a.sentences) == set(b.sentences)
+    other = digest_lines(HAIYAN.read_text(encoding="utf-8").splitlines())
+    assert copied_share(set(a.sentences), set(other.sentences)) < 0.1
+
+
+def test_another_bureaus_copy_is_flagged_with_its_share_and_source(db_url, tmp_path):
+    d = tmp_path / "c"
+    d.mkdir()
+    text_ = PANJIN.read_text(encoding="utf-8")
+    shutil.copy(PANJIN, d / "a-panjin.txt")
+    shutil.copy(HAIYAN, d / "b-haiyan.txt")
+    copy = text_.replace("盘锦市交通运输局", "鞍山市交通运输局").replace("盘锦", "鞍山").replace("2024", "2023")
+    (d / "c-anshan.txt").write_text(copy, encoding="utf-8")
+    assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-j", "1", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+    got = {r.source.rsplit("/", 1)[-1]: r for r in rows(db_url, "select id, source, dup_of_id, dup_share, issuer from reports")}
+    assert got["c-anshan.txt"].issuer == "鞍山市交通运输局"
+    assert got["c-anshan.txt"].dup_of_id == got["a-panjin.txt"].id and got["c-anshan.txt"].dup_share >= 0.9
+    assert got["a-panjin.txt"].dup_of_id is None and got["b-haiyan.txt"].dup_of_id is None
+    # a resubmitted draft of the same report is a new version, not a copy of its first draft
+    # (it still shares its text with the other bureau's copy, and says so)
+    (d / "a-panjin.txt").write_text(text_ + "\n另外，我局还组织开展了执法案卷评查工作。\n", encoding="utf-8")
+    (d / "b-haiyan.txt").unlink()
+    (d / "c-anshan.txt").unlink()
+    assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+    last = rows(db_url, "select version, previous_id, dup_of_id from reports order by checked_at desc limit 1")[0]
+    assert last.version == 2 and last.previous_id == got["a-panjin.txt"].id
+    assert last.dup_of_id == got["c-anshan.txt"].id
+
+
+def test_upgrade_from_the_first_migration_keeps_the_records(db_url):
+    from compliance.batch.post import postprocess
+    from compliance.pipeline import check_file
+    from compliance.store import open_engine
+    from compliance.store.db import current_revision, make_engine, resolve_url, upgrade
+    from compliance.store.records import new_id, now, rows_of, unpack_document
+
+    old = make_engine(resolve_url(db_url))
+    upgrade(old, "0001")
+    assert current_revision(old) == "0001"
+    result = postprocess(check_file(PANJIN))
+    r = rows_of(result)
+    rid = new_id()
+    with old.begin() as c:  # a report as the first schema stored it
+        c.execute(text("insert into batches (id, origin, ruleset, started_at, status, n_reports, n_errors) "
+                       "values ('b1', 'cli', 'auto', :t, 'complete', 1, 0)"), {"t": now()})
+        from sqlalchemy import Table, MetaData
+
+        reports = Table("reports", MetaData(), autoload_with=c)
+        c.execute(reports.insert(), [{**r.report, "id": rid, "batch_id": "b1", "seq": 0, "ruleset_hash": None,
+                                      "checked_at": now(), "version": 1, "previous_id": None, "same_text": False,
+                                      "superseded": False, "text_z": None}])
+    old.dispose()
+    eng = open_engine(db_url)  # upgrades to the newest schema
+    from compliance.store.db import head_revision
+
+    assert current_revision(eng) == head_revision() != "0001"
+    with eng.connect() as c:
+        doc, sentences = c.execute(text("select document, sentences from reports where id = :i"), {"i": rid}).one()
+    assert unpack_document(doc).score.total == result.score.total and sentences is None
+    from compliance.store import Recorder
+
+    Recorder(eng).report(result, lines=PANJIN.read_text(encoding="utf-8").splitlines())  # new records work
+    with eng.connect() as c:
+        assert c.execute(text("select count(*) from reports")).scalar() == 2

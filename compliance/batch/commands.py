@@ -355,6 +355,8 @@ def check(
         if recorder is not None:
             recorder.close(completed)
     if recorder is not None and not quiet:
+        for note in recorder.notes:
+            sys.stderr.write(note + "\n")
         sys.stderr.write(f"已记录 recorded {recorder.n_reports} 份报告 in {recorder.where}\n")
 
     if not quiet:
@@ -380,6 +382,7 @@ def _open_recorder(db: str | None, ruleset: str, keep_text: bool):
     from sqlalchemy.engine import make_url
 
     rec.where = make_url(resolve_url(db)).render_as_string()  # type: ignore[attr-defined]
+    rec.notes = []  # type: ignore[attr-defined]
     return rec
 
 
@@ -389,9 +392,14 @@ def _record(recorder, item, rec, rebuild: bool) -> None:
     from compliance.store.records import Rows
 
     if rec.rows is not None and not rebuild:
-        recorder.report(Rows(rec.rows[0], rec.rows[1]), rec.extra)
+        got = recorder.report(Rows(rec.rows[0], rec.rows[1]), rec.extra)
     else:
-        recorder.report(item, rec.extra)
+        got = recorder.report(item, rec.extra)
+    if got.version > 1 and not got.same_text:
+        recorder.notes.append(f"{item.source}: 重新提交，第 {got.version} 版 (resubmission, version {got.version})")
+    if got.dup_of_id is not None:
+        recorder.notes.append(f"{item.source}: 疑似雷同，{got.dup_share * 100:.0f}% 的句子与已记录的报告 {got.dup_of_id} 相同 "
+                              f"(near-duplicate of a recorded report)")
 
 
 def schema() -> None:

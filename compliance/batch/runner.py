@@ -245,20 +245,19 @@ def _check_one_wire(path: str) -> Item | tuple:
 
 
 def text_extra(path: str, lines: list[str] | None, job: Job) -> dict:
-    """What the store keeps from a report's text: the text itself only with `Job.keep_text`.
-    A cache hit did not read the file: it is read again here (reader only)."""
-    if not job.keep_text:
-        return {}
+    """What the store keeps from a report's text: its sentence hashes and MinHash sketch (to
+    find copies), and the text itself only with `Job.keep_text`. A cache hit did not read the
+    file: it is read again here (reader only)."""
     if not lines:
         try:
             from compliance.readers import read
 
             lines = read(path).lines
-        except Exception:  # the report is still recorded, without its text
+        except Exception:  # the report is still recorded, without what its text gives
             return {}
-    from compliance.store.records import pack_text
+    from compliance.store.digest import text_extra as extra
 
-    return {"text_z": pack_text(lines)}
+    return extra(lines, job.keep_text)
 
 
 @dataclass(frozen=True)

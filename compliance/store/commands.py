@@ -92,6 +92,10 @@ def history_table(entries, color: bool = False) -> str:
                   f"第 {e.version} 版" if e.version > 1 else "1", e.checked_at[:16].replace("T", " "), e.source)
     con.print(t)
     for e in entries:
+        if e.copied_from:
+            o = e.copied_from
+            con.print(f"[bold]{_value(e.year)}[/bold] 疑似雷同：{e.copied_from['share'] * 100:.0f}% 的句子与 "
+                      f"{o['issuer'] or '（未识别）'} {_value(o['year'])} 年的报告（{o['source']}）相同")
         for label, c in (("与上一份相比", e.change), (f"第 {e.version} 版与上一版相比（重新提交）", e.resubmitted)):
             if not c or not c["changes"]:
                 continue

@@ -25,13 +25,14 @@ MAX_SENTENCES = 20_000  # bound for a pathological input
 
 _SPLIT = re.compile(r"[。！？；!?;]+")
 _NUM = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两]+")
-_DROP = re.compile(r"[\W_]+")
+# after NFKC: spaces and the punctuation reports use, deleted by str.translate (several times
+# faster than the regex on the whole text)
+_DROP_TABLE = str.maketrans("", "", " \t\u3000\xa0,.:()[]<>\"'-_/\\、，：“”‘’（）《》【】「」『』…—·")
 
 
 def normalize_sentence(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
-    s = _NUM.sub("#", s)
-    return _DROP.sub("", s)
+    return _NUM.sub("#", s).translate(_DROP_TABLE)
 
 
 def _h64(s: str) -> int:
@@ -69,11 +70,12 @@ def digest_lines(lines: list[str], keep_text: bool = False) -> TextDigest:
     """The digest of a report's input lines (as read)."""
     hashes: set[int] = set()
     # lines joined without a break: a soft wrap (PDF, a pasted page) must not cut a sentence, so
-    # the same text wrapped differently gives the same sentences
-    for part in _SPLIT.split("".join(line.strip() for line in lines)):
+    # the same text wrapped differently gives the same sentences; NFKC and numbers once for all
+    text = _NUM.sub("#", unicodedata.normalize("NFKC", "".join(line.strip() for line in lines)))
+    for part in _SPLIT.split(text):
         if len(part) < MIN_CHARS:
             continue
-        norm = normalize_sentence(part)
+        norm = part.translate(_DROP_TABLE)
         if len(norm) >= MIN_CHARS:
             hashes.add(_h64(norm))
             if len(hashes) >= MAX_SENTENCES:
@@ -87,3 +89,14 @@ def copied_share(mine: frozenset[int] | set[int], other: frozenset[int] | set[in
     if not mine:
         return 0.0
     return len(mine & other) / len(mine)
+
+
+def text_extra(lines: list[str], keep_text: bool = False) -> dict:
+    """The store's columns taken from a report's text (see records.write_rows)."""
+    d = digest_lines(lines)
+    out: dict = {"sentences": d.packed(), "sketch": d.sketch}
+    if keep_text:
+        from compliance.store.records import pack_text
+
+        out["text_z"] = pack_text(lines)
+    return out

@@ -43,6 +43,7 @@ class Entry:
     compared_to: str | None = None  # id of the earlier report this one is compared with
     change: dict | None = None  # compare_results(earlier, this), trimmed
     resubmitted: dict | None = None  # compare_results(previous version, this), for version > 1
+    copied_from: dict | None = None  # {id, issuer, year, source, share}: most of its sentences stand there
 
 
 def find_issuer(engine: Engine, issuer: str) -> str:
@@ -91,12 +92,14 @@ def history(engine: Engine, issuer: str) -> list[Entry]:
 
     key = find_issuer(engine, issuer)
     cols = (R.c.id, R.c.issuer, R.c.year, R.c.period_start, R.c.period_end, R.c.doc_type, R.c.source, R.c.score_total,
-            R.c.grade, R.c.version, R.c.previous_id, R.c.checked_at, R.c.province, R.c.city, R.c.document)
+            R.c.grade, R.c.version, R.c.previous_id, R.c.checked_at, R.c.province, R.c.city, R.c.document,
+            R.c.dup_of_id, R.c.dup_share)
     with engine.connect() as c:
         got = c.execute(select(*cols).where(R.c.issuer_key == key, R.c.superseded.is_(False))
                         .order_by(R.c.year, R.c.period_start, R.c.checked_at)).all()
         prev_ids = [g.previous_id for g in got if g.previous_id]
         prev_docs = dict(c.execute(select(R.c.id, R.c.document).where(R.c.id.in_(prev_ids))).all()) if prev_ids else {}
+        copies = copied_sources(c, [(g.dup_of_id, g.dup_share) for g in got])
     out: list[Entry] = []
     last_of_type: dict[str, tuple[Entry, object]] = {}
     for g in got:
@@ -105,6 +108,7 @@ def history(engine: Engine, issuer: str) -> list[Entry]:
                   period=(g.period_start, g.period_end) if g.period_end is not None else None,
                   doc_type=g.doc_type, source=g.source, total=g.score_total, grade=g.grade, version=g.version,
                   versions=g.version, checked_at=g.checked_at.isoformat(timespec="seconds"), province=g.province, city=g.city)
+        e.copied_from = copies.get(g.dup_of_id) and {**copies[g.dup_of_id], "share": g.dup_share}
         before = last_of_type.get(kind(g.doc_type))
         if before is not None:
             e.compared_to = before[0].id
@@ -114,6 +118,15 @@ def history(engine: Engine, issuer: str) -> list[Entry]:
         last_of_type[kind(g.doc_type)] = (e, doc)
         out.append(e)
     return out
+
+
+def copied_sources(c, pairs) -> dict[str, dict]:
+    """The reports named as copy sources: id → {id, issuer, year, source}."""
+    ids = [i for i, _ in pairs if i]
+    if not ids:
+        return {}
+    got = c.execute(select(R.c.id, R.c.issuer, R.c.year, R.c.source).where(R.c.id.in_(ids))).all()
+    return {g.id: dict(g._mapping) for g in got}
 
 
 def versions(engine: Engine, report_id: str) -> list[dict]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from compliance.models import InputError, ReportResult
-from compliance.store.schema import Batch, InputErrorRow, ReportRow, RuleResultRow
+from compliance.store.schema import Batch, InputErrorRow, ReportRow, RuleResultRow, SketchRow
 
 FINDING = ("partial", "planned", "self_reported_gap", "missing")
 
@@ -25,6 +25,8 @@ _B = Batch.__table__
 _R = ReportRow.__table__
 _RR = RuleResultRow.__table__
 _IE = InputErrorRow.__table__
+_SK = SketchRow.__table__
+COPY_SHARE = 0.5  # a report sharing at least this share of its sentences with another is flagged
 _RULE_COLS = ("rule_id", "family", "severity", "status", "points", "earned", "waived", "waiver_reason", "fingerprint")
 
 
@@ -95,7 +97,7 @@ class Rows:
 
     report: dict
     rules: list[tuple]
-    extra: dict = field(default_factory=dict)  # text_z, and later columns filled by the store
+    extra: dict = field(default_factory=dict)  # from the text: text_z, sentences, sketch
 
 
 def rows_of(result: ReportResult, json_text: bytes | str | None = None) -> Rows:
@@ -146,6 +148,8 @@ class Recorded:
     version: int
     previous_id: str | None
     same_text: bool
+    dup_of_id: str | None = None  # the report this one copies most of its sentences from
+    dup_share: float | None = None
 
 
 # --------------------------------------------------------------------------- writing
@@ -192,14 +196,53 @@ def _resubmission(conn: Connection, row: dict) -> None:
     conn.execute(update(_R).where(_R.c.id == prev.id).values(superseded=True))
 
 
+def _copied_from(conn: Connection, row: dict, sketch) -> None:
+    """Flag a copy: the earlier report (another bureau, or another period) whose sentences make
+    up the largest share of this one's, if that share reaches COPY_SHARE. Candidates share at
+    least two sketch values; the share is then counted exactly from the stored sentences."""
+    from sqlalchemy import func
+
+    from compliance.store.digest import TextDigest, copied_share
+
+    cand = conn.execute(
+        select(_SK.c.report_id, func.count().label("n")).where(_SK.c.value.in_(list(sketch)))
+        .group_by(_SK.c.report_id).having(func.count() >= 2).order_by(func.count().desc()).limit(10)
+    ).all()
+    if not cand:
+        return
+    mine = TextDigest.unpack(row["sentences"])
+    best: tuple[float, str] | None = None
+    others = conn.execute(select(_R.c.id, _R.c.issuer_key, _R.c.period_start, _R.c.period_end, _R.c.sha256, _R.c.sentences)
+                          .where(_R.c.id.in_([c.report_id for c in cand]))).all()
+    for o in others:
+        if o.sha256 == row["sha256"]:
+            continue  # the same file checked again is a re-check, not a copy
+        if o.issuer_key is not None and o.issuer_key == row["issuer_key"] and o.period_end == row["period_end"] \
+                and o.period_start == row["period_start"]:
+            continue  # an earlier draft of the same report (a resubmission)
+        share = copied_share(mine, TextDigest.unpack(o.sentences))
+        if share >= COPY_SHARE and (best is None or share > best[0]):
+            best = (share, o.id)
+    if best is not None:
+        row.update(dup_of_id=best[1], dup_share=round(best[0], 3))
+
+
 def write_rows(conn: Connection, rows: Rows, *, rid: str, batch_id: str | None, seq: int,
                ruleset_hash: str | None, checked_at: dt.datetime) -> dict:
     """All rows of one report, inside the caller's transaction; returns the report row."""
-    row = {**rows.report, **rows.extra, "id": rid, "batch_id": batch_id, "seq": seq, "ruleset_hash": ruleset_hash,
+    extra = dict(rows.extra)
+    sketch = extra.pop("sketch", ())
+    row = {**rows.report, **extra, "id": rid, "batch_id": batch_id, "seq": seq, "ruleset_hash": ruleset_hash,
            "checked_at": checked_at, "version": 1, "previous_id": None, "same_text": False, "superseded": False}
     row.setdefault("text_z", None)
+    row.setdefault("sentences", None)
+    row.update(dup_of_id=None, dup_share=None)
     _resubmission(conn, row)
+    if sketch:
+        _copied_from(conn, row, sketch)
     conn.execute(insert(_R), [row])
+    if sketch:
+        conn.execute(insert(_SK), [{"value": v, "report_id": rid} for v in sketch])
     if rows.rules:
         conn.execute(insert(_RR), [dict(zip(_RULE_COLS, r), report_id=rid) for r in rows.rules])
     return row
@@ -229,16 +272,18 @@ class Recorder:
         rows = result if isinstance(result, Rows) else rows_of(result)
         if extra:
             rows.extra.update(extra)
+        if lines is not None and "sentences" not in rows.extra:
+            from compliance.store.digest import text_extra
+
+            rows.extra.update(text_extra(lines, self.keep_text))
         if not self.keep_text:
             rows.extra.pop("text_z", None)
-        elif lines is not None and "text_z" not in rows.extra:
-            rows.extra["text_z"] = pack_text(lines)
         with write(self.engine) as conn:
             row = write_rows(conn, rows, rid=rid or new_id(), batch_id=self.batch_id, seq=self.seq,
                              ruleset_hash=self.ruleset_hash, checked_at=now())
         self.seq += 1
         self.n_reports += 1
-        return Recorded(row["id"], row["version"], row["previous_id"], row["same_text"])
+        return Recorded(row["id"], row["version"], row["previous_id"], row["same_text"], row["dup_of_id"], row["dup_share"])
 
     def error(self, err: InputError) -> None:
         with write(self.engine) as conn:

@@ -92,11 +92,24 @@ class ReportRow(Base):
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)  # a later check of the same issuer+period exists
     document: Mapped[bytes] = mapped_column(LargeBinary)  # zstd(ReportResult JSON)
     text_z: Mapped[bytes | None] = mapped_column(LargeBinary)  # zstd(input lines), only when asked
+    # copied text (migration 0002): the sentence hashes (compliance.store.digest), and the earlier
+    # report of another bureau or period that shares the largest share of them, when that is high
+    sentences: Mapped[bytes | None] = mapped_column(LargeBinary)
+    dup_of_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    dup_share: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         Index("ix_reports_issuer_period", "issuer_key", "period_end", "period_start"),
         Index("ix_reports_current", "superseded", "year"),
     )
+
+
+class SketchRow(Base):
+    """The bottom-k MinHash of each report's sentences: the index that finds copy candidates."""
+
+    __tablename__ = "sketch"
+    value: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
 
 
 class RuleResultRow(Base):
