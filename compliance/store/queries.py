@@ -234,3 +234,36 @@ def _rule_titles(c, sample: dict[str, str]) -> dict[str, tuple[str, str]]:
             out.setdefault(r.rule_id, (r.title, r.family))
     return out
 
+
+
+# --------------------------------------------------------------------------- cohort
+
+
+@dataclass
+class Cohort:
+    by: str  # province | year
+    groups: list
+    rows: list[dict] = field(default_factory=list)  # {rule_id, title, family, cells: {group: (rate, n)}}
+
+
+def cohort(engine: Engine, by: str = "province", filters: Filters | None = None) -> Cohort:
+    """Pass rate of every rule per province or per year (latest check of each report)."""
+    if by not in ("province", "year"):
+        raise QueryError(f"未知的分组：{by}（可选：province | year）")
+    f = filters or Filters()
+    col = R.c.province if by == "province" else R.c.year
+    met = func.sum(case((RR.c.status == "met", 1), else_=0))
+    q = (select(RR.c.rule_id, col, func.count(), met, func.min(RR.c.report_id))
+         .select_from(RR.join(R, R.c.id == RR.c.report_id))
+         .where(RR.c.status != "not_applicable", *f.where())
+         .group_by(RR.c.rule_id, col))
+    with engine.connect() as c:
+        got = c.execute(q).all()
+        titles = _rule_titles(c, {g[0]: g[4] for g in got})
+    groups = sorted({g[1] for g in got if g[1] is not None}) + ([None] if any(g[1] is None for g in got) else [])
+    by_rule: dict[str, dict] = {}
+    for rid, key, n, m, _ in got:
+        title, family = titles.get(rid, ("", ""))
+        row = by_rule.setdefault(rid, {"rule_id": rid, "title": title, "family": family, "cells": {}})
+        row["cells"][key] = (_rate(m or 0, n), n)
+    return Cohort(by, groups, [by_rule[k] for k in sorted(by_rule)])

@@ -252,11 +252,11 @@ class Recorder:
     """Records one batch: `report` and `error` as items arrive, `close` at the end."""
 
     def __init__(self, engine: Engine, origin: str = "cli", ruleset: str = "auto",
-                 ruleset_hash: str | None = None, keep_text: bool = False) -> None:
+                 ruleset_hash: str | None = None, keep_text: bool = False, batch_id: str | None = None) -> None:
         self.engine = engine
         self.ruleset_hash = ruleset_hash
         self.keep_text = keep_text
-        self.batch_id = new_id()
+        self.batch_id = batch_id or new_id()
         self.seq = 0
         self.n_reports = 0
         self.n_errors = 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import sys
 
+from typing import Optional
+
 import typer
 
 
@@ -47,6 +49,9 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on."),
         max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.01, help="Largest accepted upload, per file (MB)."),
         max_files: int = typer.Option(200, "--max-files", min=1, help="Most files in one upload."),
+        db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="Store of results: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
+        no_record: bool = typer.Option(False, "--no-record", help="Keep results in memory only (lost on restart); no 历史 pages."),
+        keep_text: bool = typer.Option(False, "--keep-text", help="Keep uploaded report texts in the store too (quotes are always kept)."),
     ) -> None:
         """Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
         import uvicorn
@@ -56,10 +61,20 @@ def register(app: typer.Typer) -> None:
         from compliance.web.service import Limits
 
         limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files)
+        records = None
+        if not no_record:  # results survive restarts: the store, opened before the port is taken
+            from compliance.store import StoreError, open_engine
+            from compliance.web.records import Records
+
+            try:
+                records = Records(open_engine(db), keep_text=keep_text)
+            except StoreError as e:
+                sys.stderr.write(f"{e}\n")
+                raise typer.Exit(2) from None
         if host not in ("127.0.0.1", "localhost", "::1"):
             logger.warning("serving on {}: anyone who can reach this address can upload reports", host)
         sock = bind(host, port)
         port = sock.getsockname()[1]
         typer.echo(f"合规检查网页已启动 compliance web app: http://{'[' + host + ']' if ':' in host else host}:{port}/"
                    "  （按 Ctrl+C 停止 Ctrl+C to stop）", err=True)
-        uvicorn.Server(uvicorn.Config(create_app(limits), log_level="warning")).run(sockets=[sock])
+        uvicorn.Server(uvicorn.Config(create_app(limits, records=records), log_level="warning")).run(sockets=[sock])
