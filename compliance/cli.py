@@ -10,7 +10,7 @@ import typer
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="检查法治政府建设报告: read, normalize and check reports against national and provincial rulesets.",
+    help="检查法治政府建设报告：读取、解析并按国家和省级规则集检查。Read, normalize and check 法治政府建设 reports against national and provincial rulesets.",
 )
 
 
@@ -24,7 +24,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="显示更多信息（-vv 调试）More output (-vv for debug)."),
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                  help="显示版本并退出 Show the version and exit."),
 ) -> None:
@@ -34,6 +34,9 @@ def _main(
 
 
 def _register() -> None:
+    from compliance.cli_text import localize
+
+    localize()
     from compliance.normalize import commands as parse_cmds
     from compliance.rules import commands as rules_cmds
     from compliance.batch import commands as batch_cmds

@@ -104,7 +104,7 @@ def test_unknown_ruleset_is_exit_2_with_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "validate_ruleset", bad)
     res = run(str(corpus(tmp_path)), "--ruleset", "atlantis")
     assert res.exit_code == 2
-    assert res.stderr.strip() == "atlantis: unknown ruleset (available: national)"
+    assert res.stderr.strip() == "规则集无法使用 invalid ruleset: atlantis: unknown ruleset (available: national)"
 
 
 def test_fail_under_and_fail_on_exit_1(tmp_path):

@@ -104,3 +104,81 @@ def test_serve_on_a_busy_port_exits_2_in_chinese():
         assert sock.getsockname()[1] > 0
     finally:
         sock.close()
+
+
+# --------------------------------------------------------------------------- Chinese first
+
+
+def test_help_is_chinese_first_in_every_command():
+    for args in ([], ["check"], ["rules"], ["rules", "show"], ["serve"], ["compare"], ["parse"]):
+        res = CliRunner().invoke(_app(), [*args, "--help"], env={"COLUMNS": "250"})
+        assert res.exit_code == 0, args
+        assert "选项 Options" in res.output and "显示帮助并退出 Show this message and exit." in res.output, args
+        # every option and command says what it does in Chinese (and then in English)
+        for line in res.output.splitlines():
+            if re.match(r"│ (--[a-z]|[a-z]+ {2,})", line):
+                assert re.search(r"[\u4e00-\u9fff]", line), (args, line)
+                assert re.search(r"[A-Za-z]{4,}", line), (args, line)
+
+
+def test_usage_errors_are_chinese_first():
+    res = _run("check", "--bogus", "x")
+    assert res.exit_code == 2
+    assert "没有这个选项：No such option: --bogus" in res.output
+    assert "错误 Error" in res.output
+    res = _run("check", "--fail-under", "200", "x")
+    assert res.exit_code == 2 and "取值无效：" in res.output
+
+
+def test_rules_show_searches_every_ruleset_case_insensitively():
+    res = _run("rules", "show", "zj-tes-01")
+    assert res.exit_code == 0, res.output
+    first, second = res.output.splitlines()[:2]
+    assert first.startswith("ZJ-TES-01")
+    assert "浙江省 zhejiang" in second and "严重程度 severity 一般 minor" in second
+    assert "依据 basis:" in res.output and "整改建议 remediation:" in res.output
+    assert _run("rules", "show", "tes-07").exit_code == 0
+    # --ruleset narrows the search
+    res = _run("rules", "show", "ZJ-TES-01", "--ruleset", "henan")
+    assert res.exit_code == 2 and res.output.startswith("没有规则 ZJ-TES-01")
+
+
+def test_rules_list_headers_and_severities_in_chinese():
+    res = CliRunner().invoke(_app(), ["rules", "list", "--ruleset", "henan"], env={"COLUMNS": "160"})
+    assert res.exit_code == 0
+    assert "河南省 henan" in res.output
+    for word in ("编号", "严重程度", "分值", "名称", "依据", "严重", "重要", "一般"):
+        assert word in res.output
+    assert " critical " not in res.output
+
+
+def test_ruleset_display_names():
+    from compliance.rules.load import display_names, load_ruleset
+
+    assert display_names() == {"national": "全国", "zhejiang": "浙江省", "liaoning": "辽宁省", "henan": "河南省"}
+    assert load_ruleset("liaoning").label == "辽宁省 liaoning"
+
+
+def test_reader_errors_are_chinese_first_in_outputs(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    shutil.copy(REPORTS / "panjin-2024-report.txt", tmp_path / "panjin.txt")
+    res = _run("check", "empty.txt", "panjin.txt", "--no-cache", "--format", "json", "-o", "out.json")
+    assert res.exit_code == 3
+    err = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["errors"][0]
+    assert err["error"].startswith("文件为空（empty file")
+    assert "empty.txt: 文件为空" in res.output
+    # the table names the ruleset by its display name
+    res = _run("check", "panjin.txt", "--no-cache")
+    assert "规则集 辽宁省 liaoning" in res.output
+
+
+def test_web_warning_speaks_of_the_apps_own_controls():
+    from compliance.engine import OTHER_WARNING
+    from compliance.web.view import web_warning
+
+    assert "--doc-type" in OTHER_WARNING  # the CLI's wording names its flag
+    web = web_warning(OTHER_WARNING)
+    assert "--" not in web and "“文档类型”中选择“年度报告”" in web

@@ -13,8 +13,9 @@ CASES = [
     ("AR-05", "今后，我局将持续加强执法队伍建设。", "measures", "partial", "plans in passing still count"),
     # FRP-04: hearing/studying listed with 、; 研究 of studying the ideology is study, not FRP-04
     ("FRP-04", "全年3次组织班子成员专题听取、研究法治政府建设工作。", "measures", "met", "听取、研究"),
-    ("FRP-04", "领导班子研究、部署依法行政重点工作。", "measures", "met", "研究、部署"),
-    ("FRP-04", "领导小组定期召开会议，研究部署全局法治建设。", "measures", "met", "no trailing 工作/问题"),
+    ("FRP-04", "领导班子3月研究、部署依法行政重点工作。", "measures", "met", "研究、部署 with a date"),
+    ("FRP-04", "领导班子研究、部署依法行政重点工作。", "measures", "partial", "研究、部署: the duty's wording, no act told"),
+    ("FRP-04", "领导小组定期召开会议，研究部署全局法治建设。", "measures", "partial", "no trailing 工作/问题; 定期 is no count"),
     ("FRP-04", "领导小组听取各科室法治建设工作意见。", "measures", "met", "听取…意见"),
     ("FRP-04", "局长多次主持会议专题研究行政复议、规范性文件审核、执法监督等法治工作。", "measures", "met", "long list before 法治"),
     ("FRP-04", "召开党委会专题研究学习贯彻习近平法治思想。", "measures", "missing", "ideological study"),
@@ -44,7 +45,7 @@ CASES = [
     ("AR-06", "（二）健全工作机制。局主要负责同志多次主持召开专题会议研究部署法治建设工作。", "measures", "partial", "in passing"),
     ("AR-06", "（二）履行第一责任，夯实法治根基。一是压实领导责任。", "measures", "met", "第一责任 abbreviated in a heading"),
     # FRP-04: 研究 directly followed by the rule-of-law work; 法治研究 (research) is not it
-    ("FRP-04", "领导班子定期研究法治政府建设重点任务。", "measures", "met", "研究法治…"),
+    ("FRP-04", "领导班子定期研究法治政府建设重点任务。", "measures", "partial", "研究法治…; no act told"),
     ("FRP-04", "与高校合作开展法治研究课题1项。", "measures", "missing", "research topic"),
     # FRP-05: a longer run between 学习 and the law
     ("FRP-05", "党组理论学习中心组先后6次集中学习党的二十大报告和习近平法治思想。", "measures", "met", "longer window"),

@@ -68,7 +68,9 @@ CASES = [
     ("national", "TES-07", "参加执法程序模拟竞赛，执法人员培训18期。", "measures", "partial"),
     ("national", "TES-03", "下一步将全面推行执法全过程记录。", "measures", "planned"),
     ("national", "TES-03", "执法记录仪配备不足。", "measures", "self_reported_gap"),
-    ("national", "TES-03", "执法全过程记录制度已全面落实。", "problems", "self_reported_gap"),
+    # in a problems section, a clause that says it was done is positive for what it names
+    ("national", "TES-03", "执法全过程记录制度已全面落实，但执法记录仪配备仍然不足。", "problems", "met"),
+    ("national", "TES-03", "执法全过程记录制度落实不到位。", "problems", "self_reported_gap"),
     # provinces
     ("zhejiang", "ZJ-FCR-01", "重大行政决策均履行公众参与、合法性审查和公平竞争审查程序。", "measures", "met"),
     ("zhejiang", "ZJ-TES-02", "依托“浙里执法”平台办案，掌上执法检查率95%。", "measures", "met"),

@@ -33,8 +33,10 @@ class DocTypeOpt(str, Enum):
 
 CHECK_HELP = """检查报告 Check reports against a ruleset.
 
-PATH may be files, folders (searched recursively for supported extensions) or globs.
+PATH 可以是文件、文件夹（递归查找报告文件，跳过 Markdown）或通配符。
+PATH may be files, folders (searched recursively for report files; Markdown is skipped) or globs.
 
+退出码：0 已检查且达到阈值；1 低于 --fail-under 或触发 --fail-on；2 用法或配置错误；3 有文件无法读取（3 优先于 1）。
 Exit codes: 0 checked and thresholds held; 1 a threshold (--fail-under, --fail-on) was breached;
 2 usage or configuration error (bad option, invalid ruleset or waivers file, no input found);
 3 at least one input could not be read — 3 wins over 1 when both happen.
@@ -64,6 +66,12 @@ def no_input_message(paths: list[str], missing: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _titled(title: str, err: object) -> str:
+    """`title: the error` on one line, or the title above a file:line: field: problem list."""
+    text = str(err).strip()
+    return f"{title}:\n{text}" if "\n" in text else f"{title}: {text}"
+
+
 def _fail(msg: str, code: int = 2) -> None:
     sys.stderr.write(msg.rstrip("\n") + "\n")
     raise typer.Exit(code)
@@ -77,7 +85,7 @@ def _write(data: str | bytes, output: Path | None) -> None:
             else:
                 output.write_text(data, encoding="utf-8")
         except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
+            _fail(f"无法写入输出文件 cannot write output: {output}: {e.strerror or e}")
         return
     if isinstance(data, bytes):
         sys.stdout.flush()
@@ -196,35 +204,35 @@ class _Built:
 
 
 def check(
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files, folders or globs."),
-    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="auto | national | zhejiang | … | FILE.yaml"),
-    fmt: OutFormat = typer.Option("table", "--format", "-f", help="Output format."),  # type: ignore[valid-type]
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
-    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="Exit 1 if any report scores below SCORE."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 on any non-waived finding of this severity or worse."),
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="文件、文件夹或通配符 Files, folders or globs."),
+    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="规则集 Ruleset: auto | national | zhejiang | … | FILE.yaml"),
+    fmt: OutFormat = typer.Option("table", "--format", "-f", help="输出格式 Output format."),  # type: ignore[valid-type]
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕 Write to FILE instead of stdout."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="任一报告低于此分数时退出码为 1 Exit 1 if any report scores below SCORE."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="出现该严重程度及以上的未豁免差距时退出码为 1 Exit 1 on any non-waived finding of this severity or worse."),
     jobs: Optional[int] = typer.Option(
         None, "--jobs", "-j", min=0,
-        help="Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
+        help="并行进程数 Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
     timeout: Optional[float] = typer.Option(
         None, "--timeout", min=0,
-        help="Seconds one file may take before it is stopped and listed as an error (default 300 with "
+        help="单个文件的检查时限（秒）Seconds one file may take before it is stopped and listed as an error (default 300 with "
              "--jobs 2 or more, none with --jobs 1; 0 = no limit). Given with --jobs 1, the file runs in a worker."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no notes on stderr."),
-    doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="Override the detected document type."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write .compliance-cache/."),
-    waivers: Optional[Path] = typer.Option(None, "--waivers", help="YAML file of waived findings."),
-    ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="Show every finding as not waived."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous --format json output: mark findings new/persisting/resolved."),
-    record: bool = typer.Option(False, "--record", help="记录到数据库 Record each report in the store (--db) as it is checked."),
-    db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="Store: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
-    keep_text: bool = typer.Option(False, "--keep-text", help="With --record: keep the report text in the store too (quotes are always kept)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度和提示 No progress bar and no notes on stderr."),
+    doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="指定文件类型（不自动识别）Override the detected document type."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存 Do not read or write .compliance-cache/."),
+    waivers: Optional[Path] = typer.Option(None, "--waivers", help="豁免清单（YAML）YAML file of waived findings."),
+    ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="忽略豁免清单 Show every finding as not waived."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线（上次的 JSON 输出）：标出新增、持续、已解决 A previous --format json output: mark findings new/persisting/resolved."),
+    record: bool = typer.Option(False, "--record", help="记录到记录库 Record each report in the store (--db) as it is checked."),
+    db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="记录库：SQLite 文件或 postgresql:// 地址 Store: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
+    keep_text: bool = typer.Option(False, "--keep-text", help="同时保存报告全文（引文总会保存）With --record: keep the report text in the store too (quotes are always kept)."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
-    from compliance.batch.runner import Job, RulesetLoadError, iter_batch, validate_ruleset  # noqa: F401
+    from compliance.batch.runner import Job, RulesetLoadError, input_error, iter_batch, validate_ruleset  # noqa: F401
 
     fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
     if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
-        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe stdout to a file)")
+        _fail(f"--format {fmt_name} 生成的是文件，请用 -o 指定文件名 writes a binary file: give -o FILE.{fmt_name} (or pipe stdout to a file)")
 
     files, missing = collect_inputs(paths)
     if not files:
@@ -237,7 +245,7 @@ def check(
         try:
             waiver_list = load_waivers(waivers)
         except WaiverError as e:
-            _fail(str(e))
+            _fail(_titled("豁免清单有误 invalid waivers file", e))
     base = None
     if baseline is not None:
         from compliance.batch.baseline import Baseline, BaselineError
@@ -245,7 +253,7 @@ def check(
         try:
             base = Baseline.load(baseline)
         except BaselineError as e:
-            _fail(str(e))
+            _fail(_titled("基线文件有误 invalid baseline", e))
 
     import os
 
@@ -272,7 +280,7 @@ def check(
         try:
             validate_ruleset(ruleset)
         except RulesetLoadError as e:
-            _fail(str(e))  # RulesetError: one "file:line: field: problem" line per error
+            _fail(_titled("规则集无法使用 invalid ruleset", e))  # RulesetError: one "file:line: field: problem" line per error
 
     from dataclasses import replace
 
@@ -296,7 +304,7 @@ def check(
         try:
             sink = _Stream(fmt_name, output)
         except OSError as e:
-            _fail(f"{output}: cannot write output: {e.strerror or e}")
+            _fail(f"无法写入输出文件 cannot write output: {output}: {e.strerror or e}")
         job = replace(job, indent=2 if fmt_name == "json" else None)
     else:
         sink = _Built(fmt_name, output, opts)
@@ -342,7 +350,7 @@ def check(
             if progress is not None:
                 progress.update(task, advance=1, description=item.source)
         for m in missing:
-            err = InputError(source=m, error="no such file or directory")
+            err = input_error(m, "no such file or directory")
             errors.append(err)
             sink.error(err)
             if recorder is not None:
@@ -403,7 +411,7 @@ def _record(recorder, item, rec, rebuild: bool) -> None:
 
 
 def schema() -> None:
-    """Print the JSON Schema of `check --format json` output (also shipped as
+    """输出 JSON 格式说明 Print the JSON Schema of `check --format json` output (also shipped as
     compliance/schema/check-output.schema.json)."""
     from compliance.batch.post import output_schema_text
 

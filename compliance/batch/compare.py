@@ -219,12 +219,12 @@ CompareFormat = Enum("CompareFormat", {n: n for n in ("table", "markdown", "json
 
 
 def compare(
-    old: str = typer.Argument(..., help="Old report file, or a previous --format json output."),
-    new: str = typer.Argument(..., help="New report file, or a previous --format json output."),
-    fmt: CompareFormat = typer.Option("table", "--format", "-f", help="table | markdown | json"),  # type: ignore[valid-type]
-    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="Ruleset for report files (auto | name | FILE)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use .compliance-cache/."),
+    old: str = typer.Argument(..., help="旧报告（或其 JSON 输出）Old report file, or a previous --format json output."),
+    new: str = typer.Argument(..., help="新报告（或其 JSON 输出）New report file, or a previous --format json output."),
+    fmt: CompareFormat = typer.Option("table", "--format", "-f", help="输出格式 Output format: table | markdown | json"),  # type: ignore[valid-type]
+    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="规则集 Ruleset for report files (auto | name | FILE)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕 Write to FILE instead of stdout."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存 Do not use .compliance-cache/."),
 ) -> None:
     """对比两份报告 Compare two reports: score change and rules that improved or regressed."""
     try:

@@ -119,6 +119,14 @@ def _init_worker(job: Job) -> None:
             pass
 
 
+def input_error(path: str, reason: str) -> InputError:
+    """A file that could not be checked, its reason Chinese first (`中文（English）`) as the web
+    app shows it: the English reason alone when there is no wording for it yet."""
+    from compliance.readers.messages import bilingual
+
+    return InputError(source=path, error=bilingual(reason))
+
+
 def _error_text(e: BaseException, source: str = "") -> str:
     """First line of the message, without a leading "<source>: " (the error is listed under its source)."""
     text = str(e).strip().splitlines()[0] if str(e).strip() else ""
@@ -194,13 +202,13 @@ def check_one(path: str, job: Job | None = None, choose: Chooser | None = None,
         if result.source != path:
             result = result.model_copy(update={"source": path})
     except FileNotFoundError:
-        return InputError(source=path, error="file not found")
+        return input_error(path, "file not found")
     except Exception as e:
         name = type(e).__name__
         if name not in ("ReadError", "NormalizeError"):
             logger.opt(exception=e).debug("unexpected failure on {}", path)
-            return InputError(source=path, error=f"{name}: {_error_text(e, path)}")
-        return InputError(source=path, error=_error_text(e, path))
+            return input_error(path, f"{name}: {_error_text(e, path)}")
+        return input_error(path, _error_text(e, path))
     if cache is not None and key is not None:
         cache.put(key, result)
     return result
@@ -309,7 +317,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def _timed_out(path: str, job: Job) -> InputError:
-    return InputError(source=path, error=f"checking took longer than {job.timeout:g} s and was stopped (--timeout)")
+    return input_error(path, f"checking took longer than {job.timeout:g} s and was stopped (--timeout)")
 
 
 def _isolated(path: str, job: Job) -> Item | tuple:
@@ -320,7 +328,7 @@ def _isolated(path: str, job: Job) -> Item | tuple:
         try:
             return pool.submit(_check_one_wire, path).result(timeout=job.timeout)
         except BrokenProcessPool:
-            return InputError(source=path, error="the checking process died on this file (crash in a reader?)")
+            return input_error(path, "the checking process died on this file (crash in a reader?)")
         except TimeoutError:
             _kill(pool)
             return _timed_out(path, job)
@@ -447,4 +455,4 @@ def _one_by_one(pool: ProcessPoolExecutor, path: str, job: Job) -> Item | tuple:
     except BrokenProcessPool:
         return _isolated(path, job)
     except Exception as e:
-        return InputError(source=path, error=f"{type(e).__name__}: {_error_text(e, path)}")
+        return input_error(path, f"{type(e).__name__}: {_error_text(e, path)}")

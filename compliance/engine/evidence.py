@@ -17,6 +17,7 @@ from compliance.engine.explain import (
     DATE_FIELD_ZH, DOC_TYPE_ZH, FAIL_ZH, META_ZH, OP_ZH, ROLE_ZH, SCOPE_ZH, cue_list, per_object, readable, roles_zh,
     strip_numbering, within_zh,
 )
+from compliance.engine.context import TITLE_WHY, Context, blank
 from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact
 from compliance.models import Metric, NearMiss, Report
 from compliance.rules.load import DEADLINE_RE, CompiledRule, CompiledRuleset, Cue, _province_key
@@ -96,6 +97,15 @@ class Index:
     occ: dict[str, list[Occ]]
     plan: bool
     para_by_id: dict[int, int]
+    acts: dict[tuple, bool] = field(default_factory=dict)  # paragraph/section → tells an act
+    _para_sents: dict[int, list[Sent]] = field(default_factory=dict)
+
+    def sents_of_para(self, pi: int) -> list[Sent]:
+        if not self._para_sents:
+            for s in self.sents:
+                if s.pi >= 0:
+                    self._para_sents.setdefault(s.pi, []).append(s)
+        return self._para_sents.get(pi, [])
 
     def line_of(self, s: Sent, pos: int) -> int:
         if s.pi < 0:
@@ -417,6 +427,34 @@ class _Ctx:
         if rx is None:
             rx = rs._cache[key] = _any_of(self.negation + self.planned)
         self.any_marker = rx
+        context = rs._cache.get("context")
+        if context is None:
+            context = rs._cache["context"] = Context(rs)
+        self.context: Context = context
+
+    def not_evidence(self, s: Sent, a: int, b: int, in_titles: bool = False) -> str | None:
+        """Why the cue at `a:b` of `s` is not evidence of the bureau's own work (a purpose clause,
+        a higher-level document's title unless `in_titles`), or None."""
+        for x, y, why in self.context.masked(s.norm, s.clauses):
+            if x <= a and b <= y and not (in_titles and why.startswith(TITLE_WHY)):
+                return why
+        return None
+
+    def tells_act(self, s: Sent) -> bool:
+        """The cue's paragraph (a heading: its section's body) tells an act (markers.act)."""
+        key = ("p", s.pi) if s.pi >= 0 else ("s", s.section_id)
+        got = self.ix.acts.get(key)
+        if got is None:
+            if s.pi >= 0:
+                texts = [t.norm for t in self.ix.sents_of_para(s.pi)]
+            else:
+                texts = [t.norm for t in self.ix.sents if t.section_id == s.section_id and not t.heading]
+            texts = [self._unmasked(t) for t in texts]
+            got = self.ix.acts[key] = self.context.tells_act(texts)
+        return got
+
+    def _unmasked(self, norm: str) -> str:
+        return blank(norm, self.context.masked(norm, split_clauses(norm)))
 
     def near_miss(self, s: Sent, pos: int, reason: str) -> None:
         nm = self.ev.near_misses
@@ -442,10 +480,12 @@ class _Ctx:
         roles = explicit_roles or ()
         if s.role == "plans" and "plans" not in roles:
             return "planned", f"位于“{part_name(self.ix, s)}”部分（计划）"
-        if s.role == "problems" and "problems" not in roles:
-            return "negative", f"位于“{part_name(self.ix, s)}”部分（自述不足）"
         ca, cb = s.clause_of(a)
         clause = s.norm[ca:cb]
+        if s.role == "problems" and "problems" not in roles:
+            # 制定了《…》等制度，但…仍未落实: the clause that says it was done is positive for what it names
+            if not (self.context.done_in(clause) and not any(m.search(clause) for m in self.negation)):
+                return "negative", f"位于“{part_name(self.ix, s)}”部分（自述不足）"
         if not self.any_marker.search(clause):  # most clauses hold no marker: one C-level scan
             return "positive", ""
         own = _own_words(s.norm, a, b, cue)
@@ -675,7 +715,15 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             return False
         if p.where == "body" and s.heading:
             return False
-        return True
+        return not context_why(o)
+
+    def context_why(o: Occ) -> str:
+        """Why a hit in the right place still does not count: not the bureau's act, or no act told."""
+        s = ix.sents[o.gi]
+        why = ctx.not_evidence(s, o.start, o.end, p.in_titles)
+        if why is None and p.act and not ctx.tells_act(s):
+            why = "只有原则性表述，同段没有写明具体做法（次数、时间、文件等）"
+        return f"“{s.norm[o.start:o.end]}”位于{why}" if why and not why.startswith("只有") else (why or "")
 
     main = p.any or p.all or [c for g in p.groups for c in g]
 
@@ -707,7 +755,10 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             if s.role == "closing" and p.roles is None:
                 continue
             cue = s.norm[o.start:o.end]
-            if p.where == "heading" and not (s.heading or s.lead):
+            if ctx.role_ok(s, p.roles) and not (p.where == "heading" and not (s.heading or s.lead)) \
+                    and not (p.where == "body" and s.heading):
+                why = context_why(o)
+            elif p.where == "heading" and not (s.heading or s.lead):
                 why = f"“{cue}”不在标题或条目首句中（本项只认标题或条目首句）"
             elif p.where == "body" and s.heading:
                 why = f"“{cue}”只出现在标题中（本项只认正文）"

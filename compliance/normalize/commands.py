@@ -19,10 +19,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("parse")
     def parse(
-        path: Path = typer.Argument(..., help="Report file (.txt .html .docx .pdf …)."),
-        fmt: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="json: the Report model; tree: an outline."),
+        path: Path = typer.Argument(..., help="报告文件 Report file (.txt .html .docx .pdf …)."),
+        fmt: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="json：报告模型；tree：提纲 json: the Report model; tree: an outline."),
     ) -> None:
-        """Print the normalized report: metadata, section tree with roles, paragraphs, metrics."""
+        """解析报告结构 Print the normalized report: metadata, section tree with roles, paragraphs, metrics."""
         from compliance.normalize import normalize
 
         try:

@@ -11,6 +11,9 @@ import re
 
 _ZH: list[tuple[re.Pattern, str]] = [(re.compile(p), zh) for p, zh in [
     (r"^no such file", "文件不存在"),
+    (r"^file not found", "文件不存在"),
+    (r"^checking took longer than", "检查超时，已停止"),
+    (r"^the checking process died", "检查进程在此文件上意外退出"),
     (r"^permission denied", "没有读取该文件的权限"),
     (r"^is a directory", "这是一个文件夹，不是文件"),
     (r"^not a regular file", "不是普通文件"),

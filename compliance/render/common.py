@@ -85,6 +85,13 @@ def period_text(rep: ReportResult) -> str:
     return f"{p[0]}" if p[0] == p[1] else f"{p[0]}–{p[1]}"
 
 
+def ruleset_text(rep: ReportResult) -> str:
+    """`浙江省 zhejiang 2026.11.1`: the ruleset's display name first (its YAML `display_name:`)."""
+    from compliance.rules.load import ruleset_label
+
+    return f"{ruleset_label(rep.ruleset.name)} {rep.ruleset.version}"
+
+
 def issuer_text(rep: ReportResult) -> str:
     return rep.meta.issuer or rep.meta.title or rep.source.rsplit("/", 1)[-1]
 

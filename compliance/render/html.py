@@ -31,6 +31,7 @@ from compliance.render.common import (
     issuer_text,
     period_text,
     rank_order,
+    ruleset_text,
     status_text,
     unique_evidence,
 )
@@ -119,6 +120,7 @@ def _report_view(idx: int, rep: ReportResult, lines: list[str] | None, single: b
         "id": f"report-{idx}",
         "issuer": issuer_text(rep),
         "doc_type": DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type),
+        "ruleset": ruleset_text(rep),
         "period": period_text(rep),
         "families": fams,
         "rules": rules,

@@ -15,6 +15,7 @@ from compliance.render.common import (
     issuer_text,
     period_text,
     rank_order,
+    ruleset_text,
     status_text,
     unique_evidence,
 )
@@ -66,7 +67,7 @@ def _report(rep: ReportResult) -> list[str]:
     out = [f"### {esc(issuer_text(rep))}", ""]
     out.append(
         f"- 文件：`{rep.source}`\n- 类型：{DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)}；年度：{period_text(rep)}"
-        f"；规则集：{esc(rep.ruleset.name)} {esc(rep.ruleset.version)}\n"
+        f"；规则集：{esc(ruleset_text(rep))}\n"
         f"- 得分：**{fmt_score(rep.score.total)}**（{rep.score.grade or '—'}）"
     )
     if rep.score.by_family:

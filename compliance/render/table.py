@@ -24,6 +24,7 @@ from compliance.render.common import (
     one_line,
     period_text,
     rank_order,
+    ruleset_text,
     status_text,
 )
 
@@ -86,7 +87,7 @@ def _report_block(con: Console, rep: ReportResult) -> None:
     head.append(
         f"得分 {fmt_score(rep.score.total)}  等级 {rep.score.grade or '—'}  "
         f"类型 {DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)}  年度 {period_text(rep)}  "
-        f"规则集 {rep.ruleset.name} {rep.ruleset.version}"
+        f"规则集 {ruleset_text(rep)}"
     )
     if rep.score.by_family:
         fams = "  ".join(f"{family_label(f)} {fmt_score(v)}" for f, v in rep.score.by_family.items())

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-rules_app = typer.Typer(no_args_is_help=True, help="Rulesets: list, show, lint and test rules.")
+rules_app = typer.Typer(no_args_is_help=True, help="规则集：列出、查看、校验、测试 Rulesets: list, show, lint and test rules.")
 
 
 def _load(ruleset: str):
@@ -19,20 +19,36 @@ def _load(ruleset: str):
         raise typer.Exit(2)
 
 
+def _sev(severity: str) -> str:
+    from compliance.render.common import SEVERITY_ZH
+
+    zh = SEVERITY_ZH.get(severity)
+    return f"{zh} {severity}" if zh else severity
+
+
+def _fam(family: str) -> str:
+    from compliance.render.common import family_label
+
+    return family_label(family)
+
+
 @rules_app.command("list")
-def list_rules(ruleset: str = typer.Option("national", "--ruleset", "-r", help="Ruleset name or file.")) -> None:
-    """The rules in force: id, family, severity, points, title, basis."""
+def list_rules(ruleset: str = typer.Option("national", "--ruleset", "-r", help="规则集名称或文件 Ruleset name or file.")) -> None:
+    """列出规则 The rules in force: id, family, severity, points, title, basis."""
     from rich.console import Console
     from rich.table import Table
 
+    from compliance.render.common import SEVERITY_ZH
+
     rs = _load(ruleset)
-    t = Table(title=f"{rs.name} {rs.version} ({' → '.join(rs.chain)})")
-    for col in ("id", "family", "severity", "points", "title", "basis"):
-        t.add_column(col, overflow="fold")
+    t = Table(title=f"{rs.label} {rs.version}（继承 chain: {' → '.join(rs.chain)}）")
+    for col, kw in (("编号\nid", {"no_wrap": True}), ("类别\nfamily", {"no_wrap": True}), ("严重程度\nseverity", {"no_wrap": True}),
+                    ("分值\npoints", {"justify": "right"}), ("名称\ntitle", {"ratio": 1}), ("依据\nbasis", {"ratio": 2})):
+        t.add_column(col, overflow="fold", **kw)
     for cr in rs.rules:
         r = cr.rule
-        title = r.title + (f"  [disabled: {cr.disabled}]" if cr.disabled else "")
-        t.add_row(r.id, r.family, r.severity, f"{r.points:g}", title, "; ".join(r.basis))
+        title = r.title + (f"  [已停用 disabled: {cr.disabled}]" if cr.disabled else "")
+        t.add_row(r.id, r.family, SEVERITY_ZH.get(r.severity, r.severity), f"{r.points:g}", title, "；".join(r.basis))
     Console().print(t)
 
 
@@ -44,46 +60,71 @@ def describe_check(c, indent: str = "  ") -> list[str]:
     return [indent + describe(c)]
 
 
+def find_rule(rule_id: str, ruleset: str | None):
+    """(ruleset, rule) for `rule_id`, case-insensitive: in `ruleset` when given, else in
+    national first and then every available ruleset (ZJ-TES-01 lives in zhejiang)."""
+    from compliance.rules.load import available_rulesets
+
+    want = rule_id.strip().upper()
+    names = [ruleset] if ruleset else ["national", *sorted(n for n in available_rulesets() if n != "national")]
+    searched = []
+    for name in names:
+        rs = _load(name)
+        searched.append(rs.name)
+        for cr in rs.rules:
+            if cr.rule.id.upper() == want:
+                return rs, cr
+    where = "、".join(searched)
+    typer.echo(f"没有规则 {rule_id}（已查找规则集 {where}）no rule {rule_id} in {', '.join(searched)}; "
+               f"see `compliance rules list`", err=True)
+    raise typer.Exit(2)
+
+
 @rules_app.command("show")
-def show(rule_id: str, ruleset: str = typer.Option("national", "--ruleset", "-r", help="Ruleset name or file.")) -> None:
-    """One rule: what it requires, basis, what counts as evidence, examples."""
-    rs = _load(ruleset)
-    try:
-        cr = rs.rule(rule_id)
-    except KeyError:
-        typer.echo(f"{rs.name}: no rule {rule_id} (see `compliance rules list --ruleset {ruleset}`)", err=True)
-        raise typer.Exit(2)
+def show(
+    rule_id: str = typer.Argument(..., help="规则编号，不区分大小写 Rule id, any case (TES-07, zj-tes-01)."),
+    ruleset: Optional[str] = typer.Option(None, "--ruleset", "-r",
+                                          help="只在此规则集中查找 Look only in this ruleset (default: every ruleset)."),
+) -> None:
+    """查看一条规则 One rule: what it requires, basis, what counts as evidence, examples."""
+    from compliance.render.common import DOC_TYPE_ZH, STATUS_ZH
+
+    rs, cr = find_rule(rule_id, ruleset)
     r = cr.rule
-    out = [f"{r.id}  {r.title}", f"family {r.family} · severity {r.severity} · points {r.points:g} · applies to {', '.join(r.applies_to)}",
-           f"defined in {cr.origin} ({cr.file}:{cr.line})" + (f", overridden in {', '.join(cr.overridden_in)}" if cr.overridden_in else "")]
+    applies = "、".join(DOC_TYPE_ZH.get(t, t) for t in r.applies_to)
+    out = [f"{r.id}  {r.title}",
+           f"规则集 ruleset {rs.label} · 类别 family {_fam(r.family)} · 严重程度 severity {_sev(r.severity)} · "
+           f"分值 points {r.points:g} · 适用 applies to {applies}",
+           f"定义于 defined in {cr.origin} ({cr.file}:{cr.line})"
+           + (f"，被修改于 overridden in {', '.join(cr.overridden_in)}" if cr.overridden_in else "")]
     if cr.disabled:
-        out.append(f"DISABLED: {cr.disabled}")
+        out.append(f"已停用 DISABLED: {cr.disabled}")
     if r.when:
-        out.append("when: " + ", ".join(f"{k}={v}" for k, v in r.when.model_dump(exclude_none=True).items()))
-    out.append("basis:")
+        out.append("适用条件 when: " + ", ".join(f"{k}={v}" for k, v in r.when.model_dump(exclude_none=True).items()))
+    out.append("依据 basis:")
     out += [f"  {b}" for b in r.basis]
     if r.derived:
-        out.append(f"derived ({r.derived.mode}) from: {', '.join(r.derived.from_)}")
+        out.append(f"由以下规则推出 derived ({r.derived.mode}) from: {', '.join(r.derived.from_)}")
     if r.evidence:
-        for tier in ("met", "partial"):
+        for tier, zh in (("met", "已落实"), ("partial", "部分落实")):
             checks = getattr(r.evidence, tier)
             if checks:
-                out.append(f"{tier} when any of:")
+                out.append(f"{zh}（{tier}）满足任一即可 when any of:")
                 for c in checks:
                     out += describe_check(c)
     msg = r.message if isinstance(r.message, str) else r.message.default
-    out.append(f"message: {msg}")
-    out.append(f"remediation: {r.remediation}")
+    out.append(f"说明 message: {msg}")
+    out.append(f"整改建议 remediation: {r.remediation}")
     if r.examples:
-        out.append("examples:")
+        out.append("示例 examples:")
         for ex in r.examples:
-            out.append(f"  [{ex.expect}] ({ex.role or '-'}, {ex.doc_type}) {ex.text}")
+            out.append(f"  [{STATUS_ZH.get(ex.expect, ex.expect)} {ex.expect}] ({ex.role or '-'}, {ex.doc_type}) {ex.text}")
     typer.echo("\n".join(out))
 
 
 @rules_app.command("lint")
-def lint(paths: list[str] = typer.Argument(..., help="Ruleset files or folders.")) -> None:
-    """Validate ruleset files; every error as file:line: field: message. Exit 2 on errors."""
+def lint(paths: list[str] = typer.Argument(..., help="规则集文件或文件夹 Ruleset files or folders.")) -> None:
+    """校验规则集文件 Validate ruleset files; every error as file:line: field: message. Exit 2 on errors."""
     from compliance.rules.lint import lint_paths, lint_text
 
     errors = lint_paths(paths)
@@ -96,10 +137,10 @@ def lint(paths: list[str] = typer.Argument(..., help="Ruleset files or folders."
 
 @rules_app.command("test")
 def test(
-    path: Optional[str] = typer.Argument(None, help="A ruleset file (default: --ruleset)."),
-    ruleset: str = typer.Option("national", "--ruleset", "-r", help="Ruleset name or file."),
+    path: Optional[str] = typer.Argument(None, help="规则集文件 A ruleset file (default: --ruleset)."),
+    ruleset: str = typer.Option("national", "--ruleset", "-r", help="规则集名称或文件 Ruleset name or file."),
 ) -> None:
-    """Run each rule's embedded examples; exit 1 on any failure."""
+    """运行规则自带的示例 Run each rule's embedded examples; exit 1 on any failure."""
     from pathlib import Path
 
     from compliance.rules.examples import run_examples

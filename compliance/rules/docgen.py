@@ -122,7 +122,7 @@ def render() -> str:
             raise SystemExit(f"docgen: ruleset {name} is invalid:\n{exc}") from None
     for name, rs in loaded.items():
         parent = loaded.get(rs.chain[-2]) if len(rs.chain) > 1 else None
-        title = f"## 规则集 `{name}`" + (f"（{rs.province}）" if rs.province else "")
+        title = f"## {rs.display_name}规则集 `{name}`" if rs.display_name else f"## 规则集 `{name}`"
         lines += [title, ""]
         if rs.description:
             lines += [_cell(rs.description), ""]

@@ -12,6 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -152,11 +153,18 @@ class CompiledRuleset:
     negation: list[str]
     planned: list[str]
     scoring: dict[str, Any]
+    markers: dict[str, list[str]]  # every marker kind, negation and planned included
     province: str | None
     description: str | None
     files: list[str]
+    display_name: str | None = None
     cues: dict[str, Cue] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def label(self) -> str:
+        """`河南省 henan`: the display name first, then the name commands take."""
+        return ruleset_label(self.name, self.display_name)
 
     @property
     def key(self) -> str:
@@ -329,6 +337,37 @@ def ruleset_dirs() -> list[Path]:
         dirs += [Path(d) for d in env.split(os.pathsep) if d]
     dirs += [pkg.parent / "rulesets", pkg / "rulesets"]
     return [d for d in dirs if d.is_dir()]
+
+
+def ruleset_label(name: str, display_name: str | None = None) -> str:
+    """`河南省 henan` for a person; the bare name when the ruleset has no `display_name:`."""
+    if display_name is None:
+        display_name = display_names().get(name)
+    return f"{display_name} {name}" if display_name and display_name != name else name
+
+
+def display_names() -> dict[str, str]:
+    """{name: display_name} of the available rulesets, read from each file's top-level
+    `display_name:` line (no full load: the web app's menus and renderers call this)."""
+    out: dict[str, str] = {}
+    for name, path in available_rulesets().items():
+        dn = _display_name_of(str(path), path.stat().st_mtime_ns)
+        if dn:
+            out[name] = dn
+    return out
+
+
+@lru_cache(maxsize=64)
+def _display_name_of(path: str, mtime: int) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                m = re.match(r"display_name:\s*(.+?)\s*(?:#.*)?$", line)
+                if m:
+                    return m.group(1).strip("\"'") or None
+    except OSError:
+        pass
+    return None
 
 
 def available_rulesets() -> dict[str, Path]:
@@ -504,11 +543,11 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     rules: dict[str, tuple[Rule, str, _Source, str | None]] = dict(parent["rules"]) if parent else {}
     params = dict(parent["params"]) if parent else {}
     params.update(m.parameters)
-    negation = list(parent["negation"]) if parent else []
-    planned = list(parent["planned"]) if parent else []
+    markers = {k: list(v) for k, v in parent["markers"].items()} if parent else {k: [] for k in MARKER_KINDS}
     if m.markers:
-        negation += [x for x in m.markers.negation if x not in negation]
-        planned += [x for x in m.markers.planned if x not in planned]
+        for kind in MARKER_KINDS:
+            markers[kind] += [x for x in getattr(m.markers, kind) if x not in markers[kind]]
+    negation, planned = markers["negation"], markers["planned"]
     scoring = dict(parent["scoring"]) if parent else {}
     if m.scoring:
         scoring.update(m.scoring.model_dump(exclude_none=True))
@@ -535,9 +574,28 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     chain = (parent["chain"] if parent else []) + [m.name]
     return {
         "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
-        "description": m.description, "rules": rules, "params": params, "negation": negation, "planned": planned,
-        "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
+        "description": m.description, "display_name": m.display_name, "rules": rules, "params": params, "negation": negation, "planned": planned,
+        "markers": markers, "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
     }
+
+
+MARKER_KINDS = ("negation", "planned", "purpose", "reference", "done", "act")
+
+
+def _act_fallback(rule: Rule) -> Rule:
+    """A `met` check that needs an act (`presence.act`) also counts as `partial` without one: a
+    slogan earns at most partial. The copy leads the partial tier."""
+    ev = rule.evidence
+    if ev is None:
+        return rule
+    copies = []
+    for c in ev.met:
+        if c.presence is not None and c.presence.act:
+            label = (c.label or "") + "（未写明具体做法）" if c.label else None
+            copies.append(c.model_copy(update={"presence": c.presence.model_copy(update={"act": False}), "label": label}))
+    if not copies:
+        return rule
+    return rule.model_copy(update={"evidence": ev.model_copy(update={"partial": copies + list(ev.partial)})})
 
 
 def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple]]:
@@ -605,6 +663,7 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
             bad = [x for x in _placeholders(t) if x and x not in PLACEHOLDERS]
             if bad:
                 add(p, f"unknown placeholder {{{bad[0]}}} (known: {', '.join('{' + x + '}' for x in sorted(PLACEHOLDERS))})")
+        rule = _act_fallback(rule)
         compiled.append(CompiledRule(rule, origin, src.file, _line_for(src.lines, src.prefix), disabled, list(b["patched"].get(rid, []))))
 
     ids = {r.id for r in compiled}
@@ -641,8 +700,8 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
         if state.get(rid) is None:
             visit(rid, [rid])
 
-    for kind in ("negation", "planned"):
-        for cue in b[kind]:
+    for kind in MARKER_KINDS:
+        for cue in b["markers"][kind]:
             try:
                 cues.setdefault(cue, compile_cue(cue))
             except re.error as exc:
@@ -653,13 +712,15 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
     digest_src = {
         "name": b["name"], "version": b["version"], "chain": b["chain"], "params": params,
         "negation": b["negation"], "planned": b["planned"], "scoring": b["scoring"],
+        **({"context": {k: v for k, v in b["markers"].items() if k not in ("negation", "planned") and v}}
+           if any(b["markers"][k] for k in MARKER_KINDS if k not in ("negation", "planned")) else {}),
         "rules": [[r.rule.model_dump(mode="json", by_alias=True), r.disabled] for r in compiled],
     }
     digest = hashlib.sha1(json.dumps(digest_src, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12]
     rs = CompiledRuleset(
         name=b["name"], version=b["version"], chain=b["chain"], hash=digest, rules=compiled, parameters=params,
-        negation=b["negation"], planned=b["planned"], scoring=b["scoring"], province=b["province"],
-        description=b["description"], files=b["files"], cues=cues,
+        negation=b["negation"], planned=b["planned"], scoring=b["scoring"], markers=b["markers"], province=b["province"],
+        description=b["description"], files=b["files"], cues=cues, display_name=b["display_name"],
     )
     return rs, []
 

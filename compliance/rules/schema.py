@@ -77,6 +77,11 @@ class Presence(_S):
     where: Literal["any", "heading", "body"] = "any"  # heading: a section heading or the first sentence of a numbered item (一是/（一）/1.); body: not a heading line
     roles: list[Role] | None = None  # only hits under these roles count (default: all but closing)
     min_count: int = 1  # at least this many distinct scopes must match
+    # `met` needs a passage that tells an act (markers.act in the cue's paragraph, or in the body of
+    # a heading's section); in a `met` tier the same check without it also counts as `partial`.
+    act: bool = False
+    # a cue inside a higher-level document's 《title》 counts too (the rule asks for that document to be applied)
+    in_titles: bool = False
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -261,6 +266,11 @@ class Markers(_S):
 
     negation: list[Pattern] = Field(default_factory=list)
     planned: list[Pattern] = Field(default_factory=list)
+    # Context (compliance.engine.context): what is not evidence, and what tells an act.
+    purpose: list[Pattern] = Field(default_factory=list)  # a clause opening with one says why, not what was done
+    reference: list[Pattern] = Field(default_factory=list)  # before 《title》: a higher-level document
+    done: list[Pattern] = Field(default_factory=list)  # a clause saying something was done (positive in problems)
+    act: list[Pattern] = Field(default_factory=list)  # a count, date, frequency or own document: an act, not a slogan
 
 
 class Scoring(_S):
@@ -272,6 +282,7 @@ class Scoring(_S):
 class RulesetFile(_S):
     name: str
     version: str
+    display_name: str | None = None  # what people read (河南省, 全国); `name` is what commands take
     extends: str | None = None
     province: str | None = None
     description: str | None = None

@@ -176,9 +176,11 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
         FAMILY_ZH=view.FAMILY_ZH,
         POLARITY_ZH=view.POLARITY_ZH,
         version=__version__,
+        ruleset_label=view.ruleset_label,
         records_on=records is not None,
         records_text=records is not None and records.keep_text,
     )
+    env.filters["web_warning"] = view.web_warning
     env.filters["score"] = lambda v: "—" if v is None else (f"{v:.1f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
     templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -45,15 +45,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("serve")
     def serve(
-        host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; the default keeps the app on this machine."),
-        port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on."),
-        max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.01, help="Largest accepted upload, per file (MB)."),
-        max_files: int = typer.Option(200, "--max-files", min=1, help="Most files in one upload."),
-        db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="Store of results: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
-        no_record: bool = typer.Option(False, "--no-record", help="Keep results in memory only (lost on restart); no 历史 pages."),
-        keep_text: bool = typer.Option(False, "--keep-text", help="Keep uploaded report texts in the store too (quotes are always kept)."),
+        host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只限本机）Address to bind; the default keeps the app on this machine."),
+        port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="端口 Port to listen on."),
+        max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.01, help="单个上传文件的大小上限（MB）Largest accepted upload, per file (MB)."),
+        max_files: int = typer.Option(200, "--max-files", min=1, help="一次上传的文件数上限 Most files in one upload."),
+        db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="记录库：SQLite 文件或 postgresql:// 地址 Store of results: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
+        no_record: bool = typer.Option(False, "--no-record", help="不记录，结果只在内存中（重启即丢失）Keep results in memory only; no 历史 pages."),
+        keep_text: bool = typer.Option(False, "--keep-text", help="同时保存报告全文 Keep uploaded report texts in the store too (quotes are always kept)."),
     ) -> None:
-        """Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
+        """启动本机网页版 Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
         import uvicorn
         from loguru import logger
 

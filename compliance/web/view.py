@@ -288,3 +288,24 @@ def families(results: list[ReportResult]) -> list[str]:
             if fam not in seen:
                 seen.append(fam)
     return seen
+
+
+def ruleset_label(name: str) -> str:
+    """`河南省 henan` in the app's menus and headers."""
+    from compliance.rules.load import ruleset_label as label
+
+    return label(name)
+
+
+# a report's warnings are written for the command line; in the app they name its own controls
+_WEB_WORDING = (
+    ("请用 --doc-type annual_report 指定文件类型后重新检查", "请在“文档类型”中选择“年度报告”后重新检查"),
+    ("--doc-type", "“文档类型”选项"),
+    ("--ruleset", "“规则集”选项"),
+)
+
+
+def web_warning(text: str) -> str:
+    for cli, web in _WEB_WORDING:
+        text = text.replace(cli, web)
+    return text
