@@ -136,6 +136,10 @@ def test_unreadable_file_is_exit_3_and_wins_over_1(tmp_path):
 
 def test_cache_serves_unchanged_and_recomputes_changed(tmp_path):
     d = corpus(tmp_path)
+
+    def run(*args):  # in this process (--timeout 0), so CALLS sees every evaluation
+        return globals()["run"](*args, "--timeout", "0")
+
     first = run(str(d), "--format", "json")
     assert len(CALLS) == 2
     second = run(str(d), "--format", "json")
@@ -386,8 +390,8 @@ def test_default_jobs_use_workers_only_for_a_batch(tmp_path, monkeypatch):
     for i in range(16):
         (d / f"n{i:02}.txt").write_text(f"第{i}份报告\n", encoding="utf-8")
     assert run(str(d), "--format", "json", "--no-cache").exit_code == 0
-    assert seen[0] == (2, 1, None)  # a few files: in this process, no time limit
-    assert seen[1][:2] == (18, auto_jobs(18)) and seen[1][2] == (300.0 if auto_jobs(18) > 1 else None)
+    assert seen[0] == (2, 1, 20.0)  # a few files: one worker process, with the time (and memory) limit
+    assert seen[1][:2] == (18, auto_jobs(18)) and seen[1][2] == 20.0
 
 
 def test_no_worker_processes_falls_back_to_this_process(tmp_path, monkeypatch):

@@ -66,6 +66,7 @@ def fake_pipeline(data: bytes, name: str, ruleset: str, doc_type: str | None):
 
 @pytest.fixture
 def fake(monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_WEB_WORKERS", "0")  # the fake pipeline runs in this process
     monkeypatch.setattr(service, "run_pipeline", fake_pipeline)
     monkeypatch.setattr(service, "available_rulesets", lambda: ["national", "zhejiang"])
 

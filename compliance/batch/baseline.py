@@ -15,6 +15,9 @@ from compliance.models import ReportResult, RuleResult
 from compliance.render.common import is_finding
 
 
+MAX_BASELINE_BYTES = 512 * 1024 * 1024  # a json output of ~5,000 reports
+
+
 class BaselineError(Exception):
     """The baseline file cannot be used (exit 2)."""
 
@@ -25,6 +28,8 @@ def _basename(source: str) -> str:
 
 def _period(meta: dict | None) -> tuple | None:
     p = (meta or {}).get("period")
+    if not isinstance(p, list) or not all(isinstance(x, int) for x in p):
+        return None
     return tuple(p) if p else None
 
 
@@ -35,22 +40,36 @@ class Baseline:
         self.by_sha: dict[str, dict] = {}
         self.by_issuer: dict[tuple, dict] = {}
         self.by_name: dict[str, dict] = {}
-        for rep in reports:
-            self.by_sha.setdefault(rep.get("sha256") or "", rep)
-            meta = rep.get("meta") or {}
-            if meta.get("issuer"):
-                self.by_issuer.setdefault((meta["issuer"], _period(meta)), rep)
-            self.by_name.setdefault(_basename(rep.get("source", "")), rep)
+        for rep in reports:  # read leniently: a field of the wrong type is as good as absent
+            sha, source, meta = rep.get("sha256"), rep.get("source"), rep.get("meta")
+            if isinstance(sha, str):
+                self.by_sha.setdefault(sha, rep)
+            meta = meta if isinstance(meta, dict) else {}
+            issuer = meta.get("issuer")
+            if isinstance(issuer, str) and issuer:
+                self.by_issuer.setdefault((issuer, _period(meta)), rep)
+            if isinstance(source, str):
+                self.by_name.setdefault(_basename(source), rep)
 
     @classmethod
     def load(cls, path: str | Path) -> Baseline:
+        from compliance.safeio import read_text_regular
+
         p = Path(path)
+        try:  # a regular UTF-8 file only: a FIFO, /dev/zero or a binary file is one clear line
+            text = read_text_regular(p, MAX_BASELINE_BYTES, "baseline")
+        except ValueError as e:
+            msg = str(e)
+            if msg.startswith("line "):
+                line, msg = msg[5:].split(": ", 1)
+                raise BaselineError(f"{p}:{line}: {msg}") from None
+            raise BaselineError(f"{p}:1: {msg}") from None
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise BaselineError(f"{p}: cannot read baseline: {e.strerror or e}") from e
+            data = json.loads(text)
         except json.JSONDecodeError as e:
-            raise BaselineError(f"{p}:{e.lineno}: not a JSON file ({e.msg}); pass a previous `--format json` output") from e
+            raise BaselineError(f"{p}:{e.lineno}: not a JSON file ({e.msg}); pass a previous `--format json` output") from None
+        except RecursionError:
+            raise BaselineError(f"{p}:1: nested too deeply; pass a previous `--format json` output") from None
         if isinstance(data, dict) and "reports" in data:
             reports = data["reports"]
         elif isinstance(data, dict) and "results" in data:  # a single report object (one jsonl line)
@@ -59,7 +78,7 @@ class Baseline:
             raise BaselineError(f"{p}: not a `compliance check --format json` output (no \"reports\")")
         if not isinstance(reports, list):
             raise BaselineError(f"{p}: \"reports\" is not a list")
-        return cls([r for r in reports if isinstance(r, dict)], str(p))
+        return cls([r for r in reports if isinstance(r, dict)], str(p))  # wrong types are skipped
 
     def match(self, rep: ReportResult) -> dict | None:
         if rep.sha256 and rep.sha256 in self.by_sha:
@@ -74,7 +93,8 @@ class Baseline:
         """Mark findings new/persisting and list resolved ones (in place)."""
         prev = self.match(rep)
         prev_findings: dict[tuple[str, str], RuleResult] = {}
-        for d in (prev or {}).get("results", []) or []:
+        results = (prev or {}).get("results")
+        for d in results if isinstance(results, list) else []:
             try:
                 old = RuleResult.model_validate(d)
             except Exception:

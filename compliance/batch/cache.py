@@ -24,6 +24,9 @@ _PKG = Path(__file__).resolve().parent.parent
 _SKIP_DIRS = {"render", "web", "store", "__pycache__"}  # presentation and records: never change a ReportResult
 
 
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a report's result is ~100 KB
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("COMPLIANCE_CACHE_DIR") or ".compliance-cache")
 
@@ -64,11 +67,13 @@ def _ruleset_files(ruleset: str) -> list[Path]:
 
 @lru_cache(maxsize=64)
 def _content_hash(signature: tuple) -> str:
+    from compliance.safeio import MAX_CONFIG_BYTES, read_regular
+
     h = hashlib.sha256()
     for path, _mtime, _size in signature:
         h.update(path.encode() + b"\0")
-        try:
-            h.update(Path(path).read_bytes())
+        try:  # a FIFO or /dev/zero named *.yaml in a ruleset folder must not hang every check
+            h.update(read_regular(path, MAX_CONFIG_BYTES))
         except OSError:
             h.update(b"<unreadable>")
     return h.hexdigest()
@@ -89,11 +94,12 @@ def ruleset_hash(ruleset: str) -> str:
 
 
 def file_hash(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """The content hash of an input: only a regular file within the input size limit (a FIFO
+    would block, /dev/zero never ends); anything else raises OSError and is left to the reader."""
+    from compliance.readers.base import max_bytes
+    from compliance.safeio import read_regular
+
+    return hashlib.sha256(read_regular(path, max_bytes())).hexdigest()
 
 
 def cache_key(content_hash: str, rules_hash: str, version: str, doc_type: str | None, name: str = "") -> str:
@@ -111,15 +117,23 @@ class ResultCache:
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> ReportResult | None:
+        """The cached result, or None. An entry that is not a regular file, is too big, or does
+        not parse (bad bytes, an older model, a torn write) is removed, so it is recomputed and
+        written afresh instead of failing every later run."""
+        from compliance.safeio import read_regular
+
         p = self._path(key)
         try:
-            data = p.read_text(encoding="utf-8")
-        except OSError:
-            return None
-        try:
+            data = read_regular(p, MAX_ENTRY_BYTES)
             return ReportResult.model_validate_json(data)
-        except Exception:  # an entry from an older model: ignore and overwrite later
-            logger.debug("cache entry {} unreadable, ignored", p)
+        except FileNotFoundError:
+            return None
+        except Exception as e:  # noqa: BLE001 - whatever is wrong with it, it is only a cache
+            logger.debug("cache entry {} unusable ({}), dropped", p, e)
+            try:
+                os.unlink(p)  # a symlink or FIFO is removed itself, never followed
+            except OSError:
+                pass
             return None
 
     def put(self, key: str, result: ReportResult) -> None:

@@ -48,7 +48,9 @@ met (its points are added back for the comparison only).
 """
 
 
-DEFAULT_TIMEOUT = 300.0  # seconds per file in worker processes: a report takes ~10 ms, a 20 MB one seconds
+# Seconds per file: every file is checked in a worker process with this wall-clock limit and an
+# address-space limit (COMPLIANCE_MAX_MEMORY_MB); a report takes ~10 ms, a 20 MB one seconds.
+DEFAULT_TIMEOUT = 20.0
 
 
 def no_input_message(paths: list[str], missing: list[str]) -> str:
@@ -66,6 +68,23 @@ def no_input_message(paths: list[str], missing: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _known_rule_tokens(ruleset: str) -> set[str]:
+    """Rule ids and families of the ruleset (every available ruleset with auto), upper case."""
+    from compliance.rules.load import available_rulesets, load_ruleset
+
+    names = list(available_rulesets()) if ruleset == "auto" else [ruleset]
+    out: set[str] = set()
+    for name in names:
+        try:
+            rs = load_ruleset(name)
+        except Exception:  # reported as a ruleset error later
+            continue
+        for cr in rs.rules:
+            out.add(cr.rule.id.upper())
+            out.add(cr.rule.family.upper())
+    return out
+
+
 def _titled(title: str, err: object) -> str:
     """`title: the error` on one line, or the title above a file:line: field: problem list."""
     text = str(err).strip()
@@ -78,22 +97,32 @@ def _fail(msg: str, code: int = 2) -> None:
 
 
 def _write(data: str | bytes, output: Path | None) -> None:
+    """A whole output at once: to `output` through `.part` (or in place for a device/FIFO), or to
+    stdout; a failed write raises OutputError (nothing torn is left at `output`)."""
+    from compliance.safeio import write_output
+
     if output is not None:
-        try:
-            if isinstance(data, bytes):
-                output.write_bytes(data)
-            else:
-                output.write_text(data, encoding="utf-8")
-        except OSError as e:
-            _fail(f"无法写入输出文件 cannot write output: {output}: {e.strerror or e}")
+        write_output(output, data)
         return
-    if isinstance(data, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(data)
-        sys.stdout.flush()
+    _stdout_write(data)
+
+
+def _stdout_write(data: str | bytes) -> None:
+    from compliance.safeio import OutputError
+
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+    except OSError as e:
+        import errno
+
+        why = "磁盘已满 disk full (no space left on device)" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+        raise OutputError(f"无法写入输出 cannot write output: stdout: {why}") from None
 
 
 def _input_lines(source: str) -> list[str] | None:
@@ -112,26 +141,45 @@ def _input_lines(source: str) -> list[str] | None:
 STREAMED = ("json", "jsonl", "csv")
 
 
+class _Text:
+    """The text side of an output: str in, UTF-8 out, every failure one `OutputError`."""
+
+    def __init__(self, out) -> None:
+        self.out = out  # a safeio.Output, or None for stdout
+
+    def write(self, text: str) -> None:
+        if self.out is not None:
+            self.out.write(text.encode("utf-8"))
+        else:
+            _stdout_write(text)
+
+    def flush(self) -> None:
+        if self.out is not None:
+            self.out.flush()
+
+
 class _Stream:
-    """Output written as reports arrive. jsonl: one line each, so an interrupted run leaves only
-    complete lines. json and csv: written to `FILE.part` and renamed when complete, so an
-    interrupted run never leaves a truncated file under the real name."""
+    """Output written as reports arrive. jsonl: one line each at the final path, so an
+    interrupted run leaves only complete lines. json and csv: written to `FILE.part` and renamed
+    when complete, so an interrupted run never leaves a truncated file under the real name. A
+    device or FIFO given as `-o` is written in place; a failed write (full disk) leaves nothing."""
 
     def __init__(self, fmt: str, output: Path | None) -> None:
+        from compliance.safeio import Output
+
         self.fmt = fmt
         self.output = output
-        self.part = output.with_name(output.name + ".part") if output is not None and fmt != "jsonl" else None
-        target = self.part or output
-        # csv: "\r\n" row ends as written (no newline translation), as `render` returns them
-        self.fh = (open(target, "w", encoding="utf-8", newline="" if fmt == "csv" else None)  # noqa: SIM115
-                   if target is not None else sys.stdout)
+        self.out = Output(output, keep_partial=fmt == "jsonl") if output is not None else None
+        if self.out is not None:
+            self.out.open()
+        self.fh = _Text(self.out)  # csv: "\r\n" row ends as written, as `render` returns them
         self.errors: list = []
         self.totals: list[float | None] = []
         self.doc = self.csv = None
         if fmt == "json":
             from compliance.render.json import Stream
 
-            self.doc = Stream(self.fh)
+            self.doc = Stream(self.fh)  # type: ignore[arg-type]
         elif fmt == "csv":
             from compliance.render import csv
 
@@ -164,18 +212,20 @@ class _Stream:
             self.fh.flush()
 
     def close(self, completed: bool) -> None:
-        if self.doc is not None and completed:
+        if self.out is None:
+            if self.doc is not None and completed:
+                from compliance.models import Summary
+
+                self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
+            return
+        if not completed:  # interrupted: jsonl keeps its whole lines, json/csv leave nothing
+            self.out.abort(keep=self.fmt == "jsonl" and self.out.fh is not None)
+            return
+        if self.doc is not None:
             from compliance.models import Summary
 
             self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
-        self.fh.flush()
-        if self.fh is not sys.stdout:
-            self.fh.close()
-        if self.part is not None:
-            if completed:
-                self.part.replace(self.output)
-            else:
-                self.part.unlink(missing_ok=True)
+        self.out.commit()
 
 
 class _Built:
@@ -203,10 +253,50 @@ class _Built:
             _write(self.builder.finish(ToolInfo(version=__version__), self.errors), self.output)
 
 
+def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on, progress,
+         task, select=(), ignore=(), strict=False, recorder=None) -> None:
+    """The batch loop: each item to the sink (and the store, with --record) as it comes, in input order."""
+    from compliance.batch.policy import breaches
+    from compliance.batch.post import build_result, postprocess
+    from compliance.batch.runner import RawReport, Recordable, input_error, iter_batch
+    from compliance.models import InputError
+
+    for item in iter_batch(files, job, jobs, raw=raw):
+        rec = None
+        if isinstance(item, Recordable):
+            rec, item = item, item.item
+        if isinstance(item, InputError):
+            errors.append(item)
+            sink.error(item)
+            if recorder is not None:
+                recorder.error(item)
+        else:
+            if not isinstance(item, RawReport):
+                item = postprocess(item, waiver_list, base)
+                if select or ignore:
+                    from compliance.batch.select import apply
+
+                    item = apply(item, select, ignore)
+            if recorder is not None and rec is not None:
+                _record(recorder, item, rec, rebuild=bool(waiver_list) or base is not None or bool(select or ignore))
+            sink.report(item)
+            if fail_under is not None or fail_on is not None or strict:
+                breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None, strict))
+        if progress is not None:
+            progress.update(task, advance=1, description=item.source)
+    for m in missing:
+        err = input_error(m, "no such file or directory")
+        errors.append(err)
+        sink.error(err)
+        if recorder is not None:
+            recorder.error(err)
+
+
 def check(
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="文件、文件夹或通配符 Files, folders or globs."),
-    ruleset: str = typer.Option("auto", "--ruleset", "-r", help="规则集 Ruleset: auto | national | zhejiang | … | FILE.yaml"),
-    fmt: OutFormat = typer.Option("table", "--format", "-f", help="输出格式 Output format."),  # type: ignore[valid-type]
+    paths: Optional[list[str]] = typer.Argument(
+        None, metavar="PATH...", help="文件、文件夹或通配符（默认：配置中的 include）Files, folders or globs (default: the config's include)."),
+    ruleset: Optional[str] = typer.Option(None, "--ruleset", "-r", help="规则集 Ruleset: auto | national | zhejiang | … | FILE.yaml [default: auto]"),
+    fmt: Optional[OutFormat] = typer.Option(None, "--format", "-f", help="输出格式 Output format [default: table]."),  # type: ignore[valid-type]
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是屏幕 Write to FILE instead of stdout."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100, help="任一报告低于此分数时退出码为 1 Exit 1 if any report scores below SCORE."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="出现该严重程度及以上的未豁免差距时退出码为 1 Exit 1 on any non-waived finding of this severity or worse."),
@@ -215,26 +305,77 @@ def check(
         help="并行进程数 Worker processes (0 = one per CPU; default: 1 below 16 files, else one per CPU up to 8)."),
     timeout: Optional[float] = typer.Option(
         None, "--timeout", min=0,
-        help="单个文件的检查时限（秒）Seconds one file may take before it is stopped and listed as an error (default 300 with "
-             "--jobs 2 or more, none with --jobs 1; 0 = no limit). Given with --jobs 1, the file runs in a worker."),
+        help="单个文件的检查时限（秒）Seconds one file may take before it is stopped and listed as an error (default 20; 0 = no "
+             "limit, and with --jobs 1 files are then checked in this process, without the memory limit)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度和提示 No progress bar and no notes on stderr."),
     doc_type: Optional[DocTypeOpt] = typer.Option(None, "--doc-type", help="指定文件类型（不自动识别）Override the detected document type."),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存 Do not read or write .compliance-cache/."),
     waivers: Optional[Path] = typer.Option(None, "--waivers", help="豁免清单（YAML）YAML file of waived findings."),
     ignore_waivers: bool = typer.Option(False, "--ignore-waivers", help="忽略豁免清单 Show every finding as not waived."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线（上次的 JSON 输出）：标出新增、持续、已解决 A previous --format json output: mark findings new/persisting/resolved."),
+    select: Optional[list[str]] = typer.Option(
+        None, "--select", help="只检查这些规则：编号（可用 FCR-*）、类别或严重程度，逗号分隔 Only these rules: ids (patterns), families or severities, comma-separated."),
+    ignore: Optional[list[str]] = typer.Option(
+        None, "--ignore", help="不检查这些规则（同 --select 的写法，优先于它）Leave these rules out (as --select; wins over it)."),
+    strict: Optional[bool] = typer.Option(
+        None, "--strict/--no-strict", help="不是法治政府建设报告（类型 other）的文件也算未通过 A document that is not a rule-of-law report (type other) fails the gate (exit 1)."),
+    config: Optional[Path] = typer.Option(
+        None, "--config", help="配置文件（默认向上查找 compliance.toml 或 pyproject.toml 的 [tool.compliance]）Config file (default: found upward)."),
     record: bool = typer.Option(False, "--record", help="记录到记录库 Record each report in the store (--db) as it is checked."),
     db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="记录库：SQLite 文件或 postgresql:// 地址 Store: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
     keep_text: bool = typer.Option(False, "--keep-text", help="同时保存报告全文（引文总会保存）With --record: keep the report text in the store too (quotes are always kept)."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
+    from compliance.safeio import OutputError
     from compliance.batch.runner import Job, RulesetLoadError, input_error, iter_batch, validate_ruleset  # noqa: F401
 
-    fmt_name = fmt.value if isinstance(fmt, Enum) else str(fmt)
+    from compliance.config import ConfigError, ProjectConfig, excluded, find_config, load_config
+
+    try:
+        cfg = load_config(config) if config is not None else find_config()
+    except ConfigError as e:
+        _fail(str(e))
+    cfg = cfg or ProjectConfig()
+    # a flag given on the command line wins over the config file
+    if ruleset is None:
+        rs_cfg = cfg.ruleset or "auto"
+        ruleset = cfg.resolve(rs_cfg) if rs_cfg.endswith((".yaml", ".yml")) else rs_cfg
+    fmt_name = (fmt.value if isinstance(fmt, Enum) else str(fmt)) if fmt is not None else (cfg.format or "table")
+    if fail_under is None:
+        fail_under = cfg.fail_under
+    if fail_on is None and cfg.fail_on:
+        fail_on = FailOn(cfg.fail_on)
+    if strict is None:
+        strict = bool(cfg.strict)
+    if waivers is None and cfg.waivers:
+        waivers = Path(cfg.resolve(cfg.waivers) or cfg.waivers)
+    if baseline is None and cfg.baseline:
+        baseline = Path(cfg.resolve(cfg.baseline) or cfg.baseline)
+    if jobs is None:
+        jobs = cfg.jobs
+    if timeout is None:
+        timeout = cfg.timeout
+    from compliance.batch import select as selection
+
+    sel = selection.parse(select) if select else selection.parse(cfg.select)
+    ign = selection.parse(ignore) if ignore else selection.parse(cfg.ignore)
+    if sel or ign:
+        try:
+            selection.check_tokens(sel + ign, _known_rule_tokens(ruleset))
+        except selection.SelectionError as e:
+            _fail(str(e))
+    if not paths:
+        paths = [cfg.resolve(p) or p for p in cfg.include]
+        if not paths:
+            _fail("缺少要检查的文件 no PATH given: name files or folders, or set include in [tool.compliance]")
+
     if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
         _fail(f"--format {fmt_name} 生成的是文件，请用 -o 指定文件名 writes a binary file: give -o FILE.{fmt_name} (or pipe stdout to a file)")
 
     files, missing = collect_inputs(paths)
+    if cfg.exclude:
+        base = cfg.path.parent if cfg.path else None
+        files = [f for f in files if not excluded(f, cfg.exclude, base)]
     if not files:
         _fail(no_input_message(paths, missing))
 
@@ -262,7 +403,7 @@ def check(
 
         jobs = auto_jobs(len(files))
     if timeout is None:
-        timeout = DEFAULT_TIMEOUT if jobs != 1 else 0
+        timeout = DEFAULT_TIMEOUT
     job = Job(
         ruleset=ruleset,
         doc_type=doc_type.value if doc_type else None,
@@ -303,8 +444,8 @@ def check(
     if fmt_name in STREAMED:
         try:
             sink = _Stream(fmt_name, output)
-        except OSError as e:
-            _fail(f"无法写入输出文件 cannot write output: {output}: {e.strerror or e}")
+        except OutputError as e:
+            _fail(str(e))
         job = replace(job, indent=2 if fmt_name == "json" else None)
     else:
         sink = _Built(fmt_name, output, opts)
@@ -326,42 +467,22 @@ def check(
 
     # nothing downstream needs the report objects: stream the workers' JSON as they sent it
     raw = (isinstance(sink, _Stream) and sink.takes_raw
-           and not waiver_list and base is None and fail_under is None and fail_on is None)
-    from compliance.batch.runner import Recordable
+           and not waiver_list and base is None and fail_under is None and fail_on is None
+           and not (sel or ign or strict))
     completed = False
     try:
-        for item in iter_batch(files, job, jobs, raw=raw):
-            rec = None
-            if isinstance(item, Recordable):
-                rec, item = item, item.item
-            if isinstance(item, InputError):
-                errors.append(item)
-                sink.error(item)
-                if recorder is not None:
-                    recorder.error(item)
-            else:
-                if not isinstance(item, RawReport):
-                    item = postprocess(item, waiver_list, base)
-                if recorder is not None and rec is not None:
-                    _record(recorder, item, rec, rebuild=bool(waiver_list) or base is not None)
-                sink.report(item)
-                if fail_under is not None or fail_on is not None:
-                    breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None))
+        try:
+            _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on,
+                 progress, task, sel, ign, strict, recorder)
+            completed = True
+        finally:
             if progress is not None:
-                progress.update(task, advance=1, description=item.source)
-        for m in missing:
-            err = input_error(m, "no such file or directory")
-            errors.append(err)
-            sink.error(err)
+                progress.stop()
+            sink.close(completed)
             if recorder is not None:
-                recorder.error(err)
-        completed = True
-    finally:
-        if progress is not None:
-            progress.stop()
-        sink.close(completed)
-        if recorder is not None:
-            recorder.close(completed)
+                recorder.close(completed)
+    except OutputError as e:
+        _fail(str(e))
     if recorder is not None and not quiet:
         for note in recorder.notes:
             sys.stderr.write(note + "\n")

@@ -242,6 +242,12 @@ def compare(
     else:
         text = render_table(c, color=output is None and sys.stdout.isatty())
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        from compliance.safeio import OutputError, write_output
+
+        try:
+            write_output(output, text)
+        except OutputError as e:
+            sys.stderr.write(f"{e}\n")
+            raise typer.Exit(2) from None
     else:
         sys.stdout.write(text)

@@ -60,7 +60,7 @@ def collect_inputs(args: list[str]) -> tuple[list[str], list[str]]:
         p = Path(arg)
         if p.is_dir():
             found.extend(_walk(p, exts))
-        elif p.is_file():
+        elif p.is_file() or os.path.exists(p):  # a FIFO or device too: listed as "not a regular file"
             found.append(p)
         elif glob.has_magic(arg):
             hits = [Path(h) for h in glob.glob(arg, recursive=True)]

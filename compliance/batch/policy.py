@@ -30,9 +30,14 @@ def threshold_total(rep: ReportResult) -> float | None:
     return min(100.0, total + 100.0 * back / applicable)
 
 
-def breaches(result: CheckResult, fail_under: float | None, fail_on: str | None) -> list[str]:
+def breaches(result: CheckResult, fail_under: float | None, fail_on: str | None, strict: bool = False) -> list[str]:
+    """One line per breach. `strict`: a document that is not a rule-of-law report (type other,
+    no score) fails the gate too — without it, a gate passes a 政府工作报告 or an English text."""
     out: list[str] = []
     for rep in result.reports:
+        if strict and (rep.meta.doc_type == "other" or rep.score.total is None):
+            out.append(f"{rep.source}: 不是法治政府建设报告，未评分 not a rule-of-law report "
+                       f"(document type {rep.meta.doc_type}, no score) --strict")
         if fail_under is not None:
             t = threshold_total(rep)
             if t is not None and t < fail_under:

@@ -104,11 +104,51 @@ def _die_with_parent() -> None:
         pass
 
 
+DEFAULT_MEMORY_MB = 1024
+
+
+def memory_limit_mb() -> int:
+    """Address space one checking process may use; `COMPLIANCE_MAX_MEMORY_MB` overrides 1024 (0 = none)."""
+    raw = os.environ.get("COMPLIANCE_MAX_MEMORY_MB", "").strip()
+    if raw:
+        try:
+            value = int(raw)
+            if value >= 0:
+                return value
+        except ValueError:
+            pass
+        logger.warning(f"ignoring COMPLIANCE_MAX_MEMORY_MB={raw!r}: not a whole number of MB")
+    return DEFAULT_MEMORY_MB
+
+
+def limit_memory(mb: int | None = None) -> None:
+    """Cap this process's address space (RLIMIT_AS), so a decompression bomb ends in MemoryError
+    in this worker instead of the machine swapping. A worker forked from a big process (a test
+    runner) already maps more: it gets 256 MB on top of what it has."""
+    mb = memory_limit_mb() if mb is None else mb
+    if not mb:
+        return
+    try:
+        import resource
+
+        current = 0
+        with open("/proc/self/statm") as fh:
+            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = max(mb * 1024 * 1024, current + 256 * 1024 * 1024)
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError) as exc:  # not Linux: the wall-clock limit still holds
+        logger.debug("cannot limit memory: {}", exc)
+
+
 def _init_worker(job: Job) -> None:
     global _JOB, _CHOOSER
     _JOB = job
     _CHOOSER = Chooser(job.ruleset)
     _die_with_parent()
+    limit_memory()
     from compliance.log import setup_logging
 
     setup_logging(0)
@@ -192,17 +232,25 @@ def check_one(path: str, job: Job | None = None, choose: Chooser | None = None,
         if job.use_cache:
             from pathlib import Path
 
-            cache = ResultCache(Path(job.cache_dir) if job.cache_dir else None)
-            key = cache_key(file_hash(path), choose.rules_hash(), __version__, job.doc_type, Path(path).name)
-            hit = cache.get(key)
-            if hit is not None:
-                logger.debug("cache hit {}", path)
-                return hit.model_copy(update={"source": path})
+            try:
+                digest = file_hash(path)
+            except OSError:  # not a regular file, too big, unreadable: the reader says which
+                digest = None
+            if digest is not None:
+                cache = ResultCache(Path(job.cache_dir) if job.cache_dir else None)
+                key = cache_key(digest, choose.rules_hash(), __version__, job.doc_type, Path(path).name)
+                hit = cache.get(key)
+                if hit is not None:
+                    logger.debug("cache hit {}", path)
+                    return hit.model_copy(update={"source": path})
         result = evaluate_file(path, job, choose) if lines is None else evaluate_file(path, job, choose, lines)
         if result.source != path:
             result = result.model_copy(update={"source": path})
     except FileNotFoundError:
         return input_error(path, "file not found")
+    except MemoryError:
+        return InputError(source=path, error=f"超出限制: 内存超过 {memory_limit_mb()} MB "
+                                             f"(limit exceeded: more than {memory_limit_mb()} MB of memory; COMPLIANCE_MAX_MEMORY_MB)")
     except Exception as e:
         name = type(e).__name__
         if name not in ("ReadError", "NormalizeError"):
@@ -317,7 +365,8 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def _timed_out(path: str, job: Job) -> InputError:
-    return input_error(path, f"checking took longer than {job.timeout:g} s and was stopped (--timeout)")
+    return InputError(source=path, error=f"超出限制: 检查超过 {job.timeout:g} 秒，已停止 "
+                                         f"(limit exceeded: checking took longer than {job.timeout:g} s; --timeout)")
 
 
 def _isolated(path: str, job: Job) -> Item | tuple:
@@ -328,7 +377,8 @@ def _isolated(path: str, job: Job) -> Item | tuple:
         try:
             return pool.submit(_check_one_wire, path).result(timeout=job.timeout)
         except BrokenProcessPool:
-            return input_error(path, "the checking process died on this file (crash in a reader?)")
+            return InputError(source=path, error="超出限制: 检查进程在此文件上终止（内存超限或读取库崩溃） "
+                                                 "(the checking process died on this file: memory limit or a crash in a reader)")
         except TimeoutError:
             _kill(pool)
             return _timed_out(path, job)
@@ -425,7 +475,7 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
                         broken = True
                     except TimeoutError:  # a file of this chunk hangs: stop the pool, retry each alone
                         _kill(pool)
-                        got = [_isolated(f, job) for f in part]
+                        got = [_timed_out(part[0], job)] if len(part) == 1 else [_isolated(f, job) for f in part]
                         broken = True
                     except Exception:  # e.g. a result that could not be sent back: pin it on its file
                         got = [_one_by_one(pool, f, job) for f in part]

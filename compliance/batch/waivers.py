@@ -93,18 +93,27 @@ def _node_line(node, path: tuple) -> int | None:
 
 
 def load_waivers(path: str | Path) -> list[Waiver]:
+    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular, yaml_loader
+
     p = Path(path)
+    try:  # a regular UTF-8 text file only: a FIFO, /dev/zero or a binary file is one clear line
+        text = read_text_regular(p, MAX_CONFIG_BYTES, "waivers file")
+    except ValueError as e:
+        msg = str(e)
+        where = f"{p}:{msg.split(':', 1)[0][5:]}" if msg.startswith("line ") else f"{p}:1"
+        raise WaiverError(f"{where}: {msg.split(': ', 1)[1] if msg.startswith('line ') else msg}") from None
+    loader = yaml_loader()(text)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise WaiverError(f"{p}: cannot read waivers file: {e.strerror or e}") from e
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}" if mark else str(p)
-        raise WaiverError(f"{where}: invalid YAML: {getattr(e, 'problem', e)}") from e
+        where = f"{p}:{mark.line + 1}" if mark else f"{p}:1"
+        raise WaiverError(f"{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    except RecursionError:
+        raise WaiverError(f"{p}:1: invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
     prefix: tuple = ()
     if isinstance(data, dict) and "waivers" in data:
         data = data["waivers"]

@@ -257,13 +257,29 @@ def _trace(rev, backend: str, status: str) -> Trace:
     return Trace(backend=backend, held=held, failed=failed, searched=searched, near_misses=rev.near_misses[:8])
 
 
+def _cue_timeouts(rs) -> list[str]:
+    """A warning per regex cue that ran out of time on this report, naming the rules using it."""
+    import json
+
+    from compliance.rules.load import CUE_TIMEOUT, take_timeouts
+
+    out = []
+    for raw in take_timeouts():
+        needle = json.dumps(raw, ensure_ascii=False)[1:-1]
+        ids = [cr.id for cr in rs.rules if needle in cr.rule.model_dump_json()]
+        out.append(f"规则 {', '.join(ids) or '?'} 的线索 {raw} 匹配超过 {CUE_TIMEOUT:g} 秒，已跳过 "
+                   f"(regex cue timed out and was skipped; the rule may be judged without it)")
+    return out
+
+
 def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True) -> ReportResult:
     """One report against a compiled ruleset (or a ruleset name/path)."""
     from compliance.engine.evidence import run_pass
     from compliance.engine.score import credits, earned, score
-    from compliance.rules.load import CompiledRuleset, load_ruleset
+    from compliance.rules.load import CompiledRuleset, load_ruleset, take_timeouts
 
     rs: CompiledRuleset = ruleset if isinstance(ruleset, CompiledRuleset) else load_ruleset(ruleset)
+    take_timeouts()  # only this report's
     be = resolve_backend(backend)
     auto = backend == "auto" and os.environ.get("COMPLIANCE_BACKEND", "auto") in ("", "auto")
     warnings = list(report.warnings)
@@ -324,6 +340,7 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
             remediation=r.remediation, trace=tr, fingerprint=_fingerprint(r.id, evid),
         )
     results = [done[cr.id] for cr in rs.rules]
+    warnings.extend(_cue_timeouts(rs))
     return ReportResult(source=report.source, sha256=report.sha256, meta=report.meta, sections=report.sections,
                         ruleset=ref, results=results, score=score(results, rs.scoring), warnings=warnings)
 

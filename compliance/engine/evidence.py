@@ -302,7 +302,7 @@ def build_index(report: Report, rs: CompiledRuleset) -> Index:
 
         for cue in regs:
             redo: set[int] = set()
-            for m in cue.regex.finditer(big):
+            for m in cue.matches(big):  # time-bounded (a catastrophic cue is stopped and reported)
                 a, b = m.start(), m.end()
                 if b <= a:
                     continue

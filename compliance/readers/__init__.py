@@ -32,7 +32,10 @@ SUPPORTED_EXTENSIONS: tuple[str, ...] = (
 
 
 def read(path: str | os.PathLike[str]) -> RawDocument:
-    """Read a file from disk. The size is checked with stat before any byte is read."""
+    """Read a regular file from disk (a FIFO or device is refused unread); the size is checked
+    with fstat before any byte is read, and counted while reading."""
+    from compliance.safeio import NotRegularError, TooLargeError, read_regular
+
     source = str(path)
     p = Path(path)
     try:
@@ -45,14 +48,19 @@ def read(path: str | os.PathLike[str]) -> RawDocument:
         raise ReadError(source, f"cannot open: {exc.strerror or exc}")
     if p.is_dir():
         raise ReadError(source, "is a directory, not a file")
-    if not p.is_file():
-        raise ReadError(source, "not a regular file")
     _check_extension(source, p.suffix)
     check_size(source, st.st_size)
     try:
-        data = p.read_bytes()
+        data = read_regular(p, max_bytes())
+    except FileNotFoundError:
+        raise ReadError(source, "no such file")
     except PermissionError:
         raise ReadError(source, "permission denied")
+    except NotRegularError as exc:
+        raise ReadError(source, f"not a regular file ({exc.strerror.split(',')[0]}); only regular files are read")
+    except TooLargeError:  # it grew since the stat above
+        check_size(source, max_bytes() + 1)
+        raise
     except OSError as exc:
         raise ReadError(source, f"cannot read: {exc.strerror or exc}")
     return _dispatch(data, source, p.suffix)
@@ -105,7 +113,7 @@ def _dispatch(data: bytes, source: str, suffix: str) -> RawDocument:
     except ReadError:
         raise
     except MemoryError:
-        raise ReadError(source, "out of memory while reading")
+        raise ReadError(source, "超出限制: 读取时内存不足 (limit exceeded: out of memory while reading; COMPLIANCE_MAX_MEMORY_MB)")
     except Exception as exc:  # noqa: BLE001 - a reader bug or a library choking on garbage
         logger.debug(f"{source}: reader failed", exc_info=True)
         raise ReadError(source, f"cannot read as {kind}: {exc.__class__.__name__}: {exc}")

@@ -18,6 +18,17 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ZIP_TOTAL_FACTOR = 10
 ZIP_MAX_RATIO = 200
 
+# What one input may expand to, whatever its size on disk: past these a reader stops with one
+# "超出限制" (limit exceeded) error for that file. A real report is 10–50 thousand characters,
+# a few hundred to a few thousand lines, and at most a few hundred pages.
+MAX_LINES = 50_000
+MAX_LINE_CHARS = 100_000
+MAX_TEXT_CHARS = 1_000_000
+MAX_PAGES = 2_000
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_MEMBER_BYTES = 64 * 1024 * 1024  # one XML part, inflated (a docx's document.xml is ~1 MB)
+ZIP_READ_FACTOR = 5  # all members inflated, and all reads of them, at most this times the input limit
+
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -28,6 +39,31 @@ class ReadError(Exception):
         self.source = str(source)
         self.reason = " ".join(str(reason).split())  # always one line
         super().__init__(f"{self.source}: {self.reason}")
+
+
+def over_limit(source: str, zh: str, en: str) -> ReadError:
+    """The error for an input past one of our limits: Chinese first, then English."""
+    return ReadError(source, f"超出限制: {zh} (limit exceeded: {en})")
+
+
+def check_text_size(source: str, text: str) -> None:
+    """Refuse decoded text too long or with too many lines before anything splits or parses it."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise over_limit(source, f"文字超过 {MAX_TEXT_CHARS:,} 字", f"more than {MAX_TEXT_CHARS:,} characters of text")
+    if max(text.count("\n"), text.count("\r")) > MAX_LINES:
+        raise over_limit(source, f"超过 {MAX_LINES:,} 行", f"more than {MAX_LINES:,} lines")
+
+
+def check_lines(source: str, lines: list[str]) -> None:
+    if len(lines) > MAX_LINES:
+        raise over_limit(source, f"超过 {MAX_LINES:,} 行", f"more than {MAX_LINES:,} lines")
+    total = 0
+    for i, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise over_limit(source, f"第 {i} 行超过 {MAX_LINE_CHARS:,} 字", f"line {i} is longer than {MAX_LINE_CHARS:,} characters")
+        total += len(line)
+    if total > MAX_TEXT_CHARS:
+        raise over_limit(source, f"文字超过 {MAX_TEXT_CHARS:,} 字", f"more than {MAX_TEXT_CHARS:,} characters of text")
 
 
 def max_bytes() -> int:
@@ -95,16 +131,52 @@ def open_zip(data: bytes, source: str, kind: str) -> zipfile.ZipFile:
                 source,
                 f"refusing to unpack {kind}: member {info.filename} expands {info.file_size // max(info.compress_size, 1)}x; possible zip bomb",
             )
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise over_limit(source, f"压缩包内超过 {MAX_ZIP_MEMBERS:,} 个文件", f"the {kind} package holds more than {MAX_ZIP_MEMBERS:,} parts")
+    # the headers may lie: inflate every member once, counting the bytes that really come out
+    zf._compliance_budget = max_bytes() * ZIP_READ_FACTOR  # type: ignore[attr-defined]
+    for info in infos:
+        if not info.is_dir():
+            _inflate(zf, info.filename, source, kind, keep=False)
+    zf._compliance_budget = max_bytes() * ZIP_READ_FACTOR  # type: ignore[attr-defined]
     return zf
 
 
-def read_member(zf: zipfile.ZipFile, name: str, source: str, kind: str) -> bytes:
+def _inflate(zf: zipfile.ZipFile, name: str, source: str, kind: str, keep: bool = True) -> bytes:
+    """A member's bytes (or only their count), inflated in chunks: stops at the per-member limit
+    and at what is left of the package's budget, never trusting the sizes the zip declares."""
+    budget = getattr(zf, "_compliance_budget", max_bytes() * ZIP_READ_FACTOR)
+    cap = min(MAX_ZIP_MEMBER_BYTES, budget)
+    chunks: list[bytes] = []
+    got = 0
     try:
-        return zf.read(name)
+        with zf.open(name) as fh:
+            while True:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                got += len(chunk)
+                if got > cap:
+                    what = (f"{name} 解压后超过 {human_size(MAX_ZIP_MEMBER_BYTES)}", f"{name} inflates past {human_size(MAX_ZIP_MEMBER_BYTES)}") \
+                        if got > MAX_ZIP_MEMBER_BYTES else \
+                        (f"解压总量超过 {human_size(max_bytes() * ZIP_READ_FACTOR)}", f"the {kind} inflates past {human_size(max_bytes() * ZIP_READ_FACTOR)} in all")
+                    raise over_limit(source, what[0] + "，疑似压缩炸弹", what[1] + "; possible zip bomb")
+                if keep:
+                    chunks.append(chunk)
+    except ReadError:
+        raise
     except KeyError:
         raise ReadError(source, f"not a valid {kind}: {name} is missing")
-    except Exception as exc:  # noqa: BLE001 - CRC errors, bad compression, truncation
+    except Exception as exc:  # noqa: BLE001 - CRC errors, bad compression, truncation, encryption
         raise ReadError(source, f"damaged {kind}: cannot unpack {name} ({exc.__class__.__name__})")
+    zf._compliance_budget = budget - got  # type: ignore[attr-defined]
+    return b"".join(chunks)
+
+
+def read_member(zf: zipfile.ZipFile, name: str, source: str, kind: str) -> bytes:
+    """A member's bytes; every read counts against the package's budget (an OFD naming one page
+    200,000 times reads it 200,000 times)."""
+    return _inflate(zf, name, source, kind)
 
 
 def finish(
@@ -117,7 +189,8 @@ def finish(
     hints: dict[str, str] | None = None,
     warnings: list[str] | None = None,
 ) -> RawDocument:
-    """Build the RawDocument, refusing inputs that carry no text at all."""
+    """Build the RawDocument, refusing inputs that carry no text at all, or too much."""
+    check_lines(source, lines)
     if not any(line.strip() for line in lines):
         raise ReadError(source, "contains no text")
     return RawDocument(

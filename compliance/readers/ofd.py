@@ -17,7 +17,7 @@ from loguru import logger
 from lxml import etree
 
 from compliance.models import RawDocument
-from compliance.readers.base import ReadError, finish, open_zip, read_member
+from compliance.readers.base import MAX_PAGES, ReadError, finish, open_zip, over_limit, read_member
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
@@ -167,6 +167,8 @@ def read_ofd(data: bytes, source: str) -> RawDocument:
     page_els = _children(pages, "Page") if pages is not None else []
     if not page_els:
         raise ReadError(source, "not a valid OFD: the document has no pages")
+    if len(page_els) > MAX_PAGES:
+        raise over_limit(source, f"超过 {MAX_PAGES:,} 页", f"more than {MAX_PAGES:,} pages")
     for page_no, page in enumerate(page_els, 1):
         loc = page.get("BaseLoc")
         if not loc:

@@ -14,7 +14,7 @@ from collections import Counter
 from loguru import logger
 
 from compliance.models import RawDocument
-from compliance.readers.base import ReadError, finish, split_lines
+from compliance.readers.base import MAX_PAGES, MAX_TEXT_CHARS, ReadError, finish, human_size, over_limit, split_lines
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－_·•]*(?:\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
@@ -31,11 +31,55 @@ _MAX_UNMAPPED_SHARE = 0.3
 _MIN_CHARS_PER_PAGE = 5
 
 
+# Inflated bytes a PDF stream may hold before pdfium sees the file: content streams (page text
+# operators, object streams) are kilobytes per page in real reports; images and embedded fonts
+# are larger. A bomb's stream inflates to gigabytes (deflate reaches ~1000:1).
+MAX_CONTENT_STREAM = 16 * 1024 * 1024
+MAX_BINARY_STREAM = 128 * 1024 * 1024
+MAX_INFLATED_TOTAL = 512 * 1024 * 1024
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_BINARY_STREAM = (b"/Image", b"/Length1", b"/FontFile", b"/Type1C", b"/CIDFontType0C", b"/OpenType")
+
+
+def check_streams(data: bytes, source: str) -> None:
+    """Inflate every Flate stream once, counting the bytes that come out (and keeping none), so a
+    decompression bomb or a page of millions of operators is refused before pdfium parses it."""
+    import zlib
+
+    total = 0
+    for m in _STREAM.finditer(data):
+        head = data[max(0, m.start() - 2048) : m.start()]
+        head = head[head.rfind(b" obj") + 1 :] if b" obj" in head else head
+        binary = any(k in head for k in _BINARY_STREAM)
+        cap = MAX_BINARY_STREAM if binary else MAX_CONTENT_STREAM
+        d = zlib.decompressobj()
+        pos, got = m.end(), 0
+        try:
+            while pos < len(data) and not d.eof:
+                out = d.decompress(data[pos : pos + 65536], cap + 1 - got)
+                got += len(out)
+                while d.unconsumed_tail and got <= cap:  # output was capped: drain what is pending
+                    out = d.decompress(d.unconsumed_tail, cap + 1 - got)
+                    got += len(out)
+                if got > cap:
+                    kind = ("图像或字体流", "an image or font stream") if binary else ("内容流", "a content stream")
+                    raise over_limit(source, f"PDF 的{kind[0]}解压后超过 {human_size(cap)}，疑似解压炸弹",
+                                     f"{kind[1]} of the PDF inflates past {human_size(cap)}; possible decompression bomb")
+                pos += 65536
+        except zlib.error:
+            pass  # not Flate (an image codec, plain text) or garbage: pdfium judges it
+        total += got
+        if total > MAX_INFLATED_TOTAL:
+            raise over_limit(source, f"PDF 解压总量超过 {human_size(MAX_INFLATED_TOTAL)}",
+                             f"the PDF's streams inflate past {human_size(MAX_INFLATED_TOTAL)} in all")
+
+
 def read_pdf(data: bytes, source: str) -> RawDocument:
     if b"%PDF" not in data[:1024]:
         raise ReadError(source, "not a PDF (no %PDF header; the file may be damaged or misnamed)")
     import pypdfium2 as pdfium
 
+    check_streams(data, source)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -51,6 +95,8 @@ def read_pdf(data: bytes, source: str) -> RawDocument:
         n_pages = len(pdf)
         if n_pages == 0:
             raise ReadError(source, "the PDF has no pages")
+        if n_pages > MAX_PAGES:
+            raise over_limit(source, f"超过 {MAX_PAGES:,} 页", f"more than {MAX_PAGES:,} pages")
         for index in range(n_pages):
             page = pdf[index]
             try:
@@ -64,6 +110,8 @@ def read_pdf(data: bytes, source: str) -> RawDocument:
             page_lines = [ln.strip() for ln in split_lines(_CONTROL.sub("", text)) if ln.strip()]
             chars = sum(len(re.sub(r"\s+", "", ln)) for ln in page_lines)
             total_chars += chars
+            if total_chars > MAX_TEXT_CHARS:
+                raise over_limit(source, f"文字超过 {MAX_TEXT_CHARS:,} 字", f"more than {MAX_TEXT_CHARS:,} characters of text")
             if not chars:
                 empty_pages.append(index + 1)
             pages.append(_drop_page_numbers(page_lines))

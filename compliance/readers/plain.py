@@ -13,7 +13,7 @@ import codecs
 from loguru import logger
 
 from compliance.models import RawDocument
-from compliance.readers.base import ReadError, finish, split_lines
+from compliance.readers.base import ReadError, check_text_size, finish, split_lines
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -178,4 +178,5 @@ def read_text(data: bytes, source: str) -> RawDocument:
         text = text[1:]
     if not text.strip():
         raise ReadError(source, "contains no text" if text else "empty file")
+    check_text_size(source, text)
     return finish(source, data, "txt", split_lines(text), encoding=encoding, warnings=warnings)

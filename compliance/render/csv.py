@@ -8,6 +8,7 @@ import io
 
 from compliance.models import CheckResult, ReportResult
 from compliance.render.common import first_quote
+from compliance.render.escape import csv_cell
 
 HEADER = ["source", "issuer", "rule_id", "family", "severity", "status", "points", "earned", "message", "quote", "line",
           "waived", "baseline", "fingerprint"]
@@ -38,7 +39,7 @@ def report(rep: ReportResult) -> str:
 
 def _lines(rows_) -> str:
     buf = io.StringIO()
-    _csv.writer(buf, lineterminator="\r\n").writerows(rows_)
+    _csv.writer(buf, lineterminator="\r\n").writerows([csv_cell(c) for c in row] for row in rows_)
     return buf.getvalue()
 
 

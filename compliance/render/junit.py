@@ -7,6 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from compliance.models import CheckResult, InputError, ReportResult, ToolInfo
+from compliance.render.escape import printable
 from compliance.render.common import STATUS_ZH, fmt_score, is_finding
 
 
@@ -62,7 +63,8 @@ class Builder:
         root.set("errors", str(self.t_err))
         root.set("skipped", str(self.t_skip))
         ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        return printable(text)  # XML 1.0 has no control characters: an ESC in a file name would make it invalid
 
 
 def render(result: CheckResult, **opts) -> str:

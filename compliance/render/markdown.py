@@ -4,6 +4,7 @@ its findings with the quotes (and line numbers) behind them and their legal basi
 from __future__ import annotations
 
 from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
+from compliance.render.escape import printable
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
@@ -119,7 +120,7 @@ class Builder:
             out += ["## 无法读取的文件", ""]
             out += [f"- `{e.source}`：{esc(e.error)}" for e in errors]
             out.append("")
-        return "\n".join(out).rstrip() + "\n"
+        return printable("\n".join(out).rstrip() + "\n")  # no ESC/BEL from a file name or waiver
 
 
 def render(result: CheckResult, **opts) -> str:

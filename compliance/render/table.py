@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
+from compliance.render.escape import printable, printable_model
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
@@ -96,7 +97,9 @@ def _report_block(con: Console, rep: ReportResult) -> None:
     for w in rep.warnings:
         con.print(Text("⚠ " + w, style="yellow"))
     gaps = findings(rep)
-    if not gaps:
+    if not gaps and rep.score.total is None:
+        con.print(Text("未评分：没有适用的规则 Not scored: no rule applies.", style="yellow"))
+    elif not gaps:
         con.print(Text("未发现差距 No gaps.", style="green"))
     else:
         t = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
@@ -144,6 +147,7 @@ class Builder:
         self.blocks: list[str] = []
 
     def add(self, rep: ReportResult) -> None:
+        rep = printable_model(rep)  # an ESC in a file name must not reach the terminal
         self.totals.append(rep.score.total)
         self.rows.append(_ranking_row(rep))
         con, buf = _console(self.color, self.width)
@@ -160,7 +164,7 @@ class Builder:
         if errors:
             con.print(Text(f"无法读取 {len(errors)} 个文件 (could not be read):", style="bold red"))
             for e in errors:
-                con.print(f"  {e.source}: {e.error}")
+                con.print(Text(printable(f"  {e.source}: {e.error}")))  # a file name is not markup
         con.print(
             f"共检查 {s.checked} 份，失败 {s.failed} 份，平均得分 {fmt_score(s.mean_score)}"
             f"  (checked {s.checked}, failed {s.failed}, mean {fmt_score(s.mean_score)})"

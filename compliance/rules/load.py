@@ -56,18 +56,42 @@ def format_error(e: ErrorTuple) -> str:
 # --------------------------------------------------------------------------- cues
 
 
+CUE_TIMEOUT = 1.0  # seconds one regex cue may spend on one text before it is skipped
+
+_TIMED_OUT: list[str] = []  # regex cues that ran out of time since the last `take_timeouts()`
+
+
 @dataclass(frozen=True)
 class Cue:
-    """A pattern as written (`raw`) and its matching form: a normalized literal or a compiled regex."""
+    """A pattern as written (`raw`) and its matching form: a normalized literal or a compiled regex.
+
+    `regex` (Python's `re`) is for analysis (pre-filter strings, gaps); matching goes through
+    `matches`, which runs the same pattern on the `regex` engine with a time bound: a cue that
+    backtracks for minutes on some text is stopped, noted, and treated as not found."""
 
     raw: str
     literal: str | None
     regex: re.Pattern | None
+    bounded: Any = None  # the `regex` module's compiled pattern (takes `timeout=`)
+
+    def matches(self, text: str):
+        """Match objects of the regex in `text`, stopping (and noting the cue) past CUE_TIMEOUT."""
+        rx = self.bounded or self.regex
+        if rx is None or self.raw in _TIMED_OUT:  # timed out once on this report: not again per sentence
+            return
+        try:
+            if self.bounded is not None:
+                yield from self.bounded.finditer(text, timeout=CUE_TIMEOUT)
+            else:
+                yield from rx.finditer(text)
+        except TimeoutError:
+            if self.raw not in _TIMED_OUT:
+                _TIMED_OUT.append(self.raw)
 
     def finditer(self, text: str):
         """(start, end) of every occurrence in normalized text."""
         if self.regex is not None:
-            for m in self.regex.finditer(text):
+            for m in self.matches(text):
                 if m.end() > m.start():
                     yield m.start(), m.end()
         elif self.literal:
@@ -80,16 +104,46 @@ class Cue:
         return next(iter(self.finditer(text)), None) is not None
 
 
+def take_timeouts() -> list[str]:
+    """Regex cues that timed out since the last call (the engine reports them on the report)."""
+    out = list(_TIMED_OUT)
+    _TIMED_OUT.clear()
+    return out
+
+
 def is_regex(p: str) -> bool:
     return len(p) >= 2 and p.startswith("/") and p.endswith("/")
 
 
 def nested_unbounded(rx: re.Pattern) -> bool:
-    """An unbounded repeat (`*`, `+`, `{n,}`) inside another: the shape of catastrophic backtracking."""
+    """The shapes of catastrophic backtracking lint can recognise: an unbounded repeat (`*`, `+`,
+    `{n,}`) inside another repeat, bounded or not (`(a+)+`, `(.*依){30}`), and a repeated
+    alternation whose branches overlap, one starting with another (`(依|依依)*`)."""
     from re import _constants as C  # type: ignore[attr-defined]
     from re import _parser as sre  # type: ignore[attr-defined]
 
     repeats = {C.MAX_REPEAT, C.MIN_REPEAT} | ({C.POSSESSIVE_REPEAT} if hasattr(C, "POSSESSIVE_REPEAT") else set())
+
+    def prefix(seq) -> str:
+        out = []
+        for op, av in seq:
+            if op is not C.LITERAL:
+                break
+            out.append(chr(av))
+        return "".join(out)
+
+    def overlapping(branches) -> bool:
+        heads = [prefix(b) for b in branches]
+        return any(a and b and i != j and b.startswith(a) for i, a in enumerate(heads) for j, b in enumerate(heads))
+
+    def again(first: int, rest) -> bool:
+        """`(依|依依)*` is parsed as 依(?:|依)…: an optional part that starts as the body does."""
+        for op, av in rest:
+            if op is C.BRANCH and any(not b for b in av[1]) and any(b and b[0] == (C.LITERAL, first) for b in av[1]):
+                return True
+            if op in repeats and av[0] == 0 and list(av[2])[:1] == [(C.LITERAL, first)]:
+                return True
+        return False
 
     def walk(seq, inside: bool) -> bool:
         for op, av in seq:
@@ -97,7 +151,15 @@ def nested_unbounded(rx: re.Pattern) -> bool:
                 unbounded = av[1] is C.MAXREPEAT
                 if unbounded and inside:
                     return True
-                if walk(av[2], inside or unbounded):
+                repeated = unbounded or av[1] > 1
+                body = list(av[2])
+                if repeated and len(body) == 1 and body[0][0] is C.SUBPATTERN:
+                    body = list(body[0][1][-1])
+                if repeated and len(body) == 1 and body[0][0] is C.BRANCH and overlapping(body[0][1][1]):
+                    return True
+                if repeated and body and body[0][0] is C.LITERAL and again(body[0][1], body[1:]):
+                    return True
+                if walk(av[2], inside or repeated):
                     return True
             elif op is C.SUBPATTERN:
                 if walk(av[-1], inside):
@@ -117,11 +179,18 @@ def nested_unbounded(rx: re.Pattern) -> bool:
 
 
 def compile_cue(p: str) -> Cue:
-    """Raises re.error for a bad regex."""
+    """Raises re.error for a bad regex (or one the time-bounded `regex` engine cannot take)."""
     from compliance.text import normalize
 
     if is_regex(p):
-        return Cue(p, None, re.compile(p[1:-1]))
+        import regex
+
+        rx = re.compile(p[1:-1])
+        try:
+            bounded = regex.compile(p[1:-1])
+        except regex.error as exc:
+            raise re.error(f"{exc} (regex engine)") from None
+        return Cue(p, None, rx, bounded)
     return Cue(p, normalize(p), None)
 
 
@@ -280,13 +349,18 @@ class ParsedFile:
 
 def parse_file(path: str | Path) -> ParsedFile:
     """Read, compose and validate one ruleset file (no extends, no cross-file checks)."""
+    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular, yaml_loader
+
     p = str(path)
+    try:  # a regular UTF-8 file only; the message never quotes the file (it may not be a ruleset)
+        text = read_text_regular(path, MAX_CONFIG_BYTES, "ruleset")
+    except ValueError as exc:
+        msg = str(exc)
+        line = int(msg[5:].split(":", 1)[0]) if msg.startswith("line ") else 1
+        return ParsedFile(p, None, {}, None, [(p, line, "", msg.split(": ", 1)[1] if msg.startswith("line ") else msg)])
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return ParsedFile(p, None, {}, None, [(p, 0, "", f"cannot read: {exc}")])
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml: ~20x faster start-up
+        loader = yaml_loader()(text)  # libyaml (~20x faster start-up); impossible dates are marked errors
+        node = None
         try:
             node = loader.get_single_node()  # one parse: the nodes give lines, the data comes from them
             if node is not None and _expanded_size(node) > MAX_YAML_NODES:
@@ -297,18 +371,25 @@ def parse_file(path: str | Path) -> ParsedFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
+        if isinstance(exc, yaml.constructor.ConstructorError) and mark is not None and node is not None:
+            at: dict = {}
+            _line_map(node, (), at, [])  # the field on that line, for `file:line: field: problem`
+            fld = next((_fmt_path(dp) for dp, ln in at.items() if ln == line and dp), "")
+            return ParsedFile(p, None, {}, None, [(p, line, fld, getattr(exc, "problem", None) or str(exc))])
         msg = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # one line
         if not mark and isinstance(getattr(exc, "position", None), int):  # ReaderError: a bad character
             line = text[: exc.position].count("\n") + 1
         return ParsedFile(p, None, {}, None, [(p, line, "", f"YAML syntax error: {msg}")])
+    except RecursionError:
+        return ParsedFile(p, None, {}, None, [(p, 1, "", "YAML nested too deeply")])
     lines: dict = {}
     dups: list = []
     if node is not None:
         _line_map(node, (), lines, dups)
     errors: list[ErrorTuple] = [(p, ln, _fmt_path(dp), "duplicate key (the later value silently wins)") for dp, ln in dups]
-    if not isinstance(data, dict):
-        errors.append((p, 1, "", "a ruleset file must be a mapping with name, version and rules"))
-        return ParsedFile(p, data, lines, None, errors)
+    if not isinstance(data, dict) or not ({"name", "rules", "extends", "overrides"} & set(map(str, data))):
+        # not a ruleset at all: say so once, and never list its keys or values (it may be any file)
+        return ParsedFile(p, None, {}, None, [(p, 1, "", "not a ruleset file: a ruleset is a mapping with name, version and rules")])
     try:
         model = RulesetFile.model_validate(data)
     except ValidationError as exc:
@@ -399,6 +480,19 @@ def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
         return avail[s].resolve()
     known = ", ".join(sorted(avail)) or "none found"
     raise RulesetError([(s, 0, "", f"unknown ruleset (available: {known})")])
+
+
+def _confine(ref: str, resolved: Path, base: Path) -> None:
+    """`extends` names a ruleset: by name (found in the ruleset folders), by an absolute path, or by
+    a relative path that stays inside the extending file's folder or a ruleset folder, ending in
+    .yaml/.yml. `../../../../etc/shadow` is none of these."""
+    if resolved.suffix not in (".yaml", ".yml"):
+        raise RulesetError([(ref, 0, "", "extends must name a .yaml/.yml ruleset file")])
+    if Path(ref).is_absolute() or not ("/" in ref or os.sep in ref or Path(ref).suffix):
+        return
+    roots = [base.resolve(), *(d.resolve() for d in ruleset_dirs())]
+    if not any(resolved == r or r in resolved.parents for r in roots):
+        raise RulesetError([(ref, 0, "", "extends must stay inside the ruleset folders (or be an absolute path)")])
 
 
 # --------------------------------------------------------------------------- lint helpers
@@ -533,6 +627,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     if m.extends:
         try:
             ppath = _resolve(m.extends, path.parent)
+            _confine(m.extends, ppath, path.parent)
         except RulesetError as exc:
             errors.append((f, line("extends"), "extends", exc.errors[0][3] + f": {m.extends}"))
             return None
@@ -791,10 +886,11 @@ def _file_province(path: Path) -> Any:
     hit = _PROVINCES.get(key)
     if hit is not None and hit[0] == mtime:
         return hit[1]
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular, yaml_loader
+
+    try:  # a broken file in a ruleset folder must not break every auto check: it just has no province
+        data = yaml.load(read_text_regular(path, MAX_CONFIG_BYTES, "ruleset"), Loader=yaml_loader())
+    except (ValueError, yaml.YAMLError, RecursionError):
         data = None
     prov = data.get("province") if isinstance(data, dict) else None
     _PROVINCES[key] = (mtime, prov)

@@ -152,12 +152,66 @@ class _CountBody:
         await self.app(scope, counted, send)
 
 
+def _host_of(value: str) -> str:
+    """`example.org:8000` → `example.org`, `[::1]:8000` → `::1` (lower case)."""
+    v = value.strip().lower()
+    if v.startswith("["):
+        return v[1 : v.find("]")] if "]" in v else v
+    return v.rsplit(":", 1)[0] if v.count(":") == 1 else v
+
+
+def _refuse(request: Request, limits: Limits) -> str:
+    """Why a request is refused before it is read, or ""."""
+    host = _host_of(request.headers.get("host", ""))
+    if limits.allowed_hosts is not None and host not in limits.allowed_hosts:
+        return f"Host 不被接受：{host or '（空）'}（Host header not served here）"
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        site = request.headers.get("sec-fetch-site", "")
+        origin = request.headers.get("origin")
+        if site == "cross-site":
+            return "拒绝跨站提交（cross-origin request refused）"
+        if origin and origin != "null":
+            from urllib.parse import urlsplit
+
+            if (urlsplit(origin).netloc or "").lower() != request.headers.get("host", "").strip().lower():
+                return "拒绝跨站提交（cross-origin request refused）"
+        elif origin == "null":
+            return "拒绝跨站提交（cross-origin request refused）"
+    return ""
+
+
+def allowed_hosts(bind: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Host header values a server bound to `bind` answers: the loopback names for a loopback bind;
+    the address itself for one address; this machine's names and addresses for 0.0.0.0/::."""
+    import socket
+
+    hosts = {_host_of(h) for h in extra}
+    loopback = {"localhost", "127.0.0.1", "::1"}
+    b = bind.strip("[]").lower()
+    if b in loopback or b.startswith("127."):
+        return tuple(sorted(hosts | loopback | {b}))
+    hosts.add(b)
+    if b in ("0.0.0.0", "::", ""):
+        hosts |= loopback
+        for name in {socket.gethostname(), socket.getfqdn()}:
+            hosts.add(name.lower())
+            try:
+                hosts |= {info[4][0].lower() for info in socket.getaddrinfo(name, None)}
+            except OSError:
+                pass
+    return tuple(sorted(hosts))
+
+
 def create_app(limits: Limits | None = None, store: Store | None = None, records=None) -> FastAPI:
     """`records`: a compliance.web.records.Records (the store): results are recorded and survive
     restarts, and the 历史 and 达标率 pages are on. Without it results live in `store` only."""
     limits = limits or Limits()
-    store = store or Store()
+    store = store or Store(max_bytes=limits.store_bytes)
     from compliance import __version__
+    from compliance.web.workers import CheckPool, pool_size
+
+    n_workers = pool_size() if limits.workers is None else limits.workers
+    pool = CheckPool(n_workers, limits.check_timeout) if n_workers > 0 else None  # started on first use
 
     app = FastAPI(
         title="compliance — 法治政府建设报告检查",
@@ -168,6 +222,10 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
     )
     app.state.limits = limits
     app.state.store = store
+    app.state.pool = pool
+    if pool is not None:
+        app.router.on_startup.append(pool.start)  # workers ready (rulesets compiled) before the first upload
+        app.router.on_shutdown.append(pool.close)  # SIGTERM: stop checks at once, not after them
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(
         STATUS_ZH=view.STATUS_ZH,
@@ -205,11 +263,15 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        """Refuse oversized bodies before parsing them; send safety headers with every answer."""
+        """Refuse a foreign Host (DNS rebinding), cross-origin POSTs (another site's form posting
+        here) and oversized bodies before parsing them; send safety headers with every answer."""
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > limits.max_request_bytes:
+        refused = _refuse(request, limits)
+        if refused:
+            resp: Response = JSONResponse({"detail": refused}, 403 if "Host" not in refused else 400)
+        elif length and length.isdigit() and int(length) > limits.max_request_bytes:
             msg = f"上传内容过大（单次请求上限 {_mb(limits.max_request_bytes)}，单个文件上限 {_mb(limits.max_file_bytes)}）"
-            resp: Response = JSONResponse({"detail": msg}, 413) if request.url.path.startswith("/api/") else error_page(request, msg, 413)
+            resp = JSONResponse({"detail": msg}, 413) if request.url.path.startswith("/api/") else error_page(request, msg, 413)
         else:
             resp = await call_next(request)
         resp.headers.setdefault("Content-Security-Policy", CSP)
@@ -230,12 +292,12 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
             form = await _read_form(request, limits)
             if len(form.uploads) > 1:
                 raise UserError("自查一次只检查一份报告；多份请使用“批量审查”")
-            done, errors = await run_in_threadpool(check_many, form.uploads, form.ruleset, form.doc_type)
+            done, errors = await run_in_threadpool(check_many, form.uploads, form.ruleset, form.doc_type, pool)
         except UserError as exc:
             return page(request, "index.html", exc.status, error=exc.message, **form_ctx())
         if errors:
             return page(request, "index.html", 422, error=errors[0].error, **form_ctx())
-        store.reports.put(done[0].id, done[0])
+        store.put_report(done[0])
         if records is not None:
             await run_in_threadpool(records.save, done, [], form.ruleset)
         logger.info("checked {} → {}", done[0].name, done[0].result.score.total)
@@ -291,13 +353,13 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
     async def batch_post(request: Request):
         try:
             form = await _read_form(request, limits, allow_text=False)
-            done, errors = await run_in_threadpool(check_many, form.uploads, form.ruleset, form.doc_type)
+            done, errors = await run_in_threadpool(check_many, form.uploads, form.ruleset, form.doc_type, pool)
         except UserError as exc:
             return page(request, "batch_form.html", exc.status, error=exc.message, **form_ctx())
         batch = Batch(id=new_id(), report_ids=[c.id for c in done], errors=errors, ruleset=form.ruleset)
         for c in done:
             c.batch_id = batch.id
-            store.reports.put(c.id, c)
+            store.put_report(c)
         store.batches.put(batch.id, batch)
         if records is not None:
             await run_in_threadpool(records.save, done, errors, form.ruleset, batch.id)
@@ -394,7 +456,7 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
     async def api_check(request: Request):
         try:
             form = await _read_form(request, limits)
-            done, errors = await run_in_threadpool(check_many, form.uploads, form.ruleset, form.doc_type)
+            done, errors = await run_in_threadpool(check_many, form.uploads, form.ruleset, form.doc_type, pool)
             data = render_download(make_check_result([c.result for c in done], errors), "json")
         except UserError as exc:
             return JSONResponse({"detail": exc.message}, exc.status)

@@ -52,15 +52,17 @@ def register(app: typer.Typer) -> None:
         db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="记录库：SQLite 文件或 postgresql:// 地址 Store of results: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
         no_record: bool = typer.Option(False, "--no-record", help="不记录，结果只在内存中（重启即丢失）Keep results in memory only; no 历史 pages."),
         keep_text: bool = typer.Option(False, "--keep-text", help="同时保存报告全文 Keep uploaded report texts in the store too (quotes are always kept)."),
+        allow_host: list[str] = typer.Option([], "--allow-host", help="客户端访问本服务所用的其他主机名（可重复）Another Host name clients use to reach this server (repeatable)."),
     ) -> None:
         """启动本机网页版 Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
         import uvicorn
         from loguru import logger
 
-        from compliance.web.app import create_app
+        from compliance.web.app import allowed_hosts, create_app
         from compliance.web.service import Limits
 
-        limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files)
+        limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files,
+                        allowed_hosts=allowed_hosts(host, tuple(allow_host)))
         records = None
         if not no_record:  # results survive restarts: the store, opened before the port is taken
             from compliance.store import StoreError, open_engine
@@ -77,4 +79,6 @@ def register(app: typer.Typer) -> None:
         port = sock.getsockname()[1]
         typer.echo(f"合规检查网页已启动 compliance web app: http://{'[' + host + ']' if ':' in host else host}:{port}/"
                    "  （按 Ctrl+C 停止 Ctrl+C to stop）", err=True)
-        uvicorn.Server(uvicorn.Config(create_app(limits, records=records), log_level="warning")).run(sockets=[sock])
+        # SIGTERM/Ctrl-C: stop within seconds; a check in progress is cut off (its worker killed)
+        config = uvicorn.Config(create_app(limits, records=records), log_level="warning", timeout_graceful_shutdown=2)
+        uvicorn.Server(config).run(sockets=[sock])

@@ -30,6 +30,10 @@ class Limits:
     max_files: int = 200
     max_text_chars: int = 2_000_000  # pasted text
     max_request_bytes: int = 300 * 1024 * 1024  # whole request, checked on Content-Length
+    workers: int | None = None  # checking processes; None: one per CPU (up to 8), 0: in this process
+    check_timeout: float = 20.0  # seconds one upload may take in a worker
+    store_bytes: int = 256 * 1024 * 1024  # results kept in memory, estimated
+    allowed_hosts: tuple[str, ...] | None = None  # Host header values accepted; None: any (tests, embedding)
 
 
 class UserError(Exception):
@@ -137,8 +141,25 @@ def run_pipeline(data: bytes, name: str, ruleset: str, doc_type: str | None) -> 
     return result, list(report.lines)
 
 
-def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = None) -> Checked:
-    """Check one upload; raises `ValueError` with one readable line naming the file."""
+def _in_worker(pool, upload: Upload, ruleset: str, doc_type: str | None) -> tuple[ReportResult, list[str]]:
+    """run_pipeline in one of the pool's processes (time and memory bounded); errors as in-process."""
+    from compliance.readers import ReadError
+    from compliance.web.workers import CheckFailed
+
+    try:
+        reply = pool.check(upload.data, upload.name, ruleset, doc_type)
+    except CheckFailed as exc:
+        raise ValueError(f"{upload.name}: {exc}") from None
+    if reply[0] == "ok":
+        return ReportResult.model_validate_json(reply[1]), reply[2]
+    if reply[0] == "read":
+        raise ReadError(upload.name, reply[1])
+    raise RuntimeError(reply[1])
+
+
+def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = None, pool=None) -> Checked:
+    """Check one upload (in `pool`'s worker processes when given); raises `ValueError` with one
+    readable line naming the file."""
     from compliance.readers import ReadError
 
     ext = extension(upload.name)
@@ -147,7 +168,12 @@ def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = N
     if not upload.data.strip():
         raise ValueError(f"{upload.name}: 文件为空")
     try:
-        result, lines = run_pipeline(upload.data, upload.name, ruleset, doc_type)
+        if pool is not None:
+            result, lines = _in_worker(pool, upload, ruleset, doc_type)
+        else:
+            result, lines = run_pipeline(upload.data, upload.name, ruleset, doc_type)
+    except ValueError:
+        raise
     except ReadError as exc:
         from compliance.readers.messages import bilingual
 
@@ -166,13 +192,13 @@ def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = N
     return Checked(id=new_id(), name=upload.name, result=result, lines=lines)
 
 
-def check_many(uploads: list[Upload], ruleset: str, doc_type: str | None) -> tuple[list[Checked], list[InputError]]:
+def check_many(uploads: list[Upload], ruleset: str, doc_type: str | None, pool=None) -> tuple[list[Checked], list[InputError]]:
     """Each upload on its own: a bad one becomes an error entry, the others are still checked."""
     done: list[Checked] = []
     errors: list[InputError] = []
     for up in uploads:
         try:
-            done.append(check_upload(up, ruleset, doc_type))
+            done.append(check_upload(up, ruleset, doc_type, pool))
         except ValueError as exc:
             errors.append(InputError(source=up.name, error=str(exc)))
     return done, errors
@@ -250,19 +276,29 @@ class Batch:
 
 
 class LRU:
-    """A small thread-safe LRU: old results fall out, nothing is written to disk."""
+    """A small thread-safe LRU: old results fall out, nothing is written to disk. Bounded in
+    entries and, when `max_bytes` is given, in the estimated bytes of what it holds."""
 
-    def __init__(self, capacity: int):
+    def __init__(self, capacity: int, max_bytes: int | None = None):
         self.capacity = capacity
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._data: OrderedDict[str, Any] = OrderedDict()
+        self._sizes: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, size: int = 0) -> None:
         with self._lock:
+            if key in self._data:
+                self.bytes -= self._sizes.pop(key, 0)
             self._data[key] = value
+            self._sizes[key] = size
+            self.bytes += size
             self._data.move_to_end(key)
-            while len(self._data) > self.capacity:
-                self._data.popitem(last=False)
+            while len(self._data) > self.capacity or (
+                    self.max_bytes is not None and self.bytes > self.max_bytes and len(self._data) > 1):
+                old, _ = self._data.popitem(last=False)
+                self.bytes -= self._sizes.pop(old, 0)
 
     def get(self, key: str) -> Any | None:
         with self._lock:
@@ -275,7 +311,17 @@ class LRU:
         return len(self._data)
 
 
+def checked_size(item: Checked) -> int:
+    """Rough bytes a stored result holds: its JSON and its input lines (str objects, CJK at 2–4
+    bytes a character, plus ~50 bytes of object per line), kept by the store's byte bound."""
+    text = sum(len(ln) for ln in item.lines)
+    return len(item.result.model_dump_json()) + 3 * text + 60 * len(item.lines)
+
+
 class Store:
-    def __init__(self, reports: int = 1000, batches: int = 50):
-        self.reports = LRU(reports)
+    def __init__(self, reports: int = 1000, batches: int = 50, max_bytes: int | None = 256 * 1024 * 1024):
+        self.reports = LRU(reports, max_bytes)
         self.batches = LRU(batches)
+
+    def put_report(self, item: Checked) -> None:
+        self.reports.put(item.id, item, checked_size(item))
