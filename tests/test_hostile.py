@@ -31,7 +31,42 @@ def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subproc
                           timeout=GUARD, cwd=cwd or ROOT, env=e)
 
 
-def clean(p: subprocess.CompletedProcess, code: int) -> None:
+class _Result:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+def inproc(cwd: Path, *args: str, env: dict[str, str] | None = None) -> _Result:
+    """`compliance …` in this process (no interpreter start: most cases here end before any
+    report is checked, or check in this process with --timeout 0)."""
+    from typer.testing import CliRunner
+
+    from compliance.cli import _register, app
+
+    _register()
+    old = Path.cwd()
+    os.chdir(cwd)
+    env = {"COMPLIANCE_CACHE_DIR": str(cwd / ".hostile-cache"), **(env or {})}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        r = CliRunner().invoke(app, list(args))
+    finally:
+        os.chdir(old)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    err = r.stderr
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        import traceback
+
+        err += "Traceback\n" + "".join(traceback.format_exception(r.exception))
+    return _Result(r.exit_code, r.stdout, err)
+
+
+def clean(p, code: int) -> None:
     assert "Traceback" not in p.stderr and "Traceback" not in p.stdout, p.stderr[-2000:]
     assert p.returncode == code, (p.returncode, p.stderr[-2000:])
 
@@ -124,14 +159,14 @@ def test_config_files_that_are_fifos_or_devices(tmp_path, option):
     H.report_txt(tmp_path)
     os.mkfifo(tmp_path / "fifo.yaml")
     for target in ("fifo.yaml", "/dev/zero"):
-        p = cli("check", "ok.txt", option, target, "-q", cwd=tmp_path)
+        p = inproc(tmp_path, "check", "ok.txt", option, target, "-q")
         clean(p, 2)
         assert "not a regular file" in p.stderr
 
 
 def test_cache_entry_that_is_garbage_a_fifo_or_a_device_heals(tmp_path):
     H.report_txt(tmp_path)
-    first = cli("check", "ok.txt", "-f", "json", cwd=tmp_path)
+    first = inproc(tmp_path, "check", "ok.txt", "-f", "json", "--timeout", "0")
     clean(first, 0)
     entries = list((tmp_path / ".hostile-cache").rglob("*.json"))
     assert len(entries) == 1
@@ -144,7 +179,7 @@ def test_cache_entry_that_is_garbage_a_fifo_or_a_device_heals(tmp_path):
             os.mkfifo(entry)
         else:
             entry.symlink_to("/dev/zero")
-        again = cli("check", "ok.txt", "-f", "json", cwd=tmp_path)
+        again = inproc(tmp_path, "check", "ok.txt", "-f", "json", "--timeout", "0")
         clean(again, 0)
         assert json.loads(again.stdout)["reports"][0]["score"] == json.loads(first.stdout)["reports"][0]["score"]
         assert entry.is_file() and not entry.is_symlink()  # recomputed and written afresh
@@ -160,10 +195,10 @@ def test_impossible_dates_and_binary_files_are_line_cited(tmp_path):
     (tmp_path / "bin.yaml").write_bytes(b"\x00\x01\x02binary")
     (tmp_path / "b.json").write_bytes(b"\x89PNG\x00\x00")
     for args, want in ((("--ruleset", "r.yaml"), "r.yaml:2: version: impossible date"),
-                       (("--waivers", "w.yaml"), "w.yaml:4: "),
+                       (("--waivers", "w.yaml"), "w.yaml:4: expires: impossible date"),
                        (("--waivers", "bin.yaml"), "bin.yaml:1: "),
                        (("--baseline", "b.json"), "b.json:1: ")):
-        p = cli("check", "ok.txt", *args, "-q", cwd=tmp_path)
+        p = inproc(tmp_path, "check", "ok.txt", *args, "-q")
         clean(p, 2)
         assert want in p.stderr.splitlines()[0], p.stderr
 
@@ -198,10 +233,10 @@ def test_extends_outside_the_ruleset_folders_never_echoes_the_file(tmp_path):
     sub.mkdir()
     (sub / "r.yaml").write_text("name: t\nversion: '1'\nextends: ../secret.yaml\nrules: []\n", encoding="utf-8")
     (sub / "s.yaml").write_text(f"name: t\nversion: '1'\nextends: {secret}\nrules: []\n", encoding="utf-8")
-    p = cli("check", "ok.txt", "--ruleset", "rules/r.yaml", "-q", cwd=tmp_path)
+    p = inproc(tmp_path, "check", "ok.txt", "--ruleset", "rules/r.yaml", "-q")
     clean(p, 2)
     assert "r.yaml:3: extends: extends must stay inside the ruleset folders" in p.stderr
-    p = cli("check", "ok.txt", "--ruleset", "rules/s.yaml", "-q", cwd=tmp_path)  # explicit path: allowed, not echoed
+    p = inproc(tmp_path, "check", "ok.txt", "--ruleset", "rules/s.yaml", "-q")  # explicit path: allowed, not echoed
     clean(p, 2)
     assert "not a ruleset file" in p.stderr and "SECRET" not in p.stderr and "admin" not in p.stderr
 
@@ -213,7 +248,7 @@ def test_extends_outside_the_ruleset_folders_never_echoes_the_file(tmp_path):
 def test_lint_rejects_catastrophic_cue_shapes(tmp_path, cue):
     H.report_txt(tmp_path)
     (tmp_path / "r.yaml").write_text(H.catastrophic_ruleset(cue), encoding="utf-8")
-    p = cli("check", "ok.txt", "--ruleset", "r.yaml", "-q", cwd=tmp_path)
+    p = inproc(tmp_path, "check", "ok.txt", "--ruleset", "r.yaml", "-q")
     clean(p, 2)
     assert "backtracks" in p.stderr
 
@@ -244,14 +279,14 @@ def report_dir(tmp_path_factory):
 
 def test_full_disk_exits_2_with_a_message_for_every_format(report_dir):
     for fmt in FORMATS:
-        p = cli("check", "ok.txt", "-f", fmt, "-o", "/dev/full", cwd=report_dir)
+        p = inproc(report_dir, "check", "ok.txt", "-f", fmt, "-o", "/dev/full", "--timeout", "0")
         clean(p, 2)
         assert "cannot write output: /dev/full: 磁盘已满 disk full" in p.stderr, fmt
     assert Path("/dev/full").is_char_device()
 
 
 def test_output_to_a_device_is_written_in_place(report_dir):
-    p = cli("check", "ok.txt", "-f", "json", "-o", "/dev/null", cwd=report_dir)
+    p = inproc(report_dir, "check", "ok.txt", "-f", "json", "-o", "/dev/null", "--timeout", "0")
     clean(p, 0)
     assert Path("/dev/null").is_char_device()
 
@@ -277,7 +312,7 @@ def test_a_planted_part_symlink_is_replaced_not_followed(tmp_path):
     for fmt in ("json", "html"):
         out = tmp_path / f"out.{fmt}"
         Path(str(out) + ".part").symlink_to(victim)
-        p = cli("check", "ok.txt", "-f", fmt, "-o", str(out), cwd=tmp_path)
+        p = inproc(tmp_path, "check", "ok.txt", "-f", fmt, "-o", str(out), "--timeout", "0")
         clean(p, 0)
         assert victim.read_text(encoding="utf-8") == "keep me"
         assert out.is_file() and not out.is_symlink() and not Path(str(out) + ".part").exists()
@@ -317,7 +352,7 @@ def test_a_failed_write_leaves_no_file_at_the_final_path(tmp_path, monkeypatch):
 
 def test_csv_cells_cannot_start_a_formula(tmp_path):
     (tmp_path / "=HYPERLINK(1).txt").write_text("@SUM(1+1)\n" + H.REPORT, encoding="utf-8")
-    p = cli("check", "=HYPERLINK(1).txt", "-f", "csv", "--no-cache", cwd=tmp_path)
+    p = inproc(tmp_path, "check", "=HYPERLINK(1).txt", "-f", "csv", "--no-cache", "--timeout", "0")
     clean(p, 0)
     import csv
     import io
@@ -335,7 +370,7 @@ def test_control_characters_never_reach_xml_markdown_or_the_terminal(tmp_path):
     (d / "a\x1b[31mred\x07.txt").write_text(H.REPORT, encoding="utf-8")
     (d / "b\x1b.txt").write_bytes(b"")  # an error entry, with ESC in its name
     for fmt in ("junit", "markdown", "table"):
-        p = cli("check", str(d), "-f", fmt, "--no-cache", cwd=tmp_path)
+        p = inproc(tmp_path, "check", str(d), "-f", fmt, "--no-cache", "--timeout", "0")
         clean(p, 3)
         assert "\x1b" not in p.stdout and "\x07" not in p.stdout, fmt
         if fmt == "junit":
@@ -344,7 +379,7 @@ def test_control_characters_never_reach_xml_markdown_or_the_terminal(tmp_path):
 
 def test_file_name_with_rich_markup_is_shown_as_written(tmp_path):
     (tmp_path / "x[red]y[bold].txt").write_bytes(b"")
-    p = cli("check", "x[red]y[bold].txt", "--no-cache", cwd=tmp_path)
+    p = inproc(tmp_path, "check", "x[red]y[bold].txt", "--no-cache", "--timeout", "0")
     clean(p, 3)
     assert "x[red]y[bold].txt" in p.stdout
 

@@ -109,6 +109,9 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{p}:{mark.line + 1}" if mark else f"{p}:1"
+        if isinstance(e, yaml.constructor.ConstructorError) and mark is not None:  # a bad value: name its field
+            field = text.splitlines()[mark.line].split(":", 1)[0].strip().lstrip("- ").strip()
+            raise WaiverError(f"{where}: {field}: {e.problem}") from None
         raise WaiverError(f"{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
     except RecursionError:
         raise WaiverError(f"{p}:1: invalid YAML: nested too deeply") from None
