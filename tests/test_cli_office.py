@@ -182,3 +182,11 @@ def test_web_warning_speaks_of_the_apps_own_controls():
     assert "--doc-type" in OTHER_WARNING  # the CLI's wording names its flag
     web = web_warning(OTHER_WARNING)
     assert "--" not in web and "“文档类型”中选择“年度报告”" in web
+
+
+def test_web_warning_for_an_uncertain_type_names_the_menu_choice():
+    from compliance.normalize.meta import type_warning
+    from compliance.web.view import web_warning
+
+    web = web_warning(type_warning("work_summary", "annual_report"))
+    assert "--" not in web and "请在“文档类型”中选择“年度报告”后重新检查" in web

@@ -121,3 +121,8 @@ def test_strict_fails_a_document_that_is_not_a_report(project):
     # an unreadable document is exit 3 with or without --strict
     (project / "empty.txt").write_bytes(b"")
     assert _run("check", str(project / "empty.txt"), "--strict", "-f", "json", "-o", "o.json").exit_code == 3
+
+
+def test_no_path_and_no_include_is_exit_2_in_chinese(project):
+    res = _run("check")
+    assert res.exit_code == 2 and res.output.startswith("缺少要检查的文件 no PATH given")

@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-FORMAT_NAMES = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx")
+FORMAT_NAMES = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx", "docx")
 
 OutFormat = Enum("OutFormat", {n: n for n in FORMAT_NAMES}, type=str)  # type: ignore[misc]
 
@@ -319,6 +319,9 @@ def check(
         None, "--ignore", help="不检查这些规则（同 --select 的写法，优先于它）Leave these rules out (as --select; wins over it)."),
     strict: Optional[bool] = typer.Option(
         None, "--strict/--no-strict", help="不是法治政府建设报告（类型 other）的文件也算未通过 A document that is not a rule-of-law report (type other) fails the gate (exit 1)."),
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True,
+        help="表格中列出依据和整改建议（-vv 另显示调试信息）Table: show basis and remediation of each finding (-vv: debug log)."),
     config: Optional[Path] = typer.Option(
         None, "--config", help="配置文件（默认向上查找 compliance.toml 或 pyproject.toml 的 [tool.compliance]）Config file (default: found upward)."),
     record: bool = typer.Option(False, "--record", help="记录到记录库 Record each report in the store (--db) as it is checked."),
@@ -369,7 +372,7 @@ def check(
         if not paths:
             _fail("缺少要检查的文件 no PATH given: name files or folders, or set include in [tool.compliance]")
 
-    if fmt_name == "xlsx" and output is None and sys.stdout.isatty():
+    if fmt_name in ("xlsx", "docx") and output is None and sys.stdout.isatty():
         _fail(f"--format {fmt_name} 生成的是文件，请用 -o 指定文件名 writes a binary file: give -o FILE.{fmt_name} (or pipe stdout to a file)")
 
     files, missing = collect_inputs(paths)
@@ -433,7 +436,12 @@ def check(
     opts: dict = {}
     if fmt_name == "html":
         opts["lines"] = _input_lines
+    if verbose > 1:
+        from compliance.log import setup_logging
+
+        setup_logging(verbose - 1)
     if fmt_name == "table":
+        opts["detail"] = verbose > 0
         opts["color"] = output is None and sys.stdout.isatty()
         if opts["color"]:
             import shutil

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import importlib
 
-FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx")
-BINARY_FORMATS = frozenset({"xlsx"})
+FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "markdown", "html", "sarif", "junit", "csv", "xlsx", "docx")
+BINARY_FORMATS = frozenset({"xlsx", "docx"})
 
 
 def get_renderer(fmt: str):

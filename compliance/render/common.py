@@ -140,12 +140,18 @@ def unique_evidence(r: RuleResult, limit: int | None = None) -> list:
     return out[:limit] if limit else out
 
 
+# a quote that did not count (negated, wrong section, below the threshold …): every format labels it
+# so, or a reader takes it for evidence
+NEAR_MISS = "相近表述（未计入）"
+
+
 def first_quote(r: RuleResult) -> tuple[str, int | None]:
+    """The first evidence quote, else the first near miss labelled `相近表述（未计入）：…`."""
     if r.evidence:
         return r.evidence[0].quote, r.evidence[0].line
     if r.trace and r.trace.near_misses:
         nm = r.trace.near_misses[0]
-        return nm.quote, nm.line
+        return f"{NEAR_MISS}：{nm.quote}", nm.line
     return "", None
 
 

@@ -16,7 +16,7 @@ HEADER = ["source", "issuer", "rule_id", "family", "severity", "status", "points
 
 def report_rows(rep: ReportResult):
     for r in rep.results:
-        quote, line = first_quote(r) if r.evidence else ("", None)
+        quote, line = first_quote(r) if r.status != "not_applicable" else ("", None)
         yield [rep.source, rep.meta.issuer or "", r.rule_id, r.family, r.severity, r.status, f"{r.points:g}",
                f"{r.earned:g}", r.message, quote, "" if line is None else str(line),
                "yes" if r.waived is not None else "", r.baseline or "", r.fingerprint]

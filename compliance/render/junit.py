@@ -40,6 +40,8 @@ class Builder:
                 f = ET.SubElement(case, "failure", message=r.message or r.title, type=r.status)
                 body = [f"{STATUS_ZH.get(r.status, r.status)} · {r.severity} · {r.earned:g}/{r.points:g}"]
                 body += [f"L{e.line}: {e.quote}" for e in r.evidence[:3]]
+                if not r.evidence and r.trace and r.trace.near_misses:
+                    body += [f"L{n.line}: 相近表述（未计入）：{n.quote}（{n.reason}）" for n in r.trace.near_misses[:3]]
                 body += [f"依据: {b}" for b in r.basis]
                 if r.remediation:
                     body.append(f"整改建议: {r.remediation}")

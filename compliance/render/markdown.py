@@ -8,6 +8,7 @@ from compliance.render.escape import printable
 from compliance.render.common import (
     BASELINE_ZH,
     DOC_TYPE_ZH,
+    NEAR_MISS,
     SEVERITY_ZH,
     family_label,
     findings,
@@ -46,7 +47,7 @@ def _finding(r: RuleResult) -> list[str]:
         out.append("")
     if r.trace and r.trace.near_misses and not r.evidence:
         for nm in r.trace.near_misses[:3]:
-            out.append(f"- 相近表述，第 {nm.line} 行：{esc(nm.quote)}（未计入：{esc(nm.reason)}）")
+            out.append(f"- {NEAR_MISS}，第 {nm.line} 行：{esc(nm.quote)}（{esc(nm.reason)}）")
         out.append("")
     if r.basis:
         out.append("依据：" + "；".join(esc(b) for b in r.basis))

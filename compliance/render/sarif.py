@@ -12,10 +12,21 @@ from compliance.models import CheckResult, InputError, ReportResult, RuleResult,
 from compliance.render.common import FAMILY_ZH, STATUS_ZH, is_finding
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+# a rule's documentation is the web app's rules page (`compliance serve`; anchors are rule ids).
+# COMPLIANCE_DOCS_URL points it at a shared server (`compliance serve --host 0.0.0.0` on the intranet).
+DEFAULT_DOCS_URL = "http://127.0.0.1:8000/rules"
+
+
+def help_uri(rule_id: str, ruleset: str) -> str:
+    import os
+    from urllib.parse import quote
+
+    base = os.environ.get("COMPLIANCE_DOCS_URL") or DEFAULT_DOCS_URL
+    return f"{base}?ruleset={quote(ruleset)}#{quote(rule_id)}"
 LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
 
 
-def _rule(r: RuleResult) -> dict:
+def _rule(r: RuleResult, ruleset: str) -> dict:
     basis = "；".join(r.basis)
     text = f"{r.title}\n依据：{basis}" + (f"\n整改建议：{r.remediation}" if r.remediation else "")
     md = f"**{r.title}**\n\n" + (f"整改建议：{r.remediation}\n\n" if r.remediation else "") + "依据：\n" + "".join(
@@ -27,6 +38,7 @@ def _rule(r: RuleResult) -> dict:
         "shortDescription": {"text": r.title},
         "fullDescription": {"text": f"{r.title}（{FAMILY_ZH.get(r.family, r.family)}）。依据：{basis}"},
         "help": {"text": text, "markdown": md},
+        "helpUri": help_uri(r.rule_id, ruleset),
         "defaultConfiguration": {"level": LEVEL.get(r.severity, "warning")},
         "properties": {"family": r.family, "severity": r.severity, "points": r.points, "tags": [r.family, r.severity]},
     }
@@ -52,7 +64,7 @@ class Builder:
         for r in rep.results:
             if r.rule_id not in rules:
                 index[r.rule_id] = len(rules)
-                rules[r.rule_id] = _rule(r)
+                rules[r.rule_id] = _rule(r, rep.ruleset.name)
         for r in rep.results:
             if not is_finding(r):
                 continue
@@ -60,6 +72,9 @@ class Builder:
             msg = f"{r.rule_id} {r.title}：{STATUS_ZH.get(r.status, r.status)}。{r.message}"
             if r.evidence:
                 msg += f"（第{r.evidence[0].line}行：{r.evidence[0].quote}）"
+            elif r.trace and r.trace.near_misses:
+                nm = r.trace.near_misses[0]
+                msg += f"（第{nm.line}行，相近表述（未计入）：{nm.quote}；{nm.reason}）"
             res: dict = {
                 "ruleId": r.rule_id,
                 "ruleIndex": index[r.rule_id],
@@ -70,7 +85,7 @@ class Builder:
                 ],
                 "partialFingerprints": {"complianceFinding/v1": r.fingerprint or r.rule_id},
                 "properties": {"status": r.status, "severity": r.severity, "points": r.points, "earned": r.earned,
-                               "issuer": rep.meta.issuer or ""},
+                               "issuer": rep.meta.issuer or "", "helpUri": help_uri(r.rule_id, rep.ruleset.name)},
             }
             if r.baseline in ("new", "persisting"):
                 res["baselineState"] = "new" if r.baseline == "new" else "unchanged"

@@ -81,7 +81,7 @@ def _ranking_row(rep: ReportResult) -> list[str]:
     ]
 
 
-def _report_block(con: Console, rep: ReportResult) -> None:
+def _report_block(con: Console, rep: ReportResult, detail: bool = False) -> None:
     head = Text()
     head.append(issuer_text(rep), style="bold")
     head.append(f"  {rep.source}\n")
@@ -118,11 +118,16 @@ def _report_block(con: Console, rep: ReportResult) -> None:
                 msg = f"{r.title}：{r.message}"
             msg = one_line(msg)
             if line:
-                msg += f"  (L{line}: {one_line(quote, 40)})"
+                msg += f"  (L{line}: {one_line(quote, 40 if r.evidence else 52)})"
             if r.waived is not None:
                 msg += f"  [豁免: {one_line(r.waived.reason, 40)}]"
             if r.baseline:
                 msg = f"[{BASELINE_ZH.get(r.baseline, r.baseline)}] " + msg
+            if detail:  # -v: what a person needs to act on the finding
+                if r.basis:
+                    msg += "\n依据：" + "；".join(r.basis)
+                if r.remediation:
+                    msg += "\n整改建议：" + r.remediation
             t.add_row(
                 Text(SEVERITY_ZH.get(r.severity, r.severity), style=SEV_STYLE.get(r.severity, "")),
                 r.rule_id,
@@ -140,8 +145,8 @@ class Builder:
     """The table built report by report: each report's block is rendered to text as it comes,
     and only its ranking row and total are kept for the ranking table printed first."""
 
-    def __init__(self, color: bool = False, width: int | None = None, **opts) -> None:
-        self.color, self.width = color, width
+    def __init__(self, color: bool = False, width: int | None = None, detail: bool = False, **opts) -> None:
+        self.color, self.width, self.detail = color, width, detail
         self.totals: list[float | None] = []
         self.rows: list[list[str]] = []
         self.blocks: list[str] = []
@@ -151,7 +156,7 @@ class Builder:
         self.totals.append(rep.score.total)
         self.rows.append(_ranking_row(rep))
         con, buf = _console(self.color, self.width)
-        _report_block(con, rep)
+        _report_block(con, rep, self.detail)
         self.blocks.append(buf.getvalue())
 
     def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:

@@ -49,7 +49,20 @@ def _sheet(wb, name: str, header: list[str], rows: list[list], fmts: dict, col_f
         ws.set_column(j, j, min(max_width, w + 2))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(0, len(rows)), max(0, len(header) - 1))
+    _print_setup(ws, name)
     return ws
+
+
+def _print_setup(ws, name: str) -> None:
+    """Printed on A4 landscape, all columns on one page width, the header row on every page, the
+    sheet's title at the top and the print date and page numbers at the bottom."""
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.8)
+    ws.set_header(f'&C&"-,Bold"&14法治政府建设报告检查结果：{name}')
+    ws.set_footer("&L打印日期 &D&R第 &P 页，共 &N 页")
 
 
 class Builder:
@@ -73,7 +86,7 @@ class Builder:
         )
         self.by_family.append(dict(rep.score.by_family))
         for r in findings(rep):
-            quote, line = first_quote(r) if r.evidence else ("", None)
+            quote, line = first_quote(r)
             self.finding_rows.append(
                 [rep.source, rep.meta.issuer or "", r.rule_id, r.title, r.family, SEVERITY_ZH.get(r.severity, r.severity),
                  STATUS_ZH.get(r.status, r.status), r.points, r.earned, r.message, quote, line, "；".join(r.basis),

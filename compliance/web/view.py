@@ -4,6 +4,8 @@ every string (no markup is built here)."""
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from compliance.models import ReportResult, RuleResult
@@ -298,14 +300,15 @@ def ruleset_label(name: str) -> str:
 
 
 # a report's warnings are written for the command line; in the app they name its own controls
+_DOC_TYPE_FLAG = re.compile(r"请用\s*--doc-type\s+(\w+)\s*指定(?:文件类型)?后重新检查")
 _WEB_WORDING = (
-    ("请用 --doc-type annual_report 指定文件类型后重新检查", "请在“文档类型”中选择“年度报告”后重新检查"),
     ("--doc-type", "“文档类型”选项"),
     ("--ruleset", "“规则集”选项"),
 )
 
 
 def web_warning(text: str) -> str:
+    text = _DOC_TYPE_FLAG.sub(lambda m: f"请在“文档类型”中选择“{DOC_TYPE_ZH.get(m.group(1), m.group(1))}”后重新检查", text)
     for cli, web in _WEB_WORDING:
         text = text.replace(cli, web)
     return text
