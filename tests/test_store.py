@@ -302,3 +302,23 @@ def test_upgrade_from_the_first_migration_keeps_the_records(db_url):
     Recorder(eng).report(result, lines=PANJIN.read_text(encoding="utf-8").splitlines())  # new records work
     with eng.connect() as c:
         assert c.execute(text("select count(*) from reports")).scalar() == 2
+
+
+def test_the_tally_always_equals_a_recount(db_url, tmp_path):
+    """stats --by rule reads rule_tally, kept report by report; resubmissions move counts."""
+    d = tmp_path / "t"
+    d.mkdir()
+    text_ = PANJIN.read_text(encoding="utf-8")
+    shutil.copy(PANJIN, d / "panjin.txt")
+    shutil.copy(HAIYAN, d / "haiyan.txt")
+    for i in range(3):  # the same file, then two new drafts
+        assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+        (d / "panjin.txt").write_text(text_.replace("培训", "学习") if i == 0 else text_ + "\n补充一句话，说明工作开展情况。\n", encoding="utf-8")
+    from compliance.store.records import RECOUNT
+
+    with engine(db_url).connect() as c:
+        tally = {tuple(r[:-1]): r[-1] for r in c.execute(text(
+            "select rule_id, province, year, doc_type, status, waived, n from rule_tally where n <> 0"))}
+        recount = {tuple(r[:-1]): r[-1] for r in c.execute(text(RECOUNT))}
+        assert c.execute(text("select count(*) from reports where superseded = false")).scalar() == 2
+    assert tally == recount and sum(tally.values()) > 60

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, and_, case, func, select
 
 from compliance.store.records import issuer_key, unpack_document
-from compliance.store.schema import ReportRow, RuleResultRow
+from compliance.store.schema import ReportRow, RuleResultRow, RuleTally
 
 R = ReportRow.__table__
 RR = RuleResultRow.__table__
+T = RuleTally.__table__
 
 BY = ("rule", "province", "city", "year", "doc-type")
 GRADE_BANDS = ((90, "≥90"), (80, "80–89"), (70, "70–79"), (60, "60–69"), (0, "<60"))
@@ -205,7 +206,42 @@ def stats(engine: Engine, by: str, filters: Filters | None = None) -> Stats:
 STATUS_COLS = ("met", "partial", "planned", "self_reported_gap", "missing")
 
 
+def _tally_where(f: Filters) -> list:
+    w = [T.c.status != "not_applicable", T.c.n > 0]
+    if f.province:
+        w.append(T.c.province == f.province)
+    if f.year is not None:
+        w.append(T.c.year == f.year)
+    if f.doc_type:
+        w.append(T.c.doc_type == f.doc_type)
+    return w
+
+
 def _by_rule(c, f: Filters, n: int) -> Stats:
+    """From the tally (see schema.RuleTally); a bureau filter needs the rule rows themselves."""
+    if f.issuer or f.city:
+        return _by_rule_rows(c, f, n)
+    got = c.execute(select(T.c.rule_id, T.c.status, T.c.waived, func.sum(T.c.n)).where(*_tally_where(f))
+                    .group_by(T.c.rule_id, T.c.status, T.c.waived)).all()
+    per: dict[str, dict] = {}
+    for rid, status, waived, cnt in got:
+        d = per.setdefault(rid, {"n": 0, "waived": 0, **{s: 0 for s in STATUS_COLS}})
+        d["n"] += int(cnt or 0)
+        if status in d:
+            d[status] += int(cnt or 0)
+        if waived:
+            d["waived"] += int(cnt or 0)
+    titles = _rule_titles(c, {rid: None for rid in per})
+    out = Stats("rule", ["rule_id", "title", "family", "applicable", "pass_rate", *STATUS_COLS, "waived"], reports=n)
+    for rid in sorted(per):
+        d = per[rid]
+        title, family = titles.get(rid, ("", ""))
+        out.rows.append([rid, title, family, d["n"], _rate(d["met"], d["n"]), *[d[s] for s in STATUS_COLS], d["waived"]])
+    out.rows.sort(key=lambda r: (r[4] if r[4] is not None else 101, r[0]))  # weakest rules first
+    return out
+
+
+def _by_rule_rows(c, f: Filters, n: int) -> Stats:
     counts = [func.sum(case((RR.c.status == s, 1), else_=0)) for s in STATUS_COLS]
     q = (select(RR.c.rule_id, func.count(), func.sum(case((RR.c.waived.is_(True), 1), else_=0)), *counts, func.min(RR.c.report_id))
          .select_from(RR.join(R, R.c.id == RR.c.report_id))
@@ -222,13 +258,17 @@ def _by_rule(c, f: Filters, n: int) -> Stats:
     return out
 
 
-def _rule_titles(c, sample: dict[str, str]) -> dict[str, tuple[str, str]]:
+def _rule_titles(c, sample: dict[str, str | None]) -> dict[str, tuple[str, str]]:
     """Rule titles as the reports were checked with them, from as few stored documents as
     possible (one that holds the rule; most rules share one)."""
     out: dict[str, tuple[str, str]] = {}
     for rid, report_id in sample.items():
         if rid in out:
             continue
+        if report_id is None:
+            report_id = c.execute(select(RR.c.report_id).where(RR.c.rule_id == rid).limit(1)).scalar()
+            if report_id is None:
+                continue
         doc = c.execute(select(R.c.document).where(R.c.id == report_id)).scalar_one()
         for r in unpack_document(doc).results:
             out.setdefault(r.rule_id, (r.title, r.family))
@@ -251,18 +291,15 @@ def cohort(engine: Engine, by: str = "province", filters: Filters | None = None)
     if by not in ("province", "year"):
         raise QueryError(f"未知的分组：{by}（可选：province | year）")
     f = filters or Filters()
-    col = R.c.province if by == "province" else R.c.year
-    met = func.sum(case((RR.c.status == "met", 1), else_=0))
-    q = (select(RR.c.rule_id, col, func.count(), met, func.min(RR.c.report_id))
-         .select_from(RR.join(R, R.c.id == RR.c.report_id))
-         .where(RR.c.status != "not_applicable", *f.where())
-         .group_by(RR.c.rule_id, col))
+    col = T.c.province if by == "province" else T.c.year
+    met = func.sum(case((T.c.status == "met", T.c.n), else_=0))
+    q = select(T.c.rule_id, col, func.sum(T.c.n), met).where(*_tally_where(f)).group_by(T.c.rule_id, col)
     with engine.connect() as c:
-        got = c.execute(q).all()
-        titles = _rule_titles(c, {g[0]: g[4] for g in got})
+        got = [(rid, None if key in ("", 0) else key, n, m) for rid, key, n, m in c.execute(q)]
+        titles = _rule_titles(c, {g[0]: None for g in got})
     groups = sorted({g[1] for g in got if g[1] is not None}) + ([None] if any(g[1] is None for g in got) else [])
     by_rule: dict[str, dict] = {}
-    for rid, key, n, m, _ in got:
+    for rid, key, n, m in got:
         title, family = titles.get(rid, ("", ""))
         row = by_rule.setdefault(rid, {"rule_id": rid, "title": title, "family": family, "cells": {}})
         row["cells"][key] = (_rate(m or 0, n), n)

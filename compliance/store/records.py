@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from compliance.models import InputError, ReportResult
-from compliance.store.schema import Batch, InputErrorRow, ReportRow, RuleResultRow, SketchRow
+from compliance.store.schema import Batch, InputErrorRow, ReportRow, RuleResultRow, RuleTally, SketchRow
 
 FINDING = ("partial", "planned", "self_reported_gap", "missing")
 
@@ -26,6 +26,8 @@ _R = ReportRow.__table__
 _RR = RuleResultRow.__table__
 _IE = InputErrorRow.__table__
 _SK = SketchRow.__table__
+_T = RuleTally.__table__
+_T_KEY = ("rule_id", "province", "year", "doc_type", "status", "waived")
 COPY_SHARE = 0.5  # a report sharing at least this share of its sentences with another is flagged
 _RULE_COLS = ("rule_id", "family", "severity", "status", "points", "earned", "waived", "waiver_reason", "fingerprint")
 
@@ -189,6 +191,7 @@ def _resubmission(conn: Connection, row: dict) -> None:
                                 "dt": row["doc_type"]}).first()
     if prev is None:
         return
+    _untally(conn, prev.id)
     if prev.sha256 == row["sha256"]:  # the same file checked again: same version
         row.update(version=prev.version, previous_id=prev.previous_id, same_text=True)
     else:
@@ -227,6 +230,40 @@ def _copied_from(conn: Connection, row: dict, sketch) -> None:
         row.update(dup_of_id=best[1], dup_share=round(best[0], 3))
 
 
+def _tally(conn: Connection, place: dict, rules: list[tuple], delta: int) -> None:
+    """Add `delta` to the tally of each (rule, status, waived) for this place/year/type."""
+    if not rules:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    key = {"province": place["province"] or "", "year": place["year"] or 0,
+           "doc_type": place["doc_type"]}
+    stmt = upsert(_T)
+    stmt = stmt.on_conflict_do_update(index_elements=list(_T_KEY), set_={"n": _T.c.n + stmt.excluded.n})
+    conn.execute(stmt, [{**key, "rule_id": r, "status": s, "waived": bool(w), "n": delta} for r, s, w in rules])
+
+
+RECOUNT = ("SELECT rr.rule_id, COALESCE(r.province, ''), COALESCE(r.year, 0), r.doc_type, rr.status, "
+           "rr.waived, COUNT(*) FROM rule_results rr JOIN reports r ON r.id = rr.report_id WHERE r.superseded = false "
+           "GROUP BY rr.rule_id, COALESCE(r.province, ''), COALESCE(r.year, 0), r.doc_type, rr.status, rr.waived")
+
+
+def rebuild_tally(conn: Connection) -> None:
+    """The tally counted again from the rule rows (after a bulk load that bypassed write_rows)."""
+    conn.execute(_T.delete())
+    conn.execute(text("INSERT INTO rule_tally (rule_id, province, year, doc_type, status, waived, n) " + RECOUNT))
+
+
+def _untally(conn: Connection, report_id: str) -> None:
+    """A report superseded by a later check no longer counts."""
+    place = conn.execute(select(_R.c.province, _R.c.year, _R.c.doc_type).where(_R.c.id == report_id)).first()
+    rules = conn.execute(select(_RR.c.rule_id, _RR.c.status, _RR.c.waived).where(_RR.c.report_id == report_id)).all()
+    if place is not None:
+        _tally(conn, dict(place._mapping), [tuple(r) for r in rules], -1)
+
+
 def write_rows(conn: Connection, rows: Rows, *, rid: str, batch_id: str | None, seq: int,
                ruleset_hash: str | None, checked_at: dt.datetime) -> dict:
     """All rows of one report, inside the caller's transaction; returns the report row."""
@@ -245,6 +282,7 @@ def write_rows(conn: Connection, rows: Rows, *, rid: str, batch_id: str | None, 
         conn.execute(insert(_SK), [{"value": v, "report_id": rid} for v in sketch])
     if rows.rules:
         conn.execute(insert(_RR), [dict(zip(_RULE_COLS, r), report_id=rid) for r in rows.rules])
+        _tally(conn, row, [(r[0], r[3], r[6]) for r in rows.rules], +1)
     return row
 
 

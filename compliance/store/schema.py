@@ -101,6 +101,9 @@ class ReportRow(Base):
     __table_args__ = (
         Index("ix_reports_issuer_period", "issuer_key", "period_end", "period_start"),
         Index("ix_reports_current", "superseded", "year"),
+        # covering the stats by place, year and type (migration 0003): no read of the wide rows
+        Index("ix_reports_stats", "superseded", "province", "city", "year", "doc_type", "score_total",
+              "n_met", "n_applicable", "n_findings"),
     )
 
 
@@ -110,6 +113,23 @@ class SketchRow(Base):
     __tablename__ = "sketch"
     value: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+
+
+class RuleTally(Base):
+    """How many current reports (the latest check of each) got each status on each rule, per place,
+    year and type: `stats --by rule` and the cohort page read this instead of every rule row
+    (migration 0003). Kept by records.write_rows in each report's transaction; '' and 0 stand for
+    an unknown province or year (a key column cannot be NULL). No city: that would multiply its
+    rows by the cities; a city filter reads the rule rows."""
+
+    __tablename__ = "rule_tally"
+    rule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    province: Mapped[str] = mapped_column(String(50), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(24), primary_key=True)
+    waived: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class RuleResultRow(Base):
