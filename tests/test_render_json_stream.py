@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import batch_samples as S
-from compliance.batch.commands import _Stream
+from compliance.batch.commands import _Sink
 from compliance.batch.post import build_result
 from compliance.models import InputError
 from compliance.render import json as J
@@ -21,13 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _streamed(items) -> str:
-    buf = io.StringIO()
-    st = J.Stream(buf)
+    from compliance.batch.runner import RawReport
+
+    b = J.Builder()
     res = build_result(items)
-    for rep in res.reports:
-        st.report(rep.model_dump_json(indent=2))
-    st.close(res.errors, res.summary)
-    return buf.getvalue()
+    out = b.start()
+    for rep in res.reports:  # as a worker sends them
+        out += b.add(RawReport(rep.source, rep.model_dump_json(indent=2), rep.score.total))
+    return out + b.finish(res.tool, res.errors)
 
 
 @pytest.mark.parametrize("items", [
@@ -45,7 +46,7 @@ def test_stream_is_byte_identical_to_render(items):
 
 def test_interrupted_json_leaves_no_file(tmp_path):
     out = tmp_path / "result.json"
-    st = _Stream("json", out)
+    st = _Sink("json", out)
     st.report(S.panjin())
     assert not out.exists() and (tmp_path / "result.json.part").exists()
     st.close(completed=False)
@@ -54,7 +55,7 @@ def test_interrupted_json_leaves_no_file(tmp_path):
 
 def test_completed_json_is_renamed_into_place(tmp_path):
     out = tmp_path / "result.json"
-    st = _Stream("json", out)
+    st = _Sink("json", out)
     st.report(S.panjin())
     st.error(InputError(source="z.txt", error="empty"))
     st.close(completed=True)
@@ -88,9 +89,10 @@ def test_csv_stream_is_byte_identical_to_render(tmp_path):
 
     items = [S.panjin(), InputError(source="b.pdf", error="x"), S.haiyan()]
     res = build_result(items)
-    assert C.head() + "".join(C.report(r) for r in res.reports) == C.render(res)
+    b = C.Builder()
+    assert b.start() + "".join(b.add(r) for r in res.reports) == C.render(res)
     out = tmp_path / "x.csv"
-    st = _Stream("csv", out)
+    st = _Sink("csv", out)
     for r in res.reports:
         st.report(r)
     st.error(items[1])
@@ -128,7 +130,7 @@ def test_cli_batch_formats_equal_rendering_the_json(tmp_path, fmt):
         assert out.read_bytes() == ref.encode("utf-8")
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "sarif", "junit", "xlsx", "csv", "html"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "sarif", "junit", "xlsx", "csv", "html", "json", "jsonl"])
 def test_builder_equals_render_on_mixed_batches(fmt):
     import importlib
 
@@ -137,12 +139,9 @@ def test_builder_equals_render_on_mixed_batches(fmt):
     mod = importlib.import_module(f"compliance.render.{fmt}")
     for items in ([S.panjin(), S.haiyan(), InputError(source="q.txt", error="empty")], [S.panjin()], []):
         res = build_result(items)
-        if fmt == "csv":
-            got = mod.head() + "".join(mod.report(r) for r in res.reports)
-        else:
-            b = mod.Builder()
-            for r in res.reports:
-                b.add(r)
-            got = b.finish(res.tool, res.errors)
+        b = mod.Builder()
+        got = b.start() + "".join(b.add(r) for r in res.reports) + "".join(b.error(e) for e in res.errors)
+        end = b.finish(res.tool, res.errors)  # the summary from the builder's own counts
+        got = end if isinstance(end, bytes) else got + end
         ref = render(res, fmt)
         assert (_xlsx_parts(got) == _xlsx_parts(ref)) if fmt == "xlsx" else got == ref

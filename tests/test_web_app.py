@@ -89,7 +89,7 @@ def test_self_check_paste_shows_score_findings_and_escaped_highlighted_text(fake
     page = c.get(r.headers["location"])
     assert page.status_code == 200
     html = page.text
-    assert 'id="score-total">40<' in html and "不合格" in html
+    assert 'id="score-total">40.0<' in html and "不合格" in html
     assert 'id="f-FCR-01"' in html and "报告未提及公平竞争审查" in html and "《公平竞争审查条例》第八条" in html
     # evidence highlighted on its line, linked by line anchor
     assert '<mark class="hl k-positive" id="q1" data-rules="TES-01"' in html

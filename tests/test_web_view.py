@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from compliance.models import Evidence, Meta, NearMiss, ReportResult, RuleResult, RulesetRef, Score, Trace
 from compliance.web import view
+from compliance.results import locate
 
 
 def _rule(rule_id, status, severity="major", evidence=(), near=(), points=4.0, earned=0.0, family="TES"):
@@ -37,7 +38,7 @@ LINES = [
 
 
 def test_quote_found_within_its_line_is_marked_exactly():
-    pieces = view._locate(LINES, "全面推行行政执法公示制度", 3)
+    pieces = locate(LINES, "全面推行行政执法公示制度", 3)
     (line, start, end), = pieces
     assert line == 3
     assert LINES[2][start:end] == "全面推行行政执法公示制度"
@@ -45,16 +46,16 @@ def test_quote_found_within_its_line_is_marked_exactly():
 
 def test_quote_running_over_a_soft_wrap_is_marked_on_both_lines():
     # the quote as normalization joins it: no line break, no indentation
-    pieces = view._locate(LINES, "全面推行行政执法公示制度，执法全过程记录制度", 3)
+    pieces = locate(LINES, "全面推行行政执法公示制度，执法全过程记录制度", 3)
     assert [p[0] for p in pieces] == [3, 4]
     assert LINES[2][pieces[0][1]:pieces[0][2]] == "全面推行行政执法公示制度，"
     assert LINES[3][pieces[1][1]:pieces[1][2]] == "执法全过程记录制度"
 
 
 def test_quote_with_wrong_line_is_found_nearby_and_unknown_quote_marks_the_line():
-    assert view._locate(LINES, "公平竞争审查工作尚未全面开展", 5)[0][0] == 6
-    assert view._locate(LINES, "这句话不在报告里", 2) == [(2, 0, len(LINES[1]))]
-    assert view._locate(LINES, "任何", 99) == []
+    assert locate(LINES, "公平竞争审查工作尚未全面开展", 5)[0][0] == 6
+    assert locate(LINES, "这句话不在报告里", 2) == [(2, 0, len(LINES[1]))]
+    assert locate(LINES, "任何", 99) == []
 
 
 def test_highlight_segments_cover_the_text_and_link_each_rule_to_its_first_quote():

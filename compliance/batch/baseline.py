@@ -12,7 +12,7 @@ from pathlib import Path
 
 from compliance.batch.fingerprint import key_of
 from compliance.models import ReportResult, RuleResult
-from compliance.render.common import is_finding
+from compliance.results import is_finding
 
 
 MAX_BASELINE_BYTES = 512 * 1024 * 1024  # a json output of ~5,000 reports

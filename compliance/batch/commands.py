@@ -96,17 +96,6 @@ def _fail(msg: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _write(data: str | bytes, output: Path | None) -> None:
-    """A whole output at once: to `output` through `.part` (or in place for a device/FIFO), or to
-    stdout; a failed write raises OutputError (nothing torn is left at `output`)."""
-    from compliance.safeio import write_output
-
-    if output is not None:
-        write_output(output, data)
-        return
-    _stdout_write(data)
-
-
 def _stdout_write(data: str | bytes) -> None:
     from compliance.safeio import OutputError
 
@@ -136,121 +125,60 @@ def _input_lines(source: str) -> list[str] | None:
         return None
 
 
-# json, jsonl and csv are written report by report; every other format has a `Builder` that keeps
-# only its own part of each report (text, rows, counters) and is written at the end.
-STREAMED = ("json", "jsonl", "csv")
+class _Sink:
+    """Output written as reports arrive: whatever the format's builder gives at once (json, jsonl
+    and csv stream; the others keep each report's small part and give the document at the end).
+    A file is written through `safeio.Output`: `FILE.part` renamed when complete (jsonl: FILE
+    itself, one complete line at a time; a device or FIFO in place), so an interrupted run or a
+    failed write never leaves a truncated file under the real name."""
 
-
-class _Text:
-    """The text side of an output: str in, UTF-8 out, every failure one `OutputError`."""
-
-    def __init__(self, out) -> None:
-        self.out = out  # a safeio.Output, or None for stdout
-
-    def write(self, text: str) -> None:
-        if self.out is not None:
-            self.out.write(text.encode("utf-8"))
-        else:
-            _stdout_write(text)
-
-    def flush(self) -> None:
-        if self.out is not None:
-            self.out.flush()
-
-
-class _Stream:
-    """Output written as reports arrive. jsonl: one line each at the final path, so an
-    interrupted run leaves only complete lines. json and csv: written to `FILE.part` and renamed
-    when complete, so an interrupted run never leaves a truncated file under the real name. A
-    device or FIFO given as `-o` is written in place; a failed write (full disk) leaves nothing."""
-
-    def __init__(self, fmt: str, output: Path | None) -> None:
+    def __init__(self, fmt: str, output: Path | None, opts: dict | None = None) -> None:
+        from compliance.render import builder
         from compliance.safeio import Output
 
+        self.builder = builder(fmt, **(opts or {}))
         self.fmt = fmt
         self.output = output
         self.out = Output(output, keep_partial=fmt == "jsonl") if output is not None else None
         if self.out is not None:
             self.out.open()
-        self.fh = _Text(self.out)  # csv: "\r\n" row ends as written, as `render` returns them
         self.errors: list = []
-        self.totals: list[float | None] = []
-        self.doc = self.csv = None
-        if fmt == "json":
-            from compliance.render.json import Stream
-
-            self.doc = Stream(self.fh)  # type: ignore[arg-type]
-        elif fmt == "csv":
-            from compliance.render import csv
-
-            self.csv = csv
-            self.fh.write(csv.head())
+        self._put(self.builder.start())
 
     @property
     def takes_raw(self) -> bool:
-        """Whether a worker's JSON text will do (csv needs the report object)."""
-        return self.fmt != "csv"
+        """Whether a worker's JSON text will do (most formats need the report object)."""
+        return self.builder.takes_raw
 
-    def report(self, item) -> None:
-        """A ReportResult, or a worker's RawReport (serialized as this format needs)."""
-        from compliance.batch.runner import RawReport
-
-        raw = isinstance(item, RawReport)
-        self.totals.append(item.total if raw else item.score.total)
-        if self.doc is not None:
-            self.doc.report(item.text if raw else item.model_dump_json(indent=2))
-        elif self.csv is not None:
-            self.fh.write(self.csv.report(item))
-        else:
-            self.fh.write(item.line if raw else item.model_dump_json() + "\n")
-            self.fh.flush()
-
-    def error(self, err) -> None:
-        self.errors.append(err)
-        if self.fmt == "jsonl":
-            self.fh.write(err.model_dump_json() + "\n")
-            self.fh.flush()
-
-    def close(self, completed: bool) -> None:
+    def _put(self, data: str | bytes, flush: bool = False) -> None:
+        if not data:
+            return
         if self.out is None:
-            if self.doc is not None and completed:
-                from compliance.models import Summary
-
-                self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
+            _stdout_write(data)
             return
-        if not completed:  # interrupted: jsonl keeps its whole lines, json/csv leave nothing
-            self.out.abort(keep=self.fmt == "jsonl" and self.out.fh is not None)
-            return
-        if self.doc is not None:
-            from compliance.models import Summary
-
-            self.doc.close(self.errors, Summary.of(self.totals, len(self.errors)))
-        self.out.commit()
-
-
-class _Built:
-    """A format built report by report (its `Builder`), written when the batch is complete; an
-    interrupted batch writes nothing, as before."""
-
-    def __init__(self, fmt: str, output: Path | None, opts: dict) -> None:
-        import importlib
-
-        self.builder = importlib.import_module(f"compliance.render.{fmt}").Builder(**opts)
-        self.output = output
-        self.errors: list = []
+        self.out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if flush:
+            self.out.flush()
 
     def report(self, item) -> None:
-        self.builder.add(item)
+        """A ReportResult, or a worker's RawReport when `takes_raw`."""
+        self._put(self.builder.add(item), flush=self.fmt == "jsonl")
 
     def error(self, err) -> None:
         self.errors.append(err)
+        self._put(self.builder.error(err), flush=self.fmt == "jsonl")
 
     def close(self, completed: bool) -> None:
-        if completed:
-            from compliance import __version__
-            from compliance.models import ToolInfo
+        if not completed:  # interrupted: jsonl keeps its whole lines, the others leave nothing
+            if self.out is not None:
+                self.out.abort(keep=self.fmt == "jsonl" and self.out.fh is not None)
+            return
+        from compliance import __version__
+        from compliance.models import ToolInfo
 
-            _write(self.builder.finish(ToolInfo(version=__version__), self.errors), self.output)
+        self._put(self.builder.finish(ToolInfo(version=__version__), self.errors))
+        if self.out is not None:
+            self.out.commit()
 
 
 def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on, progress,
@@ -447,16 +375,13 @@ def check(
             import shutil
 
             opts["width"] = shutil.get_terminal_size((120, 40)).columns
-    # No format keeps the report objects (see STREAMED)
-    sink: _Stream | _Built
-    if fmt_name in STREAMED:
-        try:
-            sink = _Stream(fmt_name, output)
-        except OutputError as e:
-            _fail(str(e))
-        job = replace(job, indent=2 if fmt_name == "json" else None)
-    else:
-        sink = _Built(fmt_name, output, opts)
+    # No format keeps the report objects: each builder keeps only its own part of each report
+    try:
+        sink = _Sink(fmt_name, output, opts)
+    except OutputError as e:
+        _fail(str(e))
+    if sink.takes_raw:
+        job = replace(job, indent=sink.builder.raw_indent)
 
     errors: list[InputError] = []
     breached: list[str] = []  # judged report by report: no report is kept
@@ -474,8 +399,7 @@ def check(
         task = progress.add_task("", total=len(files))
 
     # nothing downstream needs the report objects: stream the workers' JSON as they sent it
-    raw = (isinstance(sink, _Stream) and sink.takes_raw
-           and not waiver_list and base is None and fail_under is None and fail_on is None
+    raw = (sink.takes_raw and not waiver_list and base is None and fail_under is None and fail_on is None
            and not (sel or ign or strict))
     completed = False
     try:

@@ -81,7 +81,7 @@ def _delta(a: float | None, b: float | None) -> float | None:
 def _quotes(r: RuleResult | None) -> list[dict]:
     if r is None:
         return []
-    from compliance.render.common import unique_evidence
+    from compliance.results import unique_evidence
 
     return [{"quote": e.quote, "line": e.line, "section": e.section} for e in unique_evidence(r, 3)]
 
@@ -146,7 +146,8 @@ def _fmt_delta(v) -> str:
 
 
 def render_markdown(c: dict) -> str:
-    from compliance.render.common import STATUS_ZH, family_label
+    from compliance.labels import STATUS_ZH
+    from compliance.results import family_label
     from compliance.render.markdown import esc
 
     st = lambda s: STATUS_ZH.get(s, s or "—")  # noqa: E731
@@ -156,7 +157,7 @@ def render_markdown(c: dict) -> str:
     out.append(f"- 总分变化：**{_fmt_delta(c['total']['delta'])}**；改进 {c['improved']} 项，退步 {c['regressed']} 项，未变 {c['unchanged']} 项")
     out += ["", "| 分项 | 旧 | 新 | 变化 |", "| --- | ---: | ---: | ---: |"]
     for f, v in c["by_family"].items():
-        out.append(f"| {esc(family_label(f))} | {_fmt(v['old'])} | {_fmt(v['new'])} | {_fmt_delta(v['delta'])} |")
+        out.append(f"| {esc(family_label(f, c['new']['ruleset']))} | {_fmt(v['old'])} | {_fmt(v['new'])} | {_fmt_delta(v['delta'])} |")
     out.append("")
     for label, key in (("退步", "regressed"), ("改进", "improved"), ("其他变化", "changed")):
         items = [x for x in c["changes"] if x["direction"] == key]
@@ -183,7 +184,8 @@ def render_table(c: dict, color: bool = False) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    from compliance.render.common import STATUS_ZH, family_label, one_line
+    from compliance.labels import STATUS_ZH
+    from compliance.results import family_label, one_line
 
     buf = io.StringIO()
     con = Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color else None,
@@ -195,7 +197,7 @@ def render_table(c: dict, color: bool = False) -> str:
     for h in ("分项", "旧", "新", "变化"):
         t.add_column(h, justify="left" if h == "分项" else "right")
     for f, v in c["by_family"].items():
-        t.add_row(family_label(f), _fmt(v["old"]), _fmt(v["new"]), _fmt_delta(v["delta"]))
+        t.add_row(family_label(f, c["new"]["ruleset"]), _fmt(v["old"]), _fmt(v["new"]), _fmt_delta(v["delta"]))
     con.print(t)
     if c["changes"]:
         t2 = Table(box=box.SIMPLE)

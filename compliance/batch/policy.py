@@ -13,7 +13,8 @@ score is unchanged.
 from __future__ import annotations
 
 from compliance.models import CheckResult, ReportResult
-from compliance.render.common import SEVERITY_RANK, fmt_score, is_finding
+from compliance.labels import SEVERITY_RANK, fmt_score
+from compliance.results import is_finding
 
 EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 

@@ -207,16 +207,15 @@ _CHOOSER: Chooser | None = None  # a worker's, for the batch it serves
 
 
 def evaluate_file(path: str, job: Job, choose: Chooser | None = None, lines: list[str] | None = None) -> ReportResult:
-    """read → normalize → pick ruleset → evaluate (the pipeline, with rulesets kept per process).
+    """The pipeline (`compliance.pipeline`), with rulesets kept per process by the chooser.
     `lines`, when given, receives the input lines (for the store)."""
-    from compliance.engine import evaluate
-    from compliance.pipeline import load_report
+    from compliance.pipeline import check_file, check_report, load_report
 
-    report = load_report(path, job.doc_type)  # type: ignore[arg-type]
-    if lines is not None:
-        lines[:] = report.lines
-    choose = choose or Chooser(job.ruleset)
-    return evaluate(report, choose(report.meta.province))
+    if lines is None:
+        return check_file(path, choose or Chooser(job.ruleset), job.doc_type)
+    report = load_report(path, job.doc_type)
+    lines[:] = report.lines
+    return check_report(report, choose or Chooser(job.ruleset))
 
 
 def check_one(path: str, job: Job | None = None, choose: Chooser | None = None,

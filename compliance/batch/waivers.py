@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from compliance.batch.fingerprint import fingerprint_of
 from compliance.models import ReportResult, Waived
-from compliance.render.common import is_finding
+from compliance.results import is_finding
 
 
 class WaiverError(Exception):

@@ -14,6 +14,7 @@ from typing import Any
 
 from loguru import logger
 
+from compliance.labels import STATUS_ZH
 from compliance.models import Evidence, Report, ReportResult, RuleResult, RulesetRef, Trace
 
 BACKENDS = ("auto", "durable", "reference")
@@ -109,9 +110,11 @@ def _drop_gaps(text: str) -> str:
     return text if text.strip().strip("。，,；;：: ") else ""
 
 
-def _message(rule, status: str, values: dict[str, Any]) -> str:
+def _message(rule, status: str, values: dict[str, Any], doc_type: str = "") -> str:
+    """The rule's message for `status` (in a plan document, `planned_in_plan` for planned)."""
     m = rule.message
-    tmpl = m if isinstance(m, str) else (getattr(m, status, None) or m.default)
+    variant = "planned_in_plan" if status == "planned" and doc_type == "plan" and not isinstance(m, str) and m.planned_in_plan else status
+    tmpl = m if isinstance(m, str) else (getattr(m, variant, None) or m.default)
     vals = _Fill({k: v for k, v in values.items() if not k.startswith("_") and not k.endswith("_ok")})
     try:
         out = string.Formatter().vformat(tmpl, (), vals)
@@ -189,8 +192,6 @@ def _evidence(status: str, rev, ix) -> list[Evidence]:
 
 
 DERIVED_MODE_ZH = {"all": "全部落实才算落实，部分落实算部分", "any": "取其中最好的", "weakest": "取其中最弱的"}
-STATUS_ZH = {"met": "已落实", "partial": "部分落实", "self_reported_gap": "自述不足", "planned": "仅有计划",
-             "missing": "未提及", "not_applicable": "不适用"}
 
 
 def _depth(rid: str, rs, _seen: frozenset = frozenset()) -> int:
@@ -333,7 +334,7 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
                     rev.values["found"] = "、".join(cues[:5])
             n = sum(len(o.units) for t in ("met", "partial") for o in rev.outcomes[t])
             rev.values.setdefault("count", n)
-            msg = _message(r, status, rev.values)
+            msg = _message(r, status, rev.values, report.meta.doc_type)
         done[r.id] = RuleResult(
             rule_id=r.id, family=r.family, title=r.title, status=status, severity=r.severity, points=r.points,
             earned=earned(r.points, status, cred), message=msg, basis=list(r.basis), evidence=evid,

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from compliance.engine.explain import (
-    DATE_FIELD_ZH, DOC_TYPE_ZH, FAIL_ZH, META_ZH, OP_ZH, ROLE_ZH, SCOPE_ZH, cue_list, per_object, readable, roles_zh,
+    DATE_FIELD_ZH, FAIL_ZH, META_ZH, OP_ZH, ROLE_ZH, SCOPE_ZH, cue_list, per_object, readable, roles_zh,
     strip_numbering, within_zh,
 )
 from compliance.engine.context import TITLE_WHY, Context, blank
 from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact
+from compliance.labels import DOC_TYPE_ZH
+from compliance.labels import fmt_num as _fmt_num
 from compliance.models import Metric, NearMiss, Report
 from compliance.rules.load import DEADLINE_RE, CompiledRule, CompiledRuleset, Cue, _province_key
 from compliance.rules.schema import Check, DateCheck, MetaCheck, Presence, Quantity, Structure
@@ -691,10 +693,6 @@ def _pct(t: float | None) -> str:
     if t is None:
         return "—"
     return _fmt_num(round(t * 100 if t <= 1 else t, 4)) + "%"
-
-
-def _fmt_num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 # ---------------------------------------------------------------- presence

@@ -24,8 +24,6 @@ ROLE_ZH = {
     "closing": "落款",
     "other": "其他",
 }
-DOC_TYPE_ZH = {"annual_report": "年度报告", "work_summary": "工作总结", "self_inspection": "自查报告", "plan": "计划方案",
-               "fair_competition_report": "公平竞争审查工作报告", "shufa_report": "述法报告", "other": "其他文件"}
 TIER_ZH = {"met": "达标", "partial": "部分达标"}
 POL_ZH = {"positive": "肯定表述", "planned": "仅为计划", "negative": "否定或自述不足"}
 SCOPE_ZH = {"clause": "同一分句", "sentence": "同一句", "paragraph": "同一段", "section": "同一部分"}
@@ -195,10 +193,6 @@ def within_zh(within) -> str:
     if isinstance(within, int):
         return f"相距 {within} 字以内"
     return WITHIN_ZH.get(within, within)
-
-
-def fmt_num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 # --------------------------------------------------------------------------- near misses of an absence

@@ -1,13 +1,15 @@
 """`--format csv`: a row per report per rule, UTF-8 with BOM so Excel shows the Chinese. Errors are
-not rows (they go to stderr and the exit code). `head` + `report` per report give `render`'s bytes."""
+not rows (they go to stderr and the exit code). Streamed: the BOM and header at `start`, each
+report's rows as it arrives."""
 
 from __future__ import annotations
 
 import csv as _csv
 import io
 
-from compliance.models import CheckResult, ReportResult
-from compliance.render.common import first_quote
+from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
+from compliance.render import build
+from compliance.results import first_quote
 from compliance.render.escape import csv_cell
 
 HEADER = ["source", "issuer", "rule_id", "family", "severity", "status", "points", "earned", "message", "quote", "line",
@@ -22,26 +24,32 @@ def report_rows(rep: ReportResult):
                "yes" if r.waived is not None else "", r.baseline or "", r.fingerprint]
 
 
-def rows(result: CheckResult):
-    for rep in result.reports:
-        yield from report_rows(rep)
-
-
-def head() -> str:
-    """The BOM and the header row: what `render` writes before the first report."""
-    return "\ufeff" + _lines([HEADER])
-
-
-def report(rep: ReportResult) -> str:
-    """One report's rows, as `render` writes them (so a batch can write the file report by report)."""
-    return _lines(report_rows(rep))
-
-
 def _lines(rows_) -> str:
     buf = io.StringIO()
     _csv.writer(buf, lineterminator="\r\n").writerows([csv_cell(c) for c in row] for row in rows_)
     return buf.getvalue()
 
 
+class Builder:
+    takes_raw = False
+    raw_indent: int | None = None
+
+    def __init__(self, **opts) -> None:
+        pass
+
+    def start(self) -> str:
+        """The BOM and the header row."""
+        return "\ufeff" + _lines([HEADER])
+
+    def add(self, rep: ReportResult) -> str:
+        return _lines(report_rows(rep))
+
+    def error(self, err: InputError) -> str:
+        return ""
+
+    def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
+        return ""
+
+
 def render(result: CheckResult, **opts) -> str:
-    return head() + _lines(rows(result))
+    return build(Builder(**opts), result)  # type: ignore[return-value]

@@ -21,19 +21,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from compliance.engine.score import grade as grade_of
+from compliance.labels import DOC_TYPE_ZH, NEAR_MISS, SEVERITY_ZH, fmt_num, fmt_score
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
-from compliance.render.common import (
-    DOC_TYPE_ZH,
-    NEAR_MISS,
-    SEVERITY_ZH,
+from compliance.render import Kept, build
+from compliance.results import (
     family_label,
     findings,
-    fmt_num,
-    fmt_score,
+    grade_of,
     issuer_text,
     period_text,
     rank_order,
+    rank_text,
     ruleset_text,
     status_text,
     unique_evidence,
@@ -211,7 +209,7 @@ def opinion(rep: ReportResult, when: dt.date | None = None) -> bytes:
         for fam, v in rep.score.by_family.items():
             applicable = [r for r in rep.results if r.family == fam and r.status != "not_applicable"]
             n_gaps = sum(1 for g in gaps if g.family == fam)
-            rows.append([family_label(fam), fmt_score(v), grade_of(v, {}) or "不适用", str(len(applicable)), str(n_gaps)])
+            rows.append([family_label(fam, rep), fmt_score(v), grade_of(v, rep) or "不适用", str(len(applicable)), str(n_gaps)])
         _table(doc, ["类别", "得分", "等级", "适用规则", "差距"], rows, [6.2, 2.4, 2.4, 2.6, 2.6])
 
     _heading(doc, "二、存在的问题和整改建议")
@@ -261,7 +259,7 @@ def summary_document(rows: list[list[str]], totals: list[float | None], errors: 
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(p, f"检查日期 {when:%Y年%m月%d日}　共检查 {summary.checked} 份，无法读取 {summary.failed} 份，"
             f"平均得分 {fmt_score(summary.mean_score)}")
-    ranked = [[str(rank), *rows[i]] for rank, i in rank_order(totals)]
+    ranked = [[rank_text(rank), *rows[i]] for rank, i in rank_order(totals)]
     _table(doc, ["名次", "单位", "类型", "年度", "得分", "等级", "差距", "审查意见文件"], ranked,
            [1.5, 6.0, 2.4, 2.9, 1.8, 1.8, 1.5, 6.8])
     if errors:
@@ -281,7 +279,7 @@ def _entry_name(rep: ReportResult, n: int, used: set[str]) -> str:
     return name
 
 
-class Builder:
+class Builder(Kept):
     """One document per report, built as the report comes (only its bytes are kept, compressed in
     the zip); `finish` gives the lone document for a single report, else the zip."""
 
@@ -292,12 +290,13 @@ class Builder:
         self.totals: list[float | None] = []
         self.used: set[str] = set()
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         name = _entry_name(rep, len(self.docs) + 1, self.used)
         self.docs.append((name, opinion(rep, self.when)))
         self.totals.append(rep.score.total)
         self.rows.append([issuer_text(rep), DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type), period_text(rep),
                           fmt_score(rep.score.total), rep.score.grade or "—", str(len(findings(rep))), name])
+        return ""
 
     def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> bytes:
         if len(self.docs) == 1 and not errors:
@@ -314,7 +313,4 @@ class Builder:
 
 
 def render(result: CheckResult, **opts) -> bytes:
-    b = Builder(**opts)
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors, result.summary)
+    return build(Builder(**opts), result)  # type: ignore[return-value]

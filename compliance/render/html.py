@@ -8,7 +8,6 @@ simply has no text view or links.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
 from types import SimpleNamespace
@@ -17,16 +16,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
-from compliance.render.common import (
-    BASELINE_ZH,
-    DOC_TYPE_ZH,
-    SEVERITY_ZH,
-    STATUS_ZH,
+from compliance.render import Kept, build
+from compliance.labels import BASELINE_ZH, DOC_TYPE_ZH, SEVERITY_ZH, STATUS_ZH, fmt_num, fmt_score
+from compliance.results import (
     PassRates,
     family_label,
     findings,
-    fmt_num,
-    fmt_score,
+    highlight,
     is_finding,
     issuer_text,
     period_text,
@@ -50,50 +46,25 @@ def _env() -> Environment:
     return env
 
 
-def _segments(text: str, quotes: list[str]) -> list[tuple[str, bool]]:
-    """Split a line into (text, highlighted) runs where any quote (or its start) occurs."""
-    marks = [False] * len(text)
-    for q in quotes:
-        q = q.strip()
-        for probe in (q, q[:16], q[:8]):
-            if len(probe) < 2:
-                continue
-            i = text.find(probe)
-            if i >= 0:
-                end = min(len(text), i + len(q))
-                for k in range(i, end):
-                    marks[k] = True
-                break
-    out: list[tuple[str, bool]] = []
-    for ch, m in zip(text, marks):
-        if out and out[-1][1] == m:
-            out[-1] = (out[-1][0] + ch, m)
-        else:
-            out.append((ch, m))
-    return out or [("", False)]
-
-
 def _report_view(idx: int, rep: ReportResult, lines: list[str] | None, single: bool) -> dict:
     prefix = "" if single else f"r{idx}-"
     n_lines = len(lines) if lines else 0
-    by_line: dict[int, list[tuple[str, str, str]]] = defaultdict(list)  # line -> (rule, status, quote)
-    for r in rep.results:
-        for e in r.evidence:
-            by_line[e.line].append((r.rule_id, r.status, e.quote))
+    status = {r.rule_id: r.status for r in rep.results}
+    quoted = {r.rule_id for r in rep.results if r.evidence}  # a line is a hit for the rules quoting it
 
     def anchor(line: int | None) -> str | None:
         return f"{prefix}L{line}" if line and 1 <= line <= n_lines else None
 
     text_lines = []
-    for no, text in enumerate(lines or [], 1):
-        hits = by_line.get(no, [])
+    for ln in highlight(rep, lines, prefix)[0] if lines else []:
+        hits = {rid for s in ln.segments if s.kind != "near" for rid in s.rules if rid in quoted}
         text_lines.append(
             {
-                "no": no,
-                "id": f"{prefix}L{no}",
-                "segments": _segments(text, [q for _, _, q in hits]) if hits else [(text, False)],
-                "rules": sorted({rid for rid, _, _ in hits}),
-                "cls": ("hit " + " ".join(sorted({f"st-{s}" for _, s, _ in hits}))) if hits else "",
+                "no": ln.no,
+                "id": f"{prefix}L{ln.no}",
+                "segments": ln.segments,
+                "rules": ln.rules,
+                "cls": ("hit " + " ".join(sorted({f"st-{status[r]}" for r in hits}))) if hits else "",
             }
         )
     rules = []
@@ -112,7 +83,7 @@ def _report_view(idx: int, rep: ReportResult, lines: list[str] | None, single: b
         )
     by_id = {x["r"].rule_id: x for x in rules}
     fams = [
-        {"name": family_label(f), "score": v, "width": 0 if v is None else max(0.0, min(100.0, v))}
+        {"name": family_label(f, rep), "score": v, "width": 0 if v is None else max(0.0, min(100.0, v))}
         for f, v in rep.score.by_family.items()
     ]
     return {
@@ -138,7 +109,7 @@ def _section(idx: int, rep: ReportResult, lines: list[str] | None, single: bool)
     return Markup(html + "\n")  # noqa: S704 - rendered by the autoescaping environment
 
 
-class Builder:
+class Builder(Kept):
     """The page built report by report: each report's section is rendered as it comes (with its
     text view, so its lines are not kept), and only a ranking row and the pass-rate counters are
     kept. The first report waits for a second one: a page of one report has unprefixed anchors."""
@@ -152,7 +123,7 @@ class Builder:
         self._first: tuple[ReportResult, list[str] | None] | None = None
         self._issuer = ""
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         i = len(self.totals) + 1
         self.totals.append(rep.score.total)
         self.rows.append({"rep": SimpleNamespace(score=rep.score, source=rep.source), "issuer": issuer_text(rep),
@@ -161,11 +132,12 @@ class Builder:
         self.rates.add(rep)
         if i == 1:
             self._first, self._issuer = (rep, self._lines(rep.source)), issuer_text(rep)
-            return
+            return ""
         if self._first is not None:  # a batch after all: the first report's section, prefixed
             self.sections.append(_section(1, *self._first, single=False))
             self._first = None
         self.sections.append(_section(i, rep, self._lines(rep.source), single=False))
+        return ""
 
     def finish(self, tool: ToolInfo, errors: list[InputError], summary: Summary | None = None) -> str:
         if self._first is not None:
@@ -189,7 +161,4 @@ class Builder:
 
 
 def render(result: CheckResult, lines: dict[str, list[str]] | None = None, **opts) -> str:
-    b = Builder(lines=lines or {})
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors, result.summary)
+    return build(Builder(lines=lines or {}), result)  # type: ignore[return-value]

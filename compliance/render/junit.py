@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from compliance.models import CheckResult, InputError, ReportResult, ToolInfo
+from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
+from compliance.render import Kept, build
+from compliance.labels import STATUS_ZH, fmt_score
+from compliance.results import is_finding
 from compliance.render.escape import printable
-from compliance.render.common import STATUS_ZH, fmt_score, is_finding
 
 
-class Builder:
+class Builder(Kept):
     """The JUnit document built report by report: a batch keeps each report's small XML tree,
     not the report (`check --format junit` on thousands of reports)."""
 
-    def __init__(self) -> None:
+    def __init__(self, **opts) -> None:
         self.root = ET.Element("testsuites", name="compliance")
         self.t_tests = self.t_fail = self.t_skip = self.t_err = 0
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         suite = ET.SubElement(self.root, "testsuite", name=rep.meta.issuer or rep.source)
         tests = fail = skip = 0
         props = ET.SubElement(suite, "properties")
@@ -52,8 +54,9 @@ class Builder:
         suite.set("skipped", str(skip))
         suite.set("time", "0")
         self.t_tests, self.t_fail, self.t_skip = self.t_tests + tests, self.t_fail + fail, self.t_skip + skip
+        return ""
 
-    def finish(self, tool: ToolInfo | None, errors: list[InputError]) -> str:
+    def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
         root = self.root
         for e in errors:
             suite = ET.SubElement(root, "testsuite", name=e.source, tests="1", failures="0", errors="1", skipped="0", time="0")
@@ -70,7 +73,4 @@ class Builder:
 
 
 def render(result: CheckResult, **opts) -> str:
-    b = Builder()
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors)
+    return build(Builder(**opts), result)  # type: ignore[return-value]

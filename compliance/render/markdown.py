@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
 from compliance.render.escape import printable
-from compliance.render.common import (
-    BASELINE_ZH,
-    DOC_TYPE_ZH,
-    NEAR_MISS,
-    SEVERITY_ZH,
+from compliance.render import Kept, build
+from compliance.labels import BASELINE_ZH, DOC_TYPE_ZH, NEAR_MISS, SEVERITY_ZH, fmt_num, fmt_score
+from compliance.results import (
     family_label,
     findings,
-    fmt_num,
-    fmt_score,
     issuer_text,
     period_text,
     rank_order,
+    rank_text,
     ruleset_text,
     status_text,
     unique_evidence,
@@ -73,7 +70,7 @@ def _report(rep: ReportResult) -> list[str]:
         f"- 得分：**{fmt_score(rep.score.total)}**（{rep.score.grade or '—'}）"
     )
     if rep.score.by_family:
-        out.append("- 分项：" + "，".join(f"{esc(family_label(f))} {fmt_score(v)}" for f, v in rep.score.by_family.items()))
+        out.append("- 分项：" + "，".join(f"{esc(family_label(f, rep))} {fmt_score(v)}" for f, v in rep.score.by_family.items()))
     out.append("")
     for w in rep.warnings:
         out.append(f"> ⚠️ {esc(w)}")
@@ -89,7 +86,7 @@ def _report(rep: ReportResult) -> list[str]:
     return out
 
 
-class Builder:
+class Builder(Kept):
     """The document built report by report: each report's section is text as soon as it comes,
     and only a one-line ranking row and its total are kept for the ranking table."""
 
@@ -98,13 +95,14 @@ class Builder:
         self.rows: list[str] = []  # a ranking row without its rank
         self.blocks: list[str] = []
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         self.totals.append(rep.score.total)
         self.rows.append(
             f" | {fmt_score(rep.score.total)} | {rep.score.grade or '—'} | {esc(issuer_text(rep))} | "
             f"{DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type)} | {period_text(rep)} | {len(findings(rep))} |"
         )
         self.blocks.append("\n".join(_report(rep)))
+        return ""
 
     def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
         s = summary or Summary.of(self.totals, len(errors))
@@ -113,7 +111,7 @@ class Builder:
         out.append("")
         if self.rows:
             out += ["## 排名", "", "| 名次 | 得分 | 等级 | 单位 | 类型 | 年度 | 差距 |", "| ---: | ---: | --- | --- | --- | --- | ---: |"]
-            out += [f"| {rank}" + self.rows[i] for rank, i in rank_order(self.totals)]
+            out += [f"| {rank_text(rank)}" + self.rows[i] for rank, i in rank_order(self.totals)]
             out.append("")
             out += ["## 各报告差距", ""]
             out += self.blocks
@@ -125,7 +123,4 @@ class Builder:
 
 
 def render(result: CheckResult, **opts) -> str:
-    b = Builder(**opts)
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors, result.summary)
+    return build(Builder(**opts), result)  # type: ignore[return-value]

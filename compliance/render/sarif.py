@@ -1,15 +1,18 @@
 """`--format sarif`: SARIF 2.1.0 as plain dicts (code-scanning UIs, CI annotations).
 
-Only findings (gaps) become results; every rule of the checked rulesets is described once in
+Findings (gaps) become results; every rule of the checked rulesets is described once in
 `tool.driver.rules`. Levels: critical/major → error, minor → warning. A waived finding carries a
-`suppressions` entry (kind external) instead of disappearing."""
+`suppressions` entry (kind external) instead of disappearing. A plan document's planned item that
+earns full credit is no finding: it is a result of level `note`, kind `informational`."""
 
 from __future__ import annotations
 
 import json as _json
 
-from compliance.models import CheckResult, InputError, ReportResult, RuleResult, ToolInfo
-from compliance.render.common import FAMILY_ZH, STATUS_ZH, is_finding
+from compliance.models import CheckResult, InputError, ReportResult, RuleResult, Summary, ToolInfo
+from compliance.render import Kept, build
+from compliance.labels import STATUS_ZH
+from compliance.results import family_name, is_finding, planned_in_full
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # a rule's documentation is the web app's rules page (`compliance serve`; anchors are rule ids).
@@ -26,7 +29,7 @@ def help_uri(rule_id: str, ruleset: str) -> str:
 LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
 
 
-def _rule(r: RuleResult, ruleset: str) -> dict:
+def _rule(r: RuleResult, rep: ReportResult) -> dict:
     basis = "；".join(r.basis)
     text = f"{r.title}\n依据：{basis}" + (f"\n整改建议：{r.remediation}" if r.remediation else "")
     md = f"**{r.title}**\n\n" + (f"整改建议：{r.remediation}\n\n" if r.remediation else "") + "依据：\n" + "".join(
@@ -36,9 +39,9 @@ def _rule(r: RuleResult, ruleset: str) -> dict:
         "id": r.rule_id,
         "name": r.rule_id.replace("-", ""),
         "shortDescription": {"text": r.title},
-        "fullDescription": {"text": f"{r.title}（{FAMILY_ZH.get(r.family, r.family)}）。依据：{basis}"},
+        "fullDescription": {"text": f"{r.title}（{family_name(r.family, rep) or r.family}）。依据：{basis}"},
         "help": {"text": text, "markdown": md},
-        "helpUri": help_uri(r.rule_id, ruleset),
+        "helpUri": help_uri(r.rule_id, rep.ruleset.name),
         "defaultConfiguration": {"level": LEVEL.get(r.severity, "warning")},
         "properties": {"family": r.family, "severity": r.severity, "points": r.points, "tags": [r.family, r.severity]},
     }
@@ -50,23 +53,23 @@ def _uri(source: str) -> str:
     return quote(source.replace("\\", "/"), safe="/:._-~")
 
 
-class Builder:
+class Builder(Kept):
     """The SARIF log built report by report: a batch keeps each finding's small dict, not the
     reports (`check --format sarif` on thousands of reports)."""
 
-    def __init__(self) -> None:
+    def __init__(self, **opts) -> None:
         self.rules: dict[str, dict] = {}
         self.index: dict[str, int] = {}
         self.results: list[dict] = []
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         rules, index, results = self.rules, self.index, self.results
         for r in rep.results:
             if r.rule_id not in rules:
                 index[r.rule_id] = len(rules)
-                rules[r.rule_id] = _rule(r, rep.ruleset.name)
+                rules[r.rule_id] = _rule(r, rep)
         for r in rep.results:
-            if not is_finding(r):
+            if not is_finding(r) and not planned_in_full(r):
                 continue
             line = r.evidence[0].line if r.evidence else (r.trace.near_misses[0].line if r.trace and r.trace.near_misses else 1)
             msg = f"{r.rule_id} {r.title}：{STATUS_ZH.get(r.status, r.status)}。{r.message}"
@@ -78,7 +81,7 @@ class Builder:
             res: dict = {
                 "ruleId": r.rule_id,
                 "ruleIndex": index[r.rule_id],
-                "level": LEVEL.get(r.severity, "warning"),
+                "level": "note" if planned_in_full(r) else LEVEL.get(r.severity, "warning"),
                 "message": {"text": msg},
                 "locations": [
                     {"physicalLocation": {"artifactLocation": {"uri": _uri(rep.source)}, "region": {"startLine": max(1, line)}}}
@@ -89,9 +92,12 @@ class Builder:
             }
             if r.baseline in ("new", "persisting"):
                 res["baselineState"] = "new" if r.baseline == "new" else "unchanged"
+            if planned_in_full(r):
+                res["kind"] = "informational"
             if r.waived is not None:
                 res["suppressions"] = [{"kind": "external", "status": "accepted", "justification": r.waived.reason}]
             results.append(res)
+        return ""
 
     def build(self, tool: ToolInfo, errors: list[InputError]) -> dict:
         run: dict = {
@@ -118,11 +124,12 @@ class Builder:
             ]
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
-    def finish(self, tool: ToolInfo, errors: list[InputError]) -> str:
+    def finish(self, tool: ToolInfo, errors: list[InputError], summary: Summary | None = None) -> str:
         return _json.dumps(self.build(tool, errors), ensure_ascii=False, indent=2) + "\n"
 
 
-def build(result: CheckResult) -> dict:
+def log(result: CheckResult) -> dict:
+    """The SARIF log of a whole result, as a dict."""
     b = Builder()
     for rep in result.reports:
         b.add(rep)
@@ -130,7 +137,4 @@ def build(result: CheckResult) -> dict:
 
 
 def render(result: CheckResult, **opts) -> str:
-    b = Builder()
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors)
+    return build(Builder(**opts), result)  # type: ignore[return-value]

@@ -12,19 +12,17 @@ from rich.text import Text
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
 from compliance.render.escape import printable, printable_model
-from compliance.render.common import (
-    BASELINE_ZH,
-    DOC_TYPE_ZH,
-    SEVERITY_ZH,
+from compliance.render import Kept, build
+from compliance.labels import BASELINE_ZH, DOC_TYPE_ZH, SEVERITY_ZH, fmt_num, fmt_score
+from compliance.results import (
     family_label,
     findings,
     first_quote,
-    fmt_num,
-    fmt_score,
     issuer_text,
     one_line,
     period_text,
     rank_order,
+    rank_text,
     ruleset_text,
     status_text,
 )
@@ -62,7 +60,7 @@ def _ranking_table(rows: list[list[str]], totals: list[float | None]) -> Table:
     ):
         t.add_column(col, **kw)
     for rank, i in rank_order(totals):
-        t.add_row(str(rank), *rows[i])
+        t.add_row(rank_text(rank), *rows[i])
     return t
 
 
@@ -91,7 +89,7 @@ def _report_block(con: Console, rep: ReportResult, detail: bool = False) -> None
         f"规则集 {ruleset_text(rep)}"
     )
     if rep.score.by_family:
-        fams = "  ".join(f"{family_label(f)} {fmt_score(v)}" for f, v in rep.score.by_family.items())
+        fams = "  ".join(f"{family_label(f, rep)} {fmt_score(v)}" for f, v in rep.score.by_family.items())
         head.append("\n" + fams)
     con.print(head)
     for w in rep.warnings:
@@ -141,7 +139,7 @@ def _report_block(con: Console, rep: ReportResult, detail: bool = False) -> None
     con.print()
 
 
-class Builder:
+class Builder(Kept):
     """The table built report by report: each report's block is rendered to text as it comes,
     and only its ranking row and total are kept for the ranking table printed first."""
 
@@ -151,13 +149,14 @@ class Builder:
         self.rows: list[list[str]] = []
         self.blocks: list[str] = []
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         rep = printable_model(rep)  # an ESC in a file name must not reach the terminal
         self.totals.append(rep.score.total)
         self.rows.append(_ranking_row(rep))
         con, buf = _console(self.color, self.width)
         _report_block(con, rep, self.detail)
         self.blocks.append(buf.getvalue())
+        return ""
 
     def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> str:
         s = summary or Summary.of(self.totals, len(errors))
@@ -177,8 +176,5 @@ class Builder:
         return head + "".join(self.blocks) + buf.getvalue()
 
 
-def render(result: CheckResult, color: bool = False, width: int | None = None, **opts) -> str:
-    b = Builder(color=color, width=width)
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors, result.summary)
+def render(result: CheckResult, **opts) -> str:
+    return build(Builder(**opts), result)  # type: ignore[return-value]

@@ -10,13 +10,12 @@ import unicodedata
 import xlsxwriter
 
 from compliance.models import CheckResult, InputError, ReportResult, Summary, ToolInfo
-from compliance.render.common import (
-    DOC_TYPE_ZH,
-    SEVERITY_ZH,
-    STATUS_ZH,
+from compliance.render import Kept, build
+from compliance.labels import DOC_TYPE_ZH, SEVERITY_ZH, STATUS_ZH
+from compliance.results import (
     PassRates,
-    add_families,
     family_label,
+    families,
     findings,
     first_quote,
     issuer_text,
@@ -65,7 +64,7 @@ def _print_setup(ws, name: str) -> None:
     ws.set_footer("&L打印日期 &D&R第 &P 页，共 &N 页")
 
 
-class Builder:
+class Builder(Kept):
     """The workbook's rows gathered report by report: a ranking row, the findings' rows and the
     pass-rate counters; the reports themselves are not kept. Written at `finish`."""
 
@@ -73,13 +72,14 @@ class Builder:
         self.totals: list[float | None] = []
         self.rank_rows: list[list] = []  # without the rank, and with the per-family scores by family
         self.by_family: list[dict] = []
-        self.families: dict[str, None] = {}
+        self.families: dict[str, str] = {}  # code → label, in first-seen order
         self.finding_rows: list[list] = []
         self.rates = PassRates()
 
-    def add(self, rep: ReportResult) -> None:
+    def add(self, rep: ReportResult) -> str:
         self.totals.append(rep.score.total)
-        add_families(self.families, rep)
+        for f in families(rep):
+            self.families.setdefault(f, family_label(f, rep))
         self.rank_rows.append(
             [rep.score.total, rep.score.grade or "", issuer_text(rep), rep.meta.province or "",
              DOC_TYPE_ZH.get(rep.meta.doc_type, rep.meta.doc_type), period_text(rep), len(findings(rep)), rep.source]
@@ -93,6 +93,7 @@ class Builder:
                  r.remediation, r.waived.reason if r.waived else "", r.baseline or ""]
             )
         self.rates.add(rep)
+        return ""
 
     def finish(self, tool: ToolInfo | None, errors: list[InputError], summary: Summary | None = None) -> bytes:
         buf = io.BytesIO()
@@ -104,7 +105,7 @@ class Builder:
             "pct": wb.add_format({"num_format": "0.0%"}),
         }
         fams = list(self.families)
-        head1 = ["名次", "得分", "等级", "单位", "省份", "类型", "年度", "差距数", "文件"] + [family_label(f) for f in fams]
+        head1 = ["名次", "得分", "等级", "单位", "省份", "类型", "年度", "差距数", "文件"] + [self.families[f] for f in fams]
         rows1 = [[rank] + self.rank_rows[i] + [self.by_family[i].get(f) for f in fams] for rank, i in rank_order(self.totals)]
         score_cols = {1: fmts["score"], **{9 + k: fmts["score"] for k in range(len(fams))}}
         _sheet(wb, "排名", head1, rows1, fmts, score_cols)
@@ -134,7 +135,4 @@ class Builder:
 
 
 def render(result: CheckResult, **opts) -> bytes:
-    b = Builder(**opts)
-    for rep in result.reports:
-        b.add(rep)
-    return b.finish(result.tool, result.errors, result.summary)
+    return build(Builder(**opts), result)  # type: ignore[return-value]

@@ -20,14 +20,14 @@ def _load(ruleset: str):
 
 
 def _sev(severity: str) -> str:
-    from compliance.render.common import SEVERITY_ZH
+    from compliance.labels import SEVERITY_ZH
 
     zh = SEVERITY_ZH.get(severity)
     return f"{zh} {severity}" if zh else severity
 
 
 def _fam(family: str) -> str:
-    from compliance.render.common import family_label
+    from compliance.results import family_label
 
     return family_label(family)
 
@@ -38,7 +38,7 @@ def list_rules(ruleset: str = typer.Option("national", "--ruleset", "-r", help="
     from rich.console import Console
     from rich.table import Table
 
-    from compliance.render.common import SEVERITY_ZH
+    from compliance.labels import SEVERITY_ZH
 
     rs = _load(ruleset)
     t = Table(title=f"{rs.label} {rs.version}（继承 chain: {' → '.join(rs.chain)}）")
@@ -87,7 +87,7 @@ def show(
                                           help="只在此规则集中查找 Look only in this ruleset (default: every ruleset)."),
 ) -> None:
     """查看一条规则 One rule: what it requires, basis, what counts as evidence, examples."""
-    from compliance.render.common import DOC_TYPE_ZH, STATUS_ZH
+    from compliance.labels import DOC_TYPE_ZH, STATUS_ZH
 
     rs, cr = find_rule(rule_id, ruleset)
     r = cr.rule

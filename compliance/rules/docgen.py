@@ -11,16 +11,11 @@ from pathlib import Path
 
 from compliance.rules.load import CompiledRuleset, RulesetError, available_rulesets, load_ruleset
 
-DOC_TYPES_ZH = {
-    "annual_report": "年度报告",
-    "work_summary": "工作总结",
-    "self_inspection": "自查报告",
-    "plan": "计划方案",
-    "fair_competition_report": "公平竞争审查工作报告",
-    "shufa_report": "述法报告",
-    "other": "其他",
-}
-SEVERITY_ZH = {"critical": "critical 严重", "major": "major 重要", "minor": "minor 一般"}
+from compliance.labels import DOC_TYPE_ZH as DOC_TYPES_ZH
+from compliance.labels import SEVERITY_ZH as _SEVERITY_ZH
+from compliance.labels import STATUS_ZH
+
+SEVERITY_ZH = {k: f"{k} {v}" for k, v in _SEVERITY_ZH.items()}
 ORDER = ["national"]  # national first, then the provinces alphabetically
 
 
@@ -110,8 +105,7 @@ def render() -> str:
         "本文件由 `python -m compliance.rules.docgen` 根据 `rulesets/*.yaml` 自动生成，请勿手工修改。",
         "每条规则的证据线索、正反示例见 `compliance rules show 规则编号`。",
         "",
-        "状态含义：met 已落实；partial 部分落实；planned 仅为计划；self_reported_gap 报告自认不足；missing 未提及；"
-        "not_applicable 不适用。计分：met 1、partial 0.5、planned 0.25（计划类文件中为 1）、self_reported_gap 0.25、missing 0。",
+        "状态含义：" + "；".join(f"{k} {v}" for k, v in STATUS_ZH.items()) + "。计分：met 1、partial 0.5、planned 0.25（计划类文件中为 1）、self_reported_gap 0.25、missing 0。",
         "",
     ]
     loaded: dict[str, CompiledRuleset] = {}

@@ -228,6 +228,7 @@ class CompiledRuleset:
     files: list[str]
     display_name: str | None = None
     cues: dict[str, Cue] = field(default_factory=dict)
+    families: dict[str, str] = field(default_factory=dict)  # family code → name, along the chain
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -646,6 +647,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     scoring = dict(parent["scoring"]) if parent else {}
     if m.scoring:
         scoring.update(m.scoring.model_dump(exclude_none=True))
+    families = {**(parent["families"] if parent else {}), **m.families}
 
     patched: dict[str, list[str]] = {k: list(v) for k, v in (parent["patched"] if parent else {}).items()}
     seen: dict[str, int] = {}
@@ -670,7 +672,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     return {
         "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
         "description": m.description, "display_name": m.display_name, "rules": rules, "params": params, "negation": negation, "planned": planned,
-        "markers": markers, "scoring": scoring, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
+        "markers": markers, "scoring": scoring, "families": families, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
     }
 
 
@@ -735,6 +737,8 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
                 _add(p, f"pattern {cue} nests an unbounded repeat inside another, as in (a+)+: on some texts "
                         "it backtracks for minutes; bound one of them, e.g. [^。]{0,20}")
 
+        if b["families"] and rule.family not in b["families"]:
+            add(("family",), f"family {rule.family} has no name: add it under `families:` (e.g. {rule.family}: 中文名称)")
         ev = rule.evidence
         has_ev = ev is not None and (ev.met or ev.partial)
         if rule.derived is not None and has_ev:
@@ -816,6 +820,7 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
         name=b["name"], version=b["version"], chain=b["chain"], hash=digest, rules=compiled, parameters=params,
         negation=b["negation"], planned=b["planned"], scoring=b["scoring"], markers=b["markers"], province=b["province"],
         description=b["description"], files=b["files"], cues=cues, display_name=b["display_name"],
+        families=b["families"],
     )
     return rs, []
 
@@ -872,26 +877,77 @@ def ruleset_for(province: str | None) -> str:
     return "national"
 
 
-_PROVINCES: dict[str, tuple[int, Any]] = {}
+_HEADS: dict[str, tuple[int, dict]] = {}
+_HEAD_KEYS = ("name", "extends", "province", "families", "scoring")
 
 
-def _file_province(path: Path) -> Any:
-    """A ruleset file's `province`, parsed once per file version: batches call `ruleset_for` per
-    report, and re-parsing every YAML file each time cost ~0.5 s a report."""
+def _file_head(path: Path) -> dict:
+    """A ruleset file's small top-level entries (name, extends, province, families, scoring),
+    parsed once per file version and without its rules: batches call `ruleset_for` per report,
+    and renderers need family names and grades without compiling the ruleset (~1 s)."""
     key = str(path)
     try:
         mtime = os.stat(path).st_mtime_ns
     except OSError:
-        return None
-    hit = _PROVINCES.get(key)
+        return {}
+    hit = _HEADS.get(key)
     if hit is not None and hit[0] == mtime:
         return hit[1]
     from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular, yaml_loader
 
-    try:  # a broken file in a ruleset folder must not break every auto check: it just has no province
-        data = yaml.load(read_text_regular(path, MAX_CONFIG_BYTES, "ruleset"), Loader=yaml_loader())
+    try:  # a broken file in a ruleset folder must not break every auto check: it just has no entries
+        keep, on = [], False
+        for ln in read_text_regular(path, MAX_CONFIG_BYTES, "ruleset").splitlines():
+            if ln[:1] not in ("", " ", "\t", "#", "-"):  # a top-level key starts a block
+                on = ln.split(":", 1)[0].strip() in _HEAD_KEYS
+            if on:
+                keep.append(ln)
+        data = yaml.load("\n".join(keep), Loader=yaml_loader())
     except (ValueError, yaml.YAMLError, RecursionError):
         data = None
-    prov = data.get("province") if isinstance(data, dict) else None
-    _PROVINCES[key] = (mtime, prov)
-    return prov
+    head = data if isinstance(data, dict) else {}
+    _HEADS[key] = (mtime, head)
+    return head
+
+
+def _file_province(path: Path) -> Any:
+    return _file_head(path).get("province")
+
+
+@dataclass(frozen=True)
+class RulesetDisplay:
+    """What a reader of results needs from a ruleset: its family names and grade bands."""
+
+    families: dict[str, str]
+    grades: list[tuple[float, str]]  # best first: (lowest score of the band, grade)
+
+
+def ruleset_display(name: str) -> RulesetDisplay:
+    """Family names and grades along an installed ruleset's chain, from the files' top-level
+    entries (a result names its ruleset; renderers need no compiled ruleset). A ruleset compiled
+    in this process (e.g. given as a file) is used as it is; an unknown name gets national's."""
+    for rs in list(_CACHE.values()):
+        if rs.name == name:
+            return RulesetDisplay(dict(rs.families), [(float(a), str(b)) for a, b in rs.scoring.get("grades") or []])
+    avail = available_rulesets()
+    path = avail.get(name) or avail.get("national")
+    families: dict[str, str] = {}
+    grades: list = []
+    seen: set[Path] = set()
+    while path is not None and path not in seen:  # child first: its entries win
+        seen.add(path)
+        head = _file_head(path)
+        fams = head.get("families")
+        if isinstance(fams, dict):
+            families = {**{str(k): str(v) for k, v in fams.items()}, **families}
+        sc = head.get("scoring")
+        if not grades and isinstance(sc, dict) and sc.get("grades"):
+            grades = [(float(a), str(b)) for a, b in sc["grades"]]
+        ext, here = head.get("extends"), path
+        path = None
+        if isinstance(ext, str):
+            try:
+                path = _resolve(ext, here.parent)
+            except RulesetError:
+                path = None
+    return RulesetDisplay(families, grades)

@@ -220,6 +220,9 @@ class Messages(_S):
     met: str | None = None
     partial: str | None = None
     planned: str | None = None
+    # `planned` in a plan document, where a plan is what the document is for (full credit):
+    # a report's `planned` sentence ("not yet done in the period") does not apply there
+    planned_in_plan: str | None = None
     self_reported_gap: str | None = None
     missing: str | None = None
     not_applicable: str | None = None
@@ -289,6 +292,8 @@ class RulesetFile(_S):
     parameters: dict[str, Any] = Field(default_factory=dict)
     markers: Markers | None = None
     scoring: Scoring | None = None
+    # family code → the name people read (AR: 年度报告义务); a child ruleset adds or renames
+    families: dict[str, str] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
     overrides: list[RuleOverride] = Field(default_factory=list)
 

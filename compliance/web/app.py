@@ -20,6 +20,7 @@ from loguru import logger
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from compliance import labels
 from compliance.web import service, view
 from compliance.web.service import (
     DOC_TYPE_CHOICES,
@@ -228,18 +229,18 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
         app.router.on_shutdown.append(pool.close)  # SIGTERM: stop checks at once, not after them
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(
-        STATUS_ZH=view.STATUS_ZH,
-        SEVERITY_ZH=view.SEVERITY_ZH,
-        DOC_TYPE_ZH=view.DOC_TYPE_ZH,
-        FAMILY_ZH=view.FAMILY_ZH,
-        POLARITY_ZH=view.POLARITY_ZH,
+        STATUS_ZH=labels.STATUS_ZH,
+        SEVERITY_ZH=labels.SEVERITY_ZH,
+        DOC_TYPE_ZH=labels.DOC_TYPE_ZH,
+        POLARITY_ZH=labels.POLARITY_ZH,
         version=__version__,
         ruleset_label=view.ruleset_label,
         records_on=records is not None,
         records_text=records is not None and records.keep_text,
     )
     env.filters["web_warning"] = view.web_warning
-    env.filters["score"] = lambda v: "—" if v is None else (f"{v:.1f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
+    env.filters["score"] = labels.fmt_score
+    env.filters["num"] = labels.fmt_num
     templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -328,7 +329,7 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
             met=view.met_rules(result),
             na=view.not_applicable(result),
             bars=view.family_bars(result),
-            grade_level=view.grade_level(result.score.total),
+            grade_level=view.report_level(result),
             lines=lines,
             anchors=anchors,
             batch_id=item.batch_id,

@@ -129,16 +129,10 @@ def _one_line(exc: BaseException) -> str:
 
 def run_pipeline(data: bytes, name: str, ruleset: str, doc_type: str | None) -> tuple[ReportResult, list[str]]:
     """The CLI's pipeline on bytes: read → normalize → check; returns the result and input lines."""
-    from compliance.normalize import normalize
-    from compliance.pipeline import check_report
-    from compliance.readers import read_bytes
+    from compliance.pipeline import check_bytes
 
     with _ENGINE_LOCK:
-        report = normalize(read_bytes(data, name))
-        if doc_type is not None:
-            report.meta.doc_type = doc_type  # type: ignore[assignment]
-        result = check_report(report, ruleset)
-    return result, list(report.lines)
+        return check_bytes(data, name, ruleset, doc_type)
 
 
 def _in_worker(pool, upload: Upload, ruleset: str, doc_type: str | None) -> tuple[ReportResult, list[str]]:
