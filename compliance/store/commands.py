@@ -55,16 +55,19 @@ def _out(data: str | bytes, output: Path | None) -> None:
         else:
             sys.stdout.write(data)
         return
-    from compliance.batch.commands import _write
+    from compliance.safeio import OutputError, write_output
 
-    _write(data, output)
+    try:
+        write_output(output, data)  # whole or nothing, never through a symlink
+    except OutputError as e:
+        _fail(str(e))
 
 
 # --------------------------------------------------------------------------- history
 
 
 def _status(s: str | None) -> str:
-    from compliance.render.common import STATUS_ZH
+    from compliance.labels import STATUS_ZH
 
     return STATUS_ZH.get(s or "", s or "—")
 
@@ -76,7 +79,7 @@ def history_table(entries, color: bool = False) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    from compliance.render.common import DOC_TYPE_ZH
+    from compliance.labels import DOC_TYPE_ZH
 
     buf = io.StringIO()
     con = Console(file=buf, force_terminal=color, no_color=not color, width=140, highlight=False, emoji=False)
@@ -136,7 +139,8 @@ def stats_header(st) -> list[str]:
 
 
 def stats_display_rows(st) -> list[list]:
-    from compliance.render.common import DOC_TYPE_ZH, family_label
+    from compliance.labels import DOC_TYPE_ZH
+    from compliance.results import family_label
 
     rows = []
     for r in st.rows:

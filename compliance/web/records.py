@@ -122,7 +122,7 @@ def trend_svg(points: list[tuple[str, float | None]], width: int = 640, height: 
 
 
 def history_xlsx(entries) -> bytes:
-    from compliance.render.common import DOC_TYPE_ZH
+    from compliance.labels import DOC_TYPE_ZH
     from compliance.store.commands import stats_xlsx
     from compliance.store.queries import Stats
 
