@@ -17,7 +17,7 @@ from compliance.cli import _register, app
 from store_fixtures import db_url, pg_url  # noqa: F401 — fixtures
 
 _register()
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 PANJIN = CORPUS / "panjin-2024-report.txt"
 HAIYAN = CORPUS / "haiyan-2020-plan.txt"
 

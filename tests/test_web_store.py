@@ -13,8 +13,8 @@ from compliance.web.app import create_app
 from compliance.web.records import Records, trend_svg
 from store_fixtures import db_url, pg_url  # noqa: F401 — fixtures
 
-PANJIN = Path("/work/shared/corpus/panjin-2024-report.txt").read_text(encoding="utf-8")
-HAIYAN = Path("/work/shared/corpus/haiyan-2020-plan.txt").read_text(encoding="utf-8")
+PANJIN = (Path(__file__).resolve().parent / "data" / "corpus" / "panjin-2024-report.txt").read_text(encoding="utf-8")
+HAIYAN = (Path(__file__).resolve().parent / "data" / "corpus" / "haiyan-2020-plan.txt").read_text(encoding="utf-8")
 OLDER = "\n".join(x for x in PANJIN.replace("2024", "2023").splitlines() if "培训" not in x)
 COPY = PANJIN.replace("盘锦市交通运输局", "鞍山市交通运输局").replace("盘锦", "鞍山")
 
