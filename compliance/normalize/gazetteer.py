@@ -66,7 +66,7 @@ class Gazetteer:
                 names.setdefault(short, []).append((d, True))
         # Autonomous divisions are usually written short + generic noun: 阿坝州, 恩施州, 长阳县.
         full_names = set(names)
-        for code, name, short, level, parent, _y0, _y1 in rows:
+        for code, name, short, _level, _parent, _y0, _y1 in rows:
             for long_end, alias_end in _AUTONOMOUS_ALIAS:
                 if short and name.endswith(long_end) and short + alias_end not in full_names:
                     d = next(x for x in self.by_code[code] if x.name == name)

@@ -414,7 +414,7 @@ def signature(lines: list[str]) -> tuple[str | None, dt.date | None, bool]:
 # "2022年，司法部坚持…", "2023年,省政府坚持…", "2017年，山东省以…": an untitled report's opening
 # sentence names who reports.
 _OPENING_SUBJECT = re.compile(
-    rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?|今年|一年来|过去一年)\s*[,，]?\s*(?:在[^,，。]{{2,40}}[,，]\s*)?"
+    r"^\s*(?:(?:19|20)\d{2}\s*年度?|今年|一年来|过去一年)\s*[,，]?\s*(?:在[^,，。]{2,40}[,，]\s*)?"
     r"(?P<who>[\u4e00-\u9fff]{2,20}?)"
     r"(?:坚持|深入|认真|全面|紧紧|始终|以|在|按照|围绕|聚焦|持续|扎实|严格|立足|着力)"
 )
