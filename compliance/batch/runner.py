@@ -262,6 +262,7 @@ def run_batch(
     becomes available in that order (used to stream jsonl and drive the progress bar)."""
     out: list[Item] = []
     for item in iter_batch(files, job, jobs):
+        assert not isinstance(item, RawReport)  # only with raw=True
         out.append(item)
         if on_item is not None:
             on_item(item)

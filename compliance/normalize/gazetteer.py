@@ -12,6 +12,8 @@ the text, right after a larger division, or right before an organisation word �
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import json
 import re
 from dataclasses import dataclass
@@ -53,7 +55,7 @@ _ZONE_PART = re.compile(r"^[\u4e00-\u9fff]{2,4}?片区")
 
 
 class Gazetteer:
-    def __init__(self, rows: list[list], zones: list[list] = ()):
+    def __init__(self, rows: list[list], zones: Sequence[list] = ()):
         self.zones = {r[0] for r in zones}
         rows = list(rows) + list(zones)
         self.by_code: dict[str, list[Division]] = {}

@@ -201,7 +201,7 @@ def docx_file(path: str | Path, lines: list[str], *, title: str = "", author: st
     document.core_properties.author = author or "某某局办公室"
     document.core_properties.created = dt.datetime(2025, 2, 22, 9, 0, tzinfo=dt.UTC)
     out = Path(path)
-    document.save(out)
+    document.save(str(out))
     return out
 
 
