@@ -83,5 +83,6 @@ class Context:
         return None
 
     def tells_act(self, texts: list[str]) -> bool:
-        """Whether any of these normalized texts tells an act (count, date, frequency, own document)."""
-        return any(c.search(t) for t in texts for c in self.act)
+        """Whether any of these normalized texts tells an act: a count, date, frequency or own
+        document (markers.act), or something said to be done (markers.done: 制定了, 已建立)."""
+        return any(c.search(t) for t in texts for c in self.act + self.done)

@@ -31,6 +31,7 @@ RANK_POL = {v: k for k, v in POL_RANK.items()}
 # The lead of a numbered item: 一是 / （一） / 1. / 1、 / （1） / 一、 / 第一，
 ITEM_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，,、])")
 MAX_NEAR_MISSES = 8
+LEAD_HEADING_MAX = 40  # an item's first sentence this short is its heading; the next one leads too
 
 
 # --------------------------------------------------------------------------- report index
@@ -51,6 +52,7 @@ class Sent:
     lead: bool
     para_offset: int  # offset of `norm` inside the paragraph's concatenated norms
     offset: int  # offset of the sentence in the paragraph text
+    opens_item: bool = False  # the first body sentence of an item: where: heading accepts it too
     _clauses: list | None = None
     _idx: list | None = None
 
@@ -238,16 +240,29 @@ def _matcher(rs: CompiledRuleset) -> _Matcher:
 def build_index(report: Report, rs: CompiledRuleset) -> Index:
     sents: list[Sent] = []
     heading_lines = set()
+    opened: set[int] = set()  # sections whose first body sentence has been seen
+    # items (not a report's top parts such as 一、主要工作) whose first body sentence leads them
+    items = {sec.id for sec in report.iter_sections() if sec.level >= 2}
     for pi, p in enumerate(report.paragraphs):
         if p.is_heading:
             heading_lines.add(p.line)
         lead_item = bool(ITEM_RE.match(p.text)) and not p.is_heading
+        # The first body sentence of a numbered item leads it too: "（一）加强组织领导。局长…"
+        first_body = -1
+        if not p.is_heading and p.section_id is not None and p.section_id not in opened:
+            opened.add(p.section_id)
+            if lead_item and len(p.sentences) > 1 and len(p.sentences[0].norm) <= LEAD_HEADING_MAX:
+                first_body = 1
+            elif p.section_id in items:
+                first_body = 0
         po = 0
         for si, s in enumerate(p.sentences):
             sents.append(Sent(
                 gi=len(sents), pi=pi, si=si, text=s.text, norm=s.norm, line=s.line, role=p.role,
                 section=p.section, section_id=p.section_id if p.section_id is not None else -1,
-                heading=p.is_heading, lead=not p.is_heading and (lead_item and si == 0 or bool(ITEM_RE.match(s.text))),
+                heading=p.is_heading,
+                lead=not p.is_heading and (lead_item and si == 0 or bool(ITEM_RE.match(s.text))),
+                opens_item=si == first_body,
                 para_offset=po, offset=s.offset,
             ))
             po += len(s.norm)
@@ -709,7 +724,7 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
         s = ix.sents[o.gi]
         if not ctx.role_ok(s, p.roles):
             return False
-        if p.where == "heading" and not (s.heading or s.lead):
+        if p.where == "heading" and not (s.heading or s.lead or s.opens_item):
             return False
         if p.where == "body" and s.heading:
             return False
@@ -753,10 +768,10 @@ def eval_presence(ctx: _Ctx, p: Presence) -> CheckOutcome:
             if s.role == "closing" and p.roles is None:
                 continue
             cue = s.norm[o.start:o.end]
-            if ctx.role_ok(s, p.roles) and not (p.where == "heading" and not (s.heading or s.lead)) \
+            if ctx.role_ok(s, p.roles) and not (p.where == "heading" and not (s.heading or s.lead or s.opens_item)) \
                     and not (p.where == "body" and s.heading):
                 why = context_why(o)
-            elif p.where == "heading" and not (s.heading or s.lead):
+            elif p.where == "heading" and not (s.heading or s.lead or s.opens_item):
                 why = f"“{cue}”不在标题或条目首句中（本项只认标题或条目首句）"
             elif p.where == "body" and s.heading:
                 why = f"“{cue}”只出现在标题中（本项只认正文）"

@@ -295,6 +295,7 @@ def scan(lines: list[str]) -> LineScan:
                 chrome_lines.append(it[0])
                 continue
         kept.append(it)
+    kept = _strip_page_head(kept, chrome_meta)
     kept = _unflatten(kept)
 
     blocks: list[Block] = []
@@ -321,6 +322,7 @@ def scan(lines: list[str]) -> LineScan:
         prev_len = _span(text, col)
         if heading_style(norm):
             before_heading = False
+    blocks = _cut_run_in_parts(blocks)
     # The first short block before any heading that names a document kind is the title; an
     # issuer line right above a "关于…" or "2023年度…" line is part of it.
     for k, b in enumerate(blocks):
@@ -342,6 +344,33 @@ def scan(lines: list[str]) -> LineScan:
 
 
 _YEAR_START = re.compile(r"^(?:19|20)\d{2}\s*年")
+RUN_IN_MIN = 1000  # a paragraph this long that runs 一、…二、… parts together is a whole report
+
+
+def _cut_run_in_parts(blocks: list[Block]) -> list[Block]:
+    """A page flattened into one paragraph per report, then re-wrapped (a PDF printed from the
+    saved page): its wrapped lines join back into one huge block, cut here like a flattened line."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind != "text" or len(b.text) < RUN_IN_MIN:
+            out.append(b)
+            continue
+        cuts = _flat_cuts(b.text, hnorm(b.text), first=False, inline=True)
+        if not cuts:
+            out.append(b)
+            continue
+        for start, end in zip([0] + cuts, cuts + [len(b.text)]):
+            piece = Block(kind="text")
+            for i, sp in enumerate(b.spans):
+                nxt = b.spans[i + 1].offset if i + 1 < len(b.spans) else len(b.text)
+                if nxt <= start or sp.offset >= end:
+                    continue
+                a = max(sp.offset, start)
+                piece.spans.append(Span(offset=a - start, line=sp.line, col=sp.col + (a - sp.offset)))
+            piece.text = b.text[start:end]
+            if piece.text.strip():
+                out.append(piece)
+    return out
 
 
 def _title_continues_org(org: str, title: str) -> bool:
@@ -415,6 +444,50 @@ def _paren_cuts(norm: str, idx: list[int], n: int) -> list[int]:
         runs[-1].append(idx[k] if k < len(idx) else n)
         want += 1
     return [c for run in runs if len(run) >= 2 for c in run]
+
+
+_PAGE_HEAD = re.compile(r"^(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|首页|索引号)")
+PAGE_HEAD_MAX = 800  # a breadcrumb plus an 索引号 table is shorter than this
+
+
+def _strip_page_head(items: list[tuple[int, str, int, str]], chrome_meta: list[tuple[str, str, int]]
+                     ) -> list[tuple[int, str, int, str]]:
+    """A saved page flattened into one long line keeps its breadcrumb and 索引号 table in front of
+    the document (当前位置：首页>… 索引号：… 发布日期：… 标题 正文…). That head is chrome: its pairs
+    are metadata, and the document starts after the last pair's title (or after the last pair)."""
+    out = []
+    for lineno, text, col, norm in items:
+        if len(norm) <= 160 or not _PAGE_HEAD.match(norm):
+            out.append((lineno, text, col, norm))
+            continue
+        head = norm[:PAGE_HEAD_MAX]
+        pairs = list(_META_PAIR.finditer(head))
+        if not pairs:
+            out.append((lineno, text, col, norm))
+            continue
+        last = pairs[-1]
+        titles = [v for k, v, _ in chrome_meta if vocab.META_FIELDS.get(k) == "title" and len(v) >= 6]
+        titles += [norm[m.end():pairs[i + 1].start()] if i + 1 < len(pairs) else ""
+                   for i, m in enumerate(pairs) if vocab.META_FIELDS.get(m.group("key")) == "title"]
+        cut = -1
+        for t in (t for t in titles if len(t) >= 6):
+            k = norm.find(t, last.end())
+            if k >= 0:
+                cut = k + len(t)
+                break
+        if cut < 0:  # no title repeated: the last pair's value is its first word
+            m = re.match(r"[^\s\u4e00-\u9fff]*[\u4e00-\u9fff]{0,4}", norm[last.end():])
+            cut = last.end() + (m.end() if m else 0)
+        for m in pairs:
+            nxt = next((q.start() for q in pairs if q.start() > m.start()), cut)
+            chrome_meta.append((m.group("key"), norm[m.end():min(nxt, cut)].strip(), lineno))
+        _, idx = cached_norm_map(text)
+        at = idx[cut] if cut < len(idx) else len(text)
+        rest = text[at:]
+        lead = len(rest) - len(rest.lstrip())
+        if rest.strip():
+            out.append((lineno, rest.strip(), col + at + lead, hnorm(rest.strip())))
+    return out
 
 
 def _unflatten(items: list[tuple[int, str, int, str]]) -> list[tuple[int, str, int, str]]:
