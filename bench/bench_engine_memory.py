@@ -43,7 +43,7 @@ def main() -> None:
     from compliance.rules.load import load_ruleset
 
     rs = load_ruleset(args.ruleset)
-    corpus = Path(__file__).resolve().parent.parent / "reports"  # the corpus copy in the repository
+    corpus = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
     texts += [ex.text for cr in rs.rules for ex in cr.rule.examples]
     pool = sentence_pool(texts)

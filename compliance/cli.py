@@ -41,8 +41,9 @@ def _register() -> None:
     from compliance.rules import commands as rules_cmds
     from compliance.batch import commands as batch_cmds
     from compliance.web import commands as web_cmds
+    from compliance.store import commands as store_cmds
 
-    for mod in (parse_cmds, rules_cmds, batch_cmds, web_cmds):
+    for mod in (parse_cmds, rules_cmds, batch_cmds, web_cmds, store_cmds):
         mod.register(app)
 
 

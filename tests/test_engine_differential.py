@@ -11,7 +11,7 @@ from compliance.engine import evaluate
 from compliance.engine.synth import random_report, sentence_pool
 from compliance.rules.load import RulesetError, available_rulesets, load_ruleset
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 N_GENERATED = 40
 
 

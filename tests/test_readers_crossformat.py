@@ -24,9 +24,7 @@ except ImportError:  # the normalizer is written in parallel; run once it exists
 
 pytest.importorskip("reportlab")
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 FILES = ["panjin-2024-report.txt", "haiyan-2020-plan.txt"]
 FORMATS = ["txt-gb18030", "html-utf8", "html-gb2312", "docx", "pdf", "ofd"]
 

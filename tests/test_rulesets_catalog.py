@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-CATALOG = Path("/work/shared/spec/requirements.yaml")
+CATALOG = Path(__file__).resolve().parent / "data" / "spec" / "requirements.yaml"
 NAMES = ["national", "zhejiang", "liaoning", "henan"]
 PREFIX = {"zhejiang": "ZJ-", "liaoning": "LN-", "henan": "HA-"}
 PROVINCE = {"zhejiang": "浙江省", "liaoning": "辽宁省", "henan": "河南省"}

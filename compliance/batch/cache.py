@@ -21,7 +21,7 @@ from loguru import logger
 from compliance.models import ReportResult
 
 _PKG = Path(__file__).resolve().parent.parent
-_SKIP_DIRS = {"render", "web", "__pycache__"}  # presentation only: never changes a ReportResult
+_SKIP_DIRS = {"render", "web", "store", "__pycache__"}  # presentation and records: never change a ReportResult
 
 
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a report's result is ~100 KB

@@ -182,17 +182,22 @@ class _Sink:
 
 
 def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on, progress,
-         task, select=(), ignore=(), strict=False) -> None:
-    """The batch loop: each item to the sink as it comes, in input order."""
+         task, select=(), ignore=(), strict=False, recorder=None) -> None:
+    """The batch loop: each item to the sink (and the store, with --record) as it comes, in input order."""
     from compliance.batch.policy import breaches
     from compliance.batch.post import build_result, postprocess
-    from compliance.batch.runner import RawReport, input_error, iter_batch
+    from compliance.batch.runner import RawReport, Recordable, input_error, iter_batch
     from compliance.models import InputError
 
     for item in iter_batch(files, job, jobs, raw=raw):
+        rec = None
+        if isinstance(item, Recordable):
+            rec, item = item, item.item
         if isinstance(item, InputError):
             errors.append(item)
             sink.error(item)
+            if recorder is not None:
+                recorder.error(item)
         else:
             if not isinstance(item, RawReport):
                 item = postprocess(item, waiver_list, base)
@@ -200,6 +205,8 @@ def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, ba
                     from compliance.batch.select import apply
 
                     item = apply(item, select, ignore)
+            if recorder is not None and rec is not None:
+                _record(recorder, item, rec, rebuild=bool(waiver_list) or base is not None or bool(select or ignore))
             sink.report(item)
             if fail_under is not None or fail_on is not None or strict:
                 breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None, strict))
@@ -209,6 +216,8 @@ def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, ba
         err = input_error(m, "no such file or directory")
         errors.append(err)
         sink.error(err)
+        if recorder is not None:
+            recorder.error(err)
 
 
 def check(
@@ -243,6 +252,9 @@ def check(
         help="表格中列出依据和整改建议（-vv 另显示调试信息）Table: show basis and remediation of each finding (-vv: debug log)."),
     config: Optional[Path] = typer.Option(
         None, "--config", help="配置文件（默认向上查找 compliance.toml 或 pyproject.toml 的 [tool.compliance]）Config file (default: found upward)."),
+    record: bool = typer.Option(False, "--record", help="记录到记录库 Record each report in the store (--db) as it is checked."),
+    db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="记录库：SQLite 文件或 postgresql:// 地址 Store: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
+    keep_text: bool = typer.Option(False, "--keep-text", help="同时保存报告全文（引文总会保存）With --record: keep the report text in the store too (quotes are always kept)."),
 ) -> None:
     from compliance.batch.inputs import collect_inputs
     from compliance.safeio import OutputError
@@ -329,7 +341,10 @@ def check(
         use_cache=not no_cache,
         cache_dir=os.environ.get("COMPLIANCE_CACHE_DIR"),
         timeout=timeout or None,
+        record=record,
+        keep_text=record and keep_text,
     )
+    recorder = _open_recorder(db, ruleset, keep_text) if record else None
 
     from compliance.batch.runner import all_cached
 
@@ -389,14 +404,20 @@ def check(
     try:
         try:
             _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, base, fail_under, fail_on,
-                 progress, task, sel, ign, strict)
+                 progress, task, sel, ign, strict, recorder)
             completed = True
         finally:
             if progress is not None:
                 progress.stop()
             sink.close(completed)
+            if recorder is not None:
+                recorder.close(completed)
     except OutputError as e:
         _fail(str(e))
+    if recorder is not None and not quiet:
+        for note in recorder.notes:
+            sys.stderr.write(note + "\n")
+        sys.stderr.write(f"已记录 recorded {recorder.n_reports} 份报告 in {recorder.where}\n")
 
     if not quiet:
         for e in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them
@@ -406,6 +427,39 @@ def check(
     code = exit_code(build_result(errors), breached)
     if code:
         raise typer.Exit(code)
+
+
+def _open_recorder(db: str | None, ruleset: str, keep_text: bool):
+    """The store for `--record`, opened (and upgraded) before any report is checked."""
+    from compliance.batch.cache import ruleset_hash
+    from compliance.store import Recorder, StoreError, open_engine, resolve_url
+
+    try:
+        engine = open_engine(db)
+        rec = Recorder(engine, origin="cli", ruleset=ruleset, ruleset_hash=ruleset_hash(ruleset), keep_text=keep_text)
+    except StoreError as e:
+        _fail(str(e))
+    from sqlalchemy.engine import make_url
+
+    rec.where = make_url(resolve_url(db)).render_as_string()  # type: ignore[attr-defined]
+    rec.notes = []  # type: ignore[attr-defined]
+    return rec
+
+
+def _record(recorder, item, rec, rebuild: bool) -> None:
+    """One report into the store: the worker's rows, or rows built from the object when it was
+    checked in this process or changed here (waivers, baseline)."""
+    from compliance.store.records import Rows
+
+    if rec.rows is not None and not rebuild:
+        got = recorder.report(Rows(rec.rows[0], rec.rows[1]), rec.extra)
+    else:
+        got = recorder.report(item, rec.extra)
+    if got.version > 1 and not got.same_text:
+        recorder.notes.append(f"{item.source}: 重新提交，第 {got.version} 版 (resubmission, version {got.version})")
+    if got.dup_of_id is not None:
+        recorder.notes.append(f"{item.source}: 疑似雷同，{got.dup_share * 100:.0f}% 的句子与已记录的报告 {got.dup_of_id} 相同 "
+                              f"(near-duplicate of a recorded report)")
 
 
 def schema() -> None:

@@ -30,6 +30,8 @@ class Job:
     cache_dir: str | None = None
     indent: int | None = None  # JSON indentation of the reports workers send back (2 for a json stream)
     timeout: float | None = None  # seconds one file may take in a worker process; None: no limit
+    record: bool = False  # `check --record`: workers also build the store's rows (see Recordable)
+    keep_text: bool = False  # with record: the report text goes into the store too
 
 
 class RulesetLoadError(Exception):
@@ -204,15 +206,22 @@ class Chooser:
 _CHOOSER: Chooser | None = None  # a worker's, for the batch it serves
 
 
-def evaluate_file(path: str, job: Job, choose: Chooser | None = None) -> ReportResult:
-    """The pipeline (`compliance.pipeline`), with rulesets kept per process by the chooser."""
-    from compliance.pipeline import check_file
+def evaluate_file(path: str, job: Job, choose: Chooser | None = None, lines: list[str] | None = None) -> ReportResult:
+    """The pipeline (`compliance.pipeline`), with rulesets kept per process by the chooser.
+    `lines`, when given, receives the input lines (for the store)."""
+    from compliance.pipeline import check_file, check_report, load_report
 
-    return check_file(path, choose or Chooser(job.ruleset), job.doc_type)
+    if lines is None:
+        return check_file(path, choose or Chooser(job.ruleset), job.doc_type)
+    report = load_report(path, job.doc_type)
+    lines[:] = report.lines
+    return check_report(report, choose or Chooser(job.ruleset))
 
 
-def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) -> Item:
-    """One file → result; any failure becomes an InputError naming the file."""
+def check_one(path: str, job: Job | None = None, choose: Chooser | None = None,
+              lines: list[str] | None = None) -> Item:
+    """One file → result; any failure becomes an InputError naming the file. `lines` receives
+    the input lines when the file was read (not on a cache hit)."""
     job = job or _JOB or Job()
     choose = choose or (_CHOOSER if job is _JOB else None) or Chooser(job.ruleset)
     from compliance.batch.cache import ResultCache, cache_key, file_hash
@@ -233,7 +242,7 @@ def check_one(path: str, job: Job | None = None, choose: Chooser | None = None) 
                 if hit is not None:
                     logger.debug("cache hit {}", path)
                     return hit.model_copy(update={"source": path})
-        result = evaluate_file(path, job, choose)
+        result = evaluate_file(path, job, choose) if lines is None else evaluate_file(path, job, choose, lines)
         if result.source != path:
             result = result.model_copy(update={"source": path})
     except FileNotFoundError:
@@ -262,25 +271,60 @@ def run_batch(
     becomes available in that order (used to stream jsonl and drive the progress bar)."""
     out: list[Item] = []
     for item in iter_batch(files, job, jobs):
-        assert not isinstance(item, RawReport)  # only with raw=True
+        assert isinstance(item, (ReportResult, InputError))  # RawReport only with raw=True
         out.append(item)
         if on_item is not None:
             on_item(item)
     return out
 
 
-def _check_one_wire(path: str) -> Item | tuple[bytes, float | None]:
+def _check_one_wire(path: str) -> Item | tuple:
     """check_one in a worker, a report sent back as (its JSON, its total): pydantic's Rust JSON
     both ways costs about a third of pickling and unpickling the model tree (the cache relies on
-    the same round trip), and a stream needs no object at all."""
-    item = check_one(path)
+    the same round trip), and a stream needs no object at all. With `Job.record`, the store's rows
+    for the report come along as a third element (built here, in parallel, not in the main process)."""
+    job = _JOB or Job()
+    lines: list[str] | None = [] if job.record else None
+    item = check_one(path, lines=lines)
     if isinstance(item, ReportResult):
         from compliance.batch.post import postprocess
 
         item = postprocess(item)  # fingerprints filled here, so a stream needs nothing of the main process
-        indent = _JOB.indent if _JOB is not None else None
-        return item.model_dump_json(indent=indent).encode("utf-8"), item.score.total
+        data = item.model_dump_json(indent=job.indent).encode("utf-8")
+        if job.record:
+            from compliance.store.records import rows_of
+
+            rows = rows_of(item, data if job.indent is None else None)
+            return data, item.score.total, (rows.report, rows.rules, text_extra(path, lines, job))
+        return data, item.score.total
     return item
+
+
+def text_extra(path: str, lines: list[str] | None, job: Job) -> dict:
+    """What the store keeps from a report's text: its sentence hashes and MinHash sketch (to
+    find copies), and the text itself only with `Job.keep_text`. A cache hit did not read the
+    file: it is read again here (reader only)."""
+    if not lines:
+        try:
+            from compliance.readers import read
+
+            lines = read(path).lines
+        except Exception:  # the report is still recorded, without what its text gives
+            return {}
+    from compliance.store.digest import text_extra as extra
+
+    return extra(lines, job.keep_text)
+
+
+@dataclass(frozen=True)
+class Recordable:
+    """With `Job.record`: a checked report (object or RawReport) and what the store needs of it.
+    `rows` (report, rules) come from a worker; None when checked in this process (built later,
+    from the object, after waivers). `extra` holds what was taken from the text."""
+
+    item: ReportResult | RawReport
+    rows: tuple | None
+    extra: dict
 
 
 @dataclass(frozen=True)
@@ -298,10 +342,14 @@ class RawReport:
         return self.text + "\n"
 
 
-def _from_wire(got: Item | tuple, path: str = "", raw: bool = False) -> Item | RawReport:
+def _from_wire(got: Item | tuple, path: str = "", raw: bool = False) -> Item | RawReport | Recordable:
     if isinstance(got, tuple):
-        data, total = got
-        return RawReport(path, data.decode("utf-8"), total) if raw else ReportResult.model_validate_json(data)
+        data, total = got[0], got[1]
+        item = RawReport(path, data.decode("utf-8"), total) if raw else ReportResult.model_validate_json(data)
+        if len(got) > 2:
+            report, rules, extra = got[2]
+            return Recordable(item, (report, rules), extra)
+        return item
     return got
 
 
@@ -321,13 +369,13 @@ def _timed_out(path: str, job: Job) -> InputError:
                                          f"(limit exceeded: checking took longer than {job.timeout:g} s; --timeout)")
 
 
-def _isolated(path: str, job: Job) -> Item:
+def _isolated(path: str, job: Job) -> Item | tuple:
     """Check one file in a fresh single-worker pool, so a native crash or a hang is pinned on its file."""
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(job,)) as pool:
         try:
-            return pool.submit(check_one, path).result(timeout=job.timeout)
+            return pool.submit(_check_one_wire, path).result(timeout=job.timeout)
         except BrokenProcessPool:
             return InputError(source=path, error="超出限制: 检查进程在此文件上终止（内存超限或读取库崩溃） "
                                                  "(the checking process died on this file: memory limit or a crash in a reader)")
@@ -336,7 +384,7 @@ def _isolated(path: str, job: Job) -> Item:
             return _timed_out(path, job)
 
 
-def _check_many_wire(paths: list[str]) -> list[Item | tuple[bytes, float | None]]:
+def _check_many_wire(paths: list[str]) -> list[Item | tuple]:
     """A chunk of files in one task: a task costs two pipe messages, a future and a wake-up of
     the pool's manager thread, which is worth sharing between several ~10 ms reports."""
     return [_check_one_wire(p) for p in paths]
@@ -364,8 +412,20 @@ def _chunk_size(n: int, jobs: int) -> int:
     return max(1, min(8, n // (jobs * 32)))
 
 
-def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> Iterator[Item | RawReport]:
-    """Results in input order. With `raw`, reports from worker processes come as `RawReport`.
+def _local(f: str, job: Job, choose: Chooser) -> Item | Recordable:
+    """check_one in this process; with `Job.record`, as a Recordable (rows built by the caller)."""
+    if not job.record:
+        return check_one(f, job, choose)
+    lines: list[str] = []
+    item = check_one(f, job, choose, lines)
+    if isinstance(item, InputError):
+        return item
+    return Recordable(item, None, text_extra(f, lines, job))
+
+
+def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> Iterator[Item | RawReport | Recordable]:
+    """Results in input order. With `raw`, reports from worker processes come as `RawReport`;
+    with `Job.record`, every report comes as a `Recordable` holding it.
 
     Tasks are chunks of a few files, and only a few chunks per worker are in flight: the main
     process holds no future per file, so its memory does not grow with the batch."""
@@ -375,7 +435,7 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
     if (jobs == 1 or len(files) < 2) and job.timeout is None:  # in this process: no time limit possible
         choose = Chooser(job.ruleset)
         for f in files:
-            yield check_one(f, job, choose)
+            yield _local(f, job, choose)
         return
     from collections import deque
     from concurrent.futures.process import BrokenProcessPool
@@ -391,7 +451,7 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
             logger.warning("cannot start worker processes ({}); checking in this process", exc)
             choose = Chooser(job.ruleset)
             for f in files[i:]:
-                yield check_one(f, job, choose)
+                yield _local(f, job, choose)
             return
         with pool:
             pending: deque = deque()  # (future, files of the chunk)
@@ -434,7 +494,7 @@ def iter_batch(files: list[str], job: Job, jobs: int = 1, raw: bool = False) -> 
                     other.cancel()
 
 
-def _one_by_one(pool: ProcessPoolExecutor, path: str, job: Job) -> Item | tuple[bytes, float | None]:
+def _one_by_one(pool: ProcessPoolExecutor, path: str, job: Job) -> Item | tuple:
     from concurrent.futures.process import BrokenProcessPool
 
     try:

@@ -203,7 +203,9 @@ def allowed_hosts(bind: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(sorted(hosts))
 
 
-def create_app(limits: Limits | None = None, store: Store | None = None) -> FastAPI:
+def create_app(limits: Limits | None = None, store: Store | None = None, records=None) -> FastAPI:
+    """`records`: a compliance.web.records.Records (the store): results are recorded and survive
+    restarts, and the 历史 and 达标率 pages are on. Without it results live in `store` only."""
     limits = limits or Limits()
     store = store or Store(max_bytes=limits.store_bytes)
     from compliance import __version__
@@ -233,6 +235,8 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
         POLARITY_ZH=labels.POLARITY_ZH,
         version=__version__,
         ruleset_label=view.ruleset_label,
+        records_on=records is not None,
+        records_text=records is not None and records.keep_text,
     )
     env.filters["web_warning"] = view.web_warning
     env.filters["score"] = labels.fmt_score
@@ -295,11 +299,15 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
         if errors:
             return page(request, "index.html", 422, error=errors[0].error, **form_ctx())
         store.put_report(done[0])
+        if records is not None:
+            await run_in_threadpool(records.save, done, [], form.ruleset)
         logger.info("checked {} → {}", done[0].name, done[0].result.score.total)
         return RedirectResponse(f"/r/{done[0].id}", status_code=303)
 
     def _get_report(rid: str) -> Checked:
         item = store.reports.get(rid)
+        if item is None and records is not None:
+            item = records.report(rid)
         if item is None:
             raise UserError("找不到这份检查结果（可能已过期或服务已重启），请重新上传。", 404)
         return item
@@ -354,11 +362,19 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
             c.batch_id = batch.id
             store.put_report(c)
         store.batches.put(batch.id, batch)
+        if records is not None:
+            await run_in_threadpool(records.save, done, errors, form.ruleset, batch.id)
         logger.info("batch {}: {} checked, {} failed", batch.id, len(done), len(errors))
         return RedirectResponse(f"/b/{batch.id}", status_code=303)
 
     def _get_batch(bid: str) -> tuple[Batch, list[Checked]]:
         batch = store.batches.get(bid)
+        if batch is not None and records is not None and any(store.reports.get(r) is None for r in batch.report_ids):
+            batch = None  # some results left the memory: the store has them all
+        if batch is None and records is not None:
+            got = records.batch(bid)
+            if got is not None:
+                return got
         if batch is None:
             raise UserError("找不到这个批次（可能已过期或服务已重启），请重新上传。", 404)
         items = [store.reports.get(rid) for rid in batch.report_ids]
@@ -383,6 +399,7 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
             rates=view.pass_rates(results),
             families=view.families(results),
             errors=batch.errors,
+            flags=records.flags([i.id for i in items]) if records is not None else {},
         )
 
     @app.get("/b/{bid}/download.{fmt}", include_in_schema=False)
@@ -394,6 +411,11 @@ def create_app(limits: Limits | None = None, store: Store | None = None) -> Fast
         except UserError as exc:
             return error_page(request, exc.message, exc.status)
         return _attachment(data, fmt, "batch")
+
+    if records is not None:
+        from compliance.web.records import add_routes
+
+        add_routes(app, records, page, error_page, _attachment)
 
     # ------------------------------------------------------------------ rules
 

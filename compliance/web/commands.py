@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import sys
 
+from typing import Optional
+
 import typer
 
 
@@ -47,6 +49,9 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="端口 Port to listen on."),
         max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.01, help="单个上传文件的大小上限（MB）Largest accepted upload, per file (MB)."),
         max_files: int = typer.Option(200, "--max-files", min=1, help="一次上传的文件数上限 Most files in one upload."),
+        db: Optional[str] = typer.Option(None, "--db", envvar="COMPLIANCE_DB", help="记录库：SQLite 文件或 postgresql:// 地址 Store of results: a SQLite file or a postgresql:// URL (default: ~/.local/share/compliance/compliance.db)."),
+        no_record: bool = typer.Option(False, "--no-record", help="不记录，结果只在内存中（重启即丢失）Keep results in memory only; no 历史 pages."),
+        keep_text: bool = typer.Option(False, "--keep-text", help="同时保存报告全文 Keep uploaded report texts in the store too (quotes are always kept)."),
         allow_host: list[str] = typer.Option([], "--allow-host", help="客户端访问本服务所用的其他主机名（可重复）Another Host name clients use to reach this server (repeatable)."),
     ) -> None:
         """启动本机网页版 Start the local web app: self-check, batch review, rules, and a JSON API (/docs)."""
@@ -58,6 +63,16 @@ def register(app: typer.Typer) -> None:
 
         limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files,
                         allowed_hosts=allowed_hosts(host, tuple(allow_host)))
+        records = None
+        if not no_record:  # results survive restarts: the store, opened before the port is taken
+            from compliance.store import StoreError, open_engine
+            from compliance.web.records import Records
+
+            try:
+                records = Records(open_engine(db), keep_text=keep_text)
+            except StoreError as e:
+                sys.stderr.write(f"{e}\n")
+                raise typer.Exit(2) from None
         if host not in ("127.0.0.1", "localhost", "::1"):
             logger.warning("serving on {}: anyone who can reach this address can upload reports", host)
         sock = bind(host, port)
@@ -65,5 +80,5 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"合规检查网页已启动 compliance web app: http://{'[' + host + ']' if ':' in host else host}:{port}/"
                    "  （按 Ctrl+C 停止 Ctrl+C to stop）", err=True)
         # SIGTERM/Ctrl-C: stop within seconds; a check in progress is cut off (its worker killed)
-        config = uvicorn.Config(create_app(limits), log_level="warning", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(create_app(limits, records=records), log_level="warning", timeout_graceful_shutdown=2)
         uvicorn.Server(config).run(sockets=[sock])

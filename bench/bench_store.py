@@ -1,0 +1,163 @@
+"""The store's costs (not a timed test; numbers vary with the machine's load):
+
+1. Recording: `compliance check DIR --jobs 2 --no-cache -f jsonl` with and without `--record`,
+   interleaved A/B on the same generated reports; the target is ≤ 10% more batch time.
+2. Queries at scale: a store seeded synthetically to N reports (default 100,000: the rows of a few
+   hundred really checked reports copied under many bureaus and years), then `history` and each
+   `stats --by` timed in-process; the target is under a second each.
+
+    python bench/bench_store.py [-n 10000] [--seed-reports 100000] [--workdir /tmp/bench-store]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EXE = [sys.executable, "-m", "compliance.cli"]
+
+
+def batch(folder: Path, out: Path, record_db: Path | None) -> tuple[float, float]:
+    """Wall and CPU seconds (this process's children) of one batch."""
+    args = [*EXE, "check", str(folder), "--jobs", "2", "--no-cache", "--quiet", "-f", "jsonl", "-o", str(out)]
+    if record_db is not None:
+        args += ["--record", "--db", str(record_db)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(args, check=False, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def recording(work: Path, n: int, rounds: int) -> dict:
+    reports = work / "reports"
+    if not reports.is_dir() or len(list(reports.iterdir())) < n:
+        shutil.rmtree(reports, ignore_errors=True)
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(reports), "-n", str(n)], check=True, stdout=subprocess.DEVNULL)
+    res: dict = {"plain": [], "record": []}
+    for i in range(rounds):
+        for kind in ("plain", "record") if i % 2 == 0 else ("record", "plain"):
+            db = work / f"rec-{i}.db"
+            for p in work.glob(f"rec-{i}.db*"):
+                p.unlink()
+            res[kind].append(batch(reports, work / "out.jsonl", db if kind == "record" else None))
+            print(f"  {kind}: {res[kind][-1][0]:.1f} s wall, {res[kind][-1][1]:.1f} s CPU", file=sys.stderr)
+    mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
+    pw, rw = mean([w for w, _ in res["plain"]]), mean([w for w, _ in res["record"]])
+    pc, rc = mean([c for _, c in res["plain"]]), mean([c for _, c in res["record"]])
+    db = work / "rec-0.db"
+    return {"reports": n, "plain_wall_s": round(pw, 1), "record_wall_s": round(rw, 1), "wall_overhead_pct": round(100 * (rw / pw - 1), 1),
+            "plain_cpu_s": round(pc, 1), "record_cpu_s": round(rc, 1), "cpu_overhead_pct": round(100 * (rc / pc - 1), 1),
+            "db_mb_per_1000": round(os.path.getsize(db) / 1e6 / n * 1000, 1) if db.exists() else None}
+
+
+def seed(base_db: Path, target: Path, n: int) -> None:
+    """Copy the base store's reports (and their rule rows) under made-up bureaus and years."""
+    from sqlalchemy import insert, select
+
+    from compliance.store import open_engine
+    from compliance.store.records import issuer_key, new_id, now
+    from compliance.store.schema import Batch, ReportRow, RuleResultRow
+
+    R, RR, B = ReportRow.__table__, RuleResultRow.__table__, Batch.__table__
+    src = open_engine(base_db)
+    with src.connect() as c:
+        base = [dict(r._mapping) for r in c.execute(select(R).where(R.c.score_total.is_not(None)).limit(300))]
+        rules = {}
+        for r in c.execute(select(RR)):
+            rules.setdefault(r.report_id, []).append(dict(r._mapping))
+    for p in target.parent.glob(target.name + "*"):
+        p.unlink()
+    dst = open_engine(target)
+    rnd = random.Random(7)
+    provinces = ["辽宁省", "浙江省", "河南省", "四川省", "山东省", "贵州省", "福建省", "江苏省"]
+    years = list(range(2016, 2026))
+    with dst.begin() as c:
+        c.execute(insert(B), [{"id": "seed", "origin": "cli", "ruleset": "auto", "started_at": now(), "finished_at": now(),
+                               "status": "complete", "n_reports": n, "n_errors": 0}])
+    done = 0
+    t = time.perf_counter()
+    while done < n:
+        reps, rrs = [], []
+        for _ in range(min(5000, n - done)):
+            b = rnd.choice(base)
+            bureau = done // len(years)
+            prov = provinces[bureau % len(provinces)]
+            issuer = f"{prov[:2]}第{bureau}市交通运输局"
+            year = years[done % len(years)]
+            rid = new_id()
+            reps.append({**b, "id": rid, "batch_id": "seed", "issuer": issuer, "issuer_key": issuer_key(issuer), "province": prov,
+                         "city": f"第{bureau % 97}市", "year": year, "period_start": year, "period_end": year,
+                         "previous_id": None, "dup_of_id": None, "superseded": False, "sentences": None})
+            rrs += [{**x, "report_id": rid} for x in rules.get(b["id"], [])]
+            done += 1
+        with dst.begin() as c:
+            c.execute(insert(R), reps)
+            c.execute(insert(RR), rrs)
+    from compliance.store.records import rebuild_tally
+
+    with dst.begin() as c:
+        rebuild_tally(c)
+    print(f"  seeded {n} reports in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+
+
+def queries(db: Path) -> dict:
+    from compliance.store import open_engine
+    from compliance.store.queries import history, stats
+
+    eng = open_engine(db)
+    out = {}
+    for name, fn in [("history", lambda: history(eng, "辽宁第8市交通运输局")),
+                     *[(f"stats --by {by}", (lambda by=by: stats(eng, by))) for by in ("rule", "province", "city", "year", "doc-type")],
+                     ("stats --by rule --province 辽宁省", lambda: stats(eng, "rule", __import__("compliance.store.queries", fromlist=["Filters"]).Filters(province="辽宁省")))]:
+        fn()  # warm (page cache, rule titles)
+        times, cpu = [], []
+        for _ in range(3):
+            t, tc = time.perf_counter(), time.process_time()
+            fn()
+            times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - tc)
+        out[name] = {"wall_s": round(min(times), 3), "cpu_s": round(min(cpu), 3)}
+        print(f"  {name}: {out[name]}", file=sys.stderr)
+    t = time.perf_counter()
+    subprocess.run([*EXE, "stats", "--by", "rule", "--db", str(db)], check=True, stdout=subprocess.DEVNULL)
+    out["cli stats --by rule (wall, start-up included)"] = round(time.perf_counter() - t, 2)
+    t = time.perf_counter()
+    subprocess.run([*EXE, "history", "辽宁第8市交通运输局", "--db", str(db)], check=True, stdout=subprocess.DEVNULL)
+    out["cli history (wall, start-up included)"] = round(time.perf_counter() - t, 2)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=10_000, help="reports checked for the recording cost")
+    ap.add_argument("--rounds", type=int, default=2, help="A/B rounds (each runs the batch with and without --record)")
+    ap.add_argument("--seed-reports", type=int, default=100_000)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-store"))
+    ap.add_argument("--skip", default="", help="recording,queries")
+    a = ap.parse_args()
+    a.workdir.mkdir(parents=True, exist_ok=True)
+    result: dict = {"load_avg_at_start": os.getloadavg()[0], "cpus": os.cpu_count()}
+    if "recording" not in a.skip:
+        result["recording"] = recording(a.workdir, a.n, a.rounds)
+    if "queries" not in a.skip:
+        base = a.workdir / "rec-0.db"
+        if not base.exists():
+            result.setdefault("recording", recording(a.workdir, min(a.n, 500), 1))
+        seed(base, a.workdir / "seeded.db", a.seed_reports)
+        result["queries_s"] = queries(a.workdir / "seeded.db")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

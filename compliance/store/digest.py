@@ -1,0 +1,102 @@
+"""A report's text as sets of sentences, for telling a copied report from a new one.
+
+Each sentence is normalized (punctuation and spaces dropped, every run of digits or Chinese
+numerals replaced by one mark, so a copy with only its years and figures changed still matches)
+and hashed to 64 bits. Short sentences (headings, 一是…, boilerplate like 现将有关情况报告如下)
+are left out: they say nothing about copying.
+
+The sketch is a bottom-k MinHash (the k smallest sentence hashes): two reports that share many
+sentences share some of their smallest hashes, so the store finds candidates through an index on
+the sketch values and then counts the shared sentences exactly from the full hash sets. One hash
+function instead of k keeps it linear in the report's length and needs no numeric library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+
+MIN_CHARS = 15  # a normalized sentence shorter than this is not evidence of copying
+SKETCH = 24  # bottom-k size
+MAX_SENTENCES = 20_000  # bound for a pathological input
+
+_SPLIT = re.compile(r"[。！？；!?;]+")
+_NUM = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两]+")
+# after NFKC: spaces and the punctuation reports use, deleted by str.translate (several times
+# faster than the regex on the whole text)
+_DROP_TABLE = str.maketrans("", "", " \t\u3000\xa0,.:()[]<>\"'-_/\\、，：“”‘’（）《》【】「」『』…—·")
+
+
+def normalize_sentence(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    return _NUM.sub("#", s).translate(_DROP_TABLE)
+
+
+def _h64(s: str) -> int:
+    """A signed 64-bit hash (fits a BIGINT column in SQLite and PostgreSQL alike)."""
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+@dataclass(frozen=True)
+class TextDigest:
+    sentences: tuple[int, ...]  # sorted distinct sentence hashes
+    sketch: tuple[int, ...]  # the SKETCH smallest of them
+    text: str | None = None  # the report's text, only when asked to keep it
+
+    def packed(self) -> bytes:
+        return array("q", self.sentences).tobytes()
+
+    @staticmethod
+    def unpack(data: bytes | None) -> frozenset[int]:
+        if not data:
+            return frozenset()
+        a = array("q")
+        a.frombytes(data)
+        return frozenset(a)
+
+    def to_wire(self) -> dict:
+        return {"s": list(self.sentences), "t": self.text}
+
+    @classmethod
+    def from_wire(cls, data: dict) -> TextDigest:
+        s = tuple(data["s"])
+        return cls(s, s[:SKETCH], data.get("t"))
+
+
+def digest_lines(lines: list[str], keep_text: bool = False) -> TextDigest:
+    """The digest of a report's input lines (as read)."""
+    hashes: set[int] = set()
+    # lines joined without a break: a soft wrap (PDF, a pasted page) must not cut a sentence, so
+    # the same text wrapped differently gives the same sentences; NFKC and numbers once for all
+    text = _NUM.sub("#", unicodedata.normalize("NFKC", "".join(line.strip() for line in lines)))
+    for part in _SPLIT.split(text):
+        if len(part) < MIN_CHARS:
+            continue
+        norm = part.translate(_DROP_TABLE)
+        if len(norm) >= MIN_CHARS:
+            hashes.add(_h64(norm))
+            if len(hashes) >= MAX_SENTENCES:
+                break
+    ordered = tuple(sorted(hashes))
+    return TextDigest(ordered, ordered[:SKETCH], "\n".join(lines) if keep_text else None)
+
+
+def copied_share(mine: frozenset[int] | set[int], other: frozenset[int] | set[int]) -> float:
+    """Share of this report's sentences that also stand in the other one."""
+    if not mine:
+        return 0.0
+    return len(mine & other) / len(mine)
+
+
+def text_extra(lines: list[str], keep_text: bool = False) -> dict:
+    """The store's columns taken from a report's text (see records.write_rows)."""
+    d = digest_lines(lines)
+    out: dict = {"sentences": d.packed(), "sketch": d.sketch}
+    if keep_text:
+        from compliance.store.records import pack_text
+
+        out["text_z"] = pack_text(lines)
+    return out
