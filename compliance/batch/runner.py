@@ -271,6 +271,7 @@ def run_batch(
     becomes available in that order (used to stream jsonl and drive the progress bar)."""
     out: list[Item] = []
     for item in iter_batch(files, job, jobs):
+        assert isinstance(item, (ReportResult, InputError))  # RawReport only with raw=True
         out.append(item)
         if on_item is not None:
             on_item(item)

@@ -37,7 +37,7 @@ def blank(norm: str, spans: list[tuple[int, int, str]]) -> str:
 def _opens(cue: Cue, text: str) -> bool:
     if cue.regex is not None:
         return cue.regex.match(text) is not None
-    return bool(cue.literal) and text.startswith(cue.literal)
+    return bool(cue.literal) and text.startswith(cue.literal or "")
 
 
 class Context:

@@ -106,8 +106,9 @@ def _action(rs_key: str, rid: str, status: str | None, derived: CompiledRule | N
     """A status action; with `chain`, it also asserts the status fact a derived rule joins."""
     from durable.engine import MessageNotHandledException, MessageObservedException
 
-    mode = derived.rule.derived.mode if derived else None
-    deps = derived.rule.derived.from_ if derived else []
+    spec = derived.rule.derived if derived else None
+    mode = spec.mode if spec else None
+    deps = spec.from_ if spec else []
 
     def run(c):
         sid = c.s["sid"]

@@ -976,7 +976,7 @@ def eval_quantity(ctx: _Ctx, q: Quantity) -> CheckOutcome:
     units: list[Unit] = []
     if q.ratio is None:
         cands = _find_metrics(ctx, q.cue, q.unit, q.per_capita, q.roles)
-        for m, s, pos, raw in cands:
+        for m, s, pos, _raw in cands:
             if q.op and t is not None and not _compare(m.value, q.op, t):
                 vals.setdefault("value", _fmt_num(m.value) + m.unit)
                 ctx.near_miss(s, pos, f"数值 {_with_unit(m.value, m.unit)}{FAIL_ZH[q.op]}阈值 {_with_unit(t, m.unit)}")

@@ -286,7 +286,7 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
                 best[gi] = (share, ph)
     out: list = []
     seen: set[tuple[int, str]] = set()
-    for gi, (share, ph) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
+    for gi, (_share, ph) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
         s = ix.sents[gi]
         quote = s.text.strip()
         common = _longest_shared(ph, s.norm)

@@ -67,9 +67,11 @@ def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
     while pending:
         progressed = False
         for cr in list(pending):
-            deps = cr.rule.derived.from_
+            derived = cr.rule.derived
+            assert derived is not None  # pending holds the derived rules
+            deps = derived.from_
             if all(d in status for d in deps):
-                status[cr.id] = combine(cr.rule.derived.mode, [status[d] for d in deps])
+                status[cr.id] = combine(derived.mode, [status[d] for d in deps])
                 pending.remove(cr)
                 progressed = True
         if not progressed:

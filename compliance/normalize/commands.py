@@ -41,27 +41,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _read(path: Path):
-    """Read with the readers stage; fall back to plain text while it is not there yet."""
+    """Read with the readers stage (a missing file or a folder is refused first)."""
     if not path.exists():
         raise FileNotFoundError("no such file")
     if path.is_dir():
         raise IsADirectoryError("is a directory, not a file")
-    try:
-        from compliance.readers import read
-    except ImportError:
-        read = None
-    if read is not None:
-        return read(path)
-    import hashlib
+    from compliance.readers import read
 
-    from compliance.models import RawDocument
-
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    return RawDocument(source=str(path), sha256=hashlib.sha256(data).hexdigest(), format="txt", lines=text.splitlines())
+    return read(path)
 
 
 def render_tree(report) -> str:

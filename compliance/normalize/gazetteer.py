@@ -12,6 +12,8 @@ the text, right after a larger division, or right before an organisation word �
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import json
 import re
 from dataclasses import dataclass
@@ -53,7 +55,7 @@ _ZONE_PART = re.compile(r"^[\u4e00-\u9fff]{2,4}?片区")
 
 
 class Gazetteer:
-    def __init__(self, rows: list[list], zones: list[list] = ()):
+    def __init__(self, rows: list[list], zones: Sequence[list] = ()):
         self.zones = {r[0] for r in zones}
         rows = list(rows) + list(zones)
         self.by_code: dict[str, list[Division]] = {}
@@ -66,7 +68,7 @@ class Gazetteer:
                 names.setdefault(short, []).append((d, True))
         # Autonomous divisions are usually written short + generic noun: 阿坝州, 恩施州, 长阳县.
         full_names = set(names)
-        for code, name, short, level, parent, _y0, _y1 in rows:
+        for code, name, short, _level, _parent, _y0, _y1 in rows:
             for long_end, alias_end in _AUTONOMOUS_ALIAS:
                 if short and name.endswith(long_end) and short + alias_end not in full_names:
                     d = next(x for x in self.by_code[code] if x.name == name)

@@ -414,7 +414,7 @@ def signature(lines: list[str]) -> tuple[str | None, dt.date | None, bool]:
 # "2022年，司法部坚持…", "2023年,省政府坚持…", "2017年，山东省以…": an untitled report's opening
 # sentence names who reports.
 _OPENING_SUBJECT = re.compile(
-    rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?|今年|一年来|过去一年)\s*[,，]?\s*(?:在[^,，。]{{2,40}}[,，]\s*)?"
+    r"^\s*(?:(?:19|20)\d{2}\s*年度?|今年|一年来|过去一年)\s*[,，]?\s*(?:在[^,，。]{2,40}[,，]\s*)?"
     r"(?P<who>[\u4e00-\u9fff]{2,20}?)"
     r"(?:坚持|深入|认真|全面|紧紧|始终|以|在|按照|围绕|聚焦|持续|扎实|严格|立足|着力)"
 )
@@ -490,8 +490,10 @@ def expand_issuer(issuer: str | None, *context: str) -> str | None:
     gz = gazetteer()
     if gz.find(issuer) or not re.match(r"^(市|县|区|省|自治区|州|盟|旗)", issuer):
         return issuer
+    head = re.match(r"^(自治区|市|县|区|省|州|盟|旗)", issuer)
+    assert head is not None  # matched just above
     want = {"市": "city", "州": "city", "盟": "city", "县": "county", "区": "county", "旗": "county",
-            "省": "province", "自治区": "province"}[re.match(r"^(自治区|市|县|区|省|州|盟|旗)", issuer).group(1)]
+            "省": "province", "自治区": "province"}[head.group(1)]
     for text in context:
         chain = gz.resolve(text)
         d = chain.get(want)
@@ -638,8 +640,8 @@ def _body_vote(body: str) -> dict:
     if not counts:
         return {}
     code = max(counts, key=lambda c: (counts[c], len(c)))
-    d = gz.division(code)
-    return gz.chain(d) if d else {}
+    best = gz.division(code)
+    return gz.chain(best) if best else {}
 
 
 def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,

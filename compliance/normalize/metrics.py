@@ -79,7 +79,7 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         ca, _ = split_clause_around(norm, num_start)
         # The subject starts after a list separator or an earlier number in the same clause
         # (主项107个、子项170个 → 子项).
-        for x, y in taken[:-1]:
+        for _x, y in taken[:-1]:
             if ca <= y <= num_start:
                 ca = y
         cut = norm.rfind("、", ca, num_start)

@@ -460,7 +460,7 @@ def _emit_with_items(b: _Builder, text: str, spans: list[Span], sec: Section | N
     if cuts[0] > 0 and text[: cuts[0]].strip():
         role = sec.role if sec else "preamble"
         b.add_paragraph(text[: cuts[0]], slice_spans(spans, 0, cuts[0]), sec, role, False)
-    for k, (s, num_end, num) in enumerate(items):
+    for k, (s, _num_end, num) in enumerate(items):
         e = cuts[k + 1] if k + 1 < len(cuts) else len(text)
         piece = text[s:e]
         end = lead_clause(text, s, 30)

@@ -57,7 +57,7 @@ def read(path: str | os.PathLike[str]) -> RawDocument:
     except PermissionError:
         raise ReadError(source, "permission denied")
     except NotRegularError as exc:
-        raise ReadError(source, f"not a regular file ({exc.strerror.split(',')[0]}); only regular files are read")
+        raise ReadError(source, f"not a regular file ({(exc.strerror or 'special file').split(',')[0]}); only regular files are read")
     except TooLargeError:  # it grew since the stat above
         check_size(source, max_bytes() + 1)
         raise

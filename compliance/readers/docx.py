@@ -243,7 +243,8 @@ class Numbering:
         key = f"num:{nid}" if restarted else f"abs:{aid}"
         counters = self.counters.setdefault(key, [None] * 10)
         lvl = levels[ilvl]
-        counters[ilvl] = lvl.start if counters[ilvl] is None else counters[ilvl] + 1
+        prev = counters[ilvl]
+        counters[ilvl] = lvl.start if prev is None else prev + 1
         for deeper in range(ilvl + 1, len(counters)):
             dl = levels.get(deeper)
             if dl is not None and dl.restart == 0:
@@ -259,7 +260,8 @@ class Numbering:
             if token not in out:
                 continue
             ref = levels.get(k - 1, Level())
-            value = counters[k - 1] if counters[k - 1] is not None else ref.start
+            seen = counters[k - 1]
+            value = seen if seen is not None else ref.start
             fmt = "decimal" if (lvl.legal and k - 1 != ilvl) else ref.fmt
             out = out.replace(token, format_number(value, fmt))
         if lvl.suffix in ("tab", "space") and out and (out[-1].isalnum()):

@@ -98,8 +98,9 @@ def decode(data: bytes, source: str, hint: str | None = None) -> tuple[str, str,
                 return text, enc, warnings
 
     if b"\x00" in data[:65536]:
-        enc = _utf16_without_bom(data)
-        if enc:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            enc = utf16
             try:
                 text = data.decode(enc)
                 if "\x00" not in text:

@@ -199,9 +199,9 @@ def docx_file(path: str | Path, lines: list[str], *, title: str = "", author: st
     if title:
         document.core_properties.title = title
     document.core_properties.author = author or "某某局办公室"
-    document.core_properties.created = dt.datetime(2025, 2, 22, 9, 0, tzinfo=dt.timezone.utc)
+    document.core_properties.created = dt.datetime(2025, 2, 22, 9, 0, tzinfo=dt.UTC)
     out = Path(path)
-    document.save(out)
+    document.save(str(out))
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -67,7 +68,7 @@ def _report_view(idx: int, rep: ReportResult, lines: list[str] | None, single: b
                 "cls": ("hit " + " ".join(sorted({f"st-{status[r]}" for r in hits}))) if hits else "",
             }
         )
-    rules = []
+    rules: list[dict[str, Any]] = []
     for r in rep.results:
         rules.append(
             {

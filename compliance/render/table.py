@@ -4,6 +4,7 @@ line up; with `color=False` (piped output) no escape codes are written."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -48,7 +49,7 @@ def _console(color: bool, width: int | None) -> tuple[Console, io.StringIO]:
 
 def _ranking_table(rows: list[list[str]], totals: list[float | None]) -> Table:
     t = Table(title="排名 Ranking", box=box.SIMPLE_HEAVY, title_justify="left")
-    for col, kw in (
+    columns: list[tuple[str, dict[str, Any]]] = [
         ("#", {"justify": "right"}),
         ("得分", {"justify": "right"}),
         ("等级", {}),
@@ -57,7 +58,8 @@ def _ranking_table(rows: list[list[str]], totals: list[float | None]) -> Table:
         ("年度", {}),
         ("差距", {"justify": "right"}),
         ("文件", {"overflow": "fold"}),
-    ):
+    ]
+    for col, kw in columns:
         t.add_column(col, **kw)
     for rank, i in rank_order(totals):
         t.add_row(rank_text(rank), *rows[i])

@@ -20,18 +20,10 @@ class ExampleResult:
 
 
 def _snippet(text: str, role: str | None, doc_type: str):
-    """normalize.snippet_report when available; else a one-section synthetic report."""
-    try:
-        from compliance.normalize import snippet_report  # type: ignore[attr-defined]
-    except ImportError:
-        snippet_report = None
-    if snippet_report is not None:
-        return snippet_report(text, role, doc_type)
-    from compliance.engine.synth import build_report
+    """The example's text normalized as a report snippet (under a heading of its role)."""
+    from compliance.normalize import snippet_report
 
-    heading = {"measures": "一、主要工作", "results": "二、工作成效", "problems": "二、存在问题", "plans": "三、下一步工作安排",
-               "frp": "四、第一责任人履职情况"}.get(role or "", None)
-    return build_report([(heading, role or "other", [text])], doc_type=doc_type)
+    return snippet_report(text, role, doc_type)  # type: ignore[arg-type]
 
 
 def run_examples(rs, backend: str = "auto") -> list[ExampleResult]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from compliance.rules.load import ErrorTuple, compile_ruleset, display_path, format_error
 
 
-def ruleset_files(paths: list[str | Path]) -> tuple[list[Path], list[ErrorTuple]]:
+def ruleset_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[ErrorTuple]]:
     files: list[Path] = []
     errors: list[ErrorTuple] = []
     for p in paths:
@@ -24,7 +25,7 @@ def ruleset_files(paths: list[str | Path]) -> tuple[list[Path], list[ErrorTuple]
     return files, errors
 
 
-def lint_paths(paths: list[str | Path]) -> list[ErrorTuple]:
+def lint_paths(paths: Sequence[str | Path]) -> list[ErrorTuple]:
     """All errors, deduplicated (a parent's errors show up once, not once per child)."""
     files, errors = ruleset_files(paths)
     seen = set(errors)

@@ -66,7 +66,7 @@ class SequenceCue(_S):
     within: Literal["sentence", "clause"] = "sentence"
 
     @model_validator(mode="after")
-    def _gaps(self) -> "SequenceCue":
+    def _gaps(self) -> SequenceCue:
         if isinstance(self.max_gap, list) and len(self.max_gap) != len(self.sequence) - 1:
             raise ValueError(f"max_gap lists one number per gap: {len(self.sequence) - 1} for {len(self.sequence)} items")
         if any(isinstance(x, list) and not x for x in self.sequence):

@@ -185,12 +185,14 @@ def expand_cues(items: list, terms: dict[str, list[str]], path: tuple, err: ErrF
     lookup = _Lookup(terms)
     out: list = []
     for i, x in enumerate(items):
-        if isinstance(x, str) and TERM_REF.match(x):  # spliced; a member already listed is not repeated
-            out += [y for y in expand_item(x, lookup, lambda msg, _i=i: err(path + (_i,), msg), used) if y not in out]
-        elif isinstance(x, str):
-            out += expand_item(x, lookup, lambda msg, _i=i: err(path + (_i,), msg), used)
-        else:
+        if not isinstance(x, str):
             out.append(x)
+            continue
+        here = path + (i,)
+        got = expand_item(x, lookup, lambda msg: err(here, msg), used)  # noqa: B023 - called at once
+        if TERM_REF.match(x):  # spliced; a member already listed is not repeated
+            got = [y for y in got if y not in out]
+        out += got
     return out
 
 

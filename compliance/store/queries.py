@@ -155,7 +155,7 @@ class Filters:
     issuer: str | None = None
 
     def where(self) -> list:
-        w = [R.c.superseded.is_(False)]
+        w: list = [R.c.superseded.is_(False)]
         if self.province:
             w.append(R.c.province == self.province)
         if self.city:

@@ -37,7 +37,7 @@ def new_id() -> str:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 # --------------------------------------------------------------------------- packing

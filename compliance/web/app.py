@@ -197,7 +197,7 @@ def allowed_hosts(bind: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
         for name in {socket.gethostname(), socket.getfqdn()}:
             hosts.add(name.lower())
             try:
-                hosts |= {info[4][0].lower() for info in socket.getaddrinfo(name, None)}
+                hosts |= {str(info[4][0]).lower() for info in socket.getaddrinfo(name, None)}
             except OSError:
                 pass
     return tuple(sorted(hosts))

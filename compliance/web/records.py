@@ -8,7 +8,8 @@ the pages; without a store (`create_app(records=None)`) nothing here runs."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -98,13 +99,17 @@ def trend_svg(points: list[tuple[str, float | None]], width: int = 640, height: 
     left, right, top, bottom = 40, 16, 14, 30
     w, h = width - left - right, height - top - bottom
     n = len(pts)
-    x = (lambda i: left + (w / 2 if n == 1 else i * w / (n - 1)))
-    y = (lambda v: top + h * (1 - v / 100))
+    def x(i: int) -> float:
+        return left + (w / 2 if n == 1 else i * w / (n - 1))
+
+    def y(v: float) -> float:
+        return top + h * (1 - v / 100)
+
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" aria-label="得分趋势">']
-    for v in (0, 60, 80, 100):
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="11" text-anchor="end" fill="#777">{v}</text>')
+    for mark in (0, 60, 80, 100):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(mark):.1f}" y2="{y(mark):.1f}" stroke="#ddd"/>'
+                     f'<text x="{left - 6}" y="{y(mark) + 4:.1f}" font-size="11" text-anchor="end" fill="#777">{mark}</text>')
     scored = [(i, v) for i, (_, v) in enumerate(pts) if v is not None]
     if len(scored) > 1:
         line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in scored)

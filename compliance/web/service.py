@@ -19,7 +19,7 @@ from typing import Any
 
 from loguru import logger
 
-from compliance.models import DOC_TYPES, CheckResult, InputError, ReportResult, Summary, ToolInfo
+from compliance.models import DOC_TYPES, CheckResult, InputError, ReportResult
 
 # --------------------------------------------------------------------------- limits
 
@@ -68,18 +68,14 @@ def extension(name: str) -> str:
 
 
 def supported_extensions() -> tuple[str, ...]:
-    try:
-        from compliance.readers import SUPPORTED_EXTENSIONS
-    except ImportError:  # readers not built yet
-        return (".txt", ".html", ".htm", ".docx", ".pdf")
+    from compliance.readers import SUPPORTED_EXTENSIONS
+
     return tuple(SUPPORTED_EXTENSIONS)
 
 
 def available_rulesets() -> list[str]:
-    try:
-        from compliance.rules.load import available_rulesets as avail
-    except ImportError:
-        return []
+    from compliance.rules.load import available_rulesets as avail
+
     try:
         return sorted(avail())
     except Exception as exc:  # a broken rulesets dir must not take the pages down
@@ -177,12 +173,9 @@ def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = N
         logger.opt(exception=exc).warning("check failed for {}", upload.name)
         raise ValueError(f"{upload.name}: 无法处理（{_one_line(exc)}）") from None
     result.source = upload.name
-    try:  # fingerprints, as the CLI adds them after the engine
-        from compliance.batch.post import postprocess
-    except ImportError:
-        pass
-    else:
-        result = postprocess(result)
+    from compliance.batch.post import postprocess
+
+    result = postprocess(result)  # fingerprints, as the CLI adds them after the engine
     return Checked(id=new_id(), name=upload.name, result=result, lines=lines)
 
 
@@ -200,23 +193,9 @@ def check_many(uploads: list[Upload], ruleset: str, doc_type: str | None, pool=N
 
 def make_check_result(reports: list[ReportResult], errors: list[InputError]) -> CheckResult:
     """The contract's batch object, as `compliance check --format json` prints it."""
-    from compliance import __version__
+    from compliance.batch.post import build_result
 
-    try:  # the CLI's own envelope, so both front ends print the same thing
-        from compliance.batch.post import build_result
-    except ImportError:
-        build_result = None
-    if build_result is not None:
-        return build_result([*reports, *errors])
-
-    totals = [r.score.total for r in reports if r.score.total is not None]
-    mean = round(sum(totals) / len(totals), 1) if totals else None
-    return CheckResult(
-        tool=ToolInfo(version=__version__),
-        reports=reports,
-        errors=errors,
-        summary=Summary(checked=len(reports), failed=len(errors), mean_score=mean),
-    )
+    return build_result([*reports, *errors])  # the CLI's own envelope: both front ends print the same
 
 
 # --------------------------------------------------------------------------- rendering downloads
@@ -229,20 +208,13 @@ MEDIA = {
 
 
 def render_download(result: CheckResult, fmt: str, lines: dict[str, list[str]] | None = None) -> bytes:
-    """Same renderers as the CLI; JSON falls back to the model dump while `render.json` is absent."""
+    """Same renderers as the CLI."""
     import importlib
     import inspect
 
     if fmt not in MEDIA:
         raise UserError(f"不支持的下载格式：{fmt}", 404)
-    try:
-        mod = importlib.import_module(f"compliance.render.{fmt}")
-    except ImportError:
-        mod = None
-    if mod is None or not hasattr(mod, "render"):
-        if fmt == "json":
-            return result.model_dump_json(indent=2).encode("utf-8")
-        raise UserError(f"{fmt} 导出暂不可用（渲染模块未安装）", 503)
+    mod = importlib.import_module(f"compliance.render.{fmt}")
     opts: dict[str, Any] = {}
     if lines is not None:
         params = inspect.signature(mod.render).parameters

@@ -108,6 +108,7 @@ class CheckPool:
         proc.start()
         child.close()
         w = _Worker(proc, parent)
+        assert proc.pid is not None  # started
         with self._lock:
             self._workers[proc.pid] = w
         return w
