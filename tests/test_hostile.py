@@ -436,6 +436,12 @@ def test_web_refuses_foreign_hosts_and_cross_origin_posts():
     assert r.status_code == 403 and "跨站" in r.json()["detail"]
     r = c.post("/api/check", files=files, headers={"sec-fetch-site": "cross-site"})
     assert r.status_code == 403
+    # a sandboxed or opaque origin is refused; the app's own form (Referrer-Policy: no-referrer
+    # makes the browser send Origin: null) is told apart by Sec-Fetch-Site
+    r = c.post("/api/check", files=files, headers={"origin": "null"})
+    assert r.status_code == 403
+    r = c.post("/api/check", files=files, headers={"origin": "null", "sec-fetch-site": "same-origin"})
+    assert r.status_code != 403
 
 
 def test_web_checks_run_in_workers_that_are_replaced_after_a_timeout():

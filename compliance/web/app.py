@@ -176,7 +176,9 @@ def _refuse(request: Request, limits: Limits) -> str:
 
             if (urlsplit(origin).netloc or "").lower() != request.headers.get("host", "").strip().lower():
                 return "拒绝跨站提交（cross-origin request refused）"
-        elif origin == "null":
+        elif origin == "null" and site != "same-origin":
+            # our pages send no Referer (Referrer-Policy: no-referrer), so the browser's own form
+            # posts carry Origin: null; Sec-Fetch-Site, which a page cannot forge, tells them apart
             return "拒绝跨站提交（cross-origin request refused）"
     return ""
 
