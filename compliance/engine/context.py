@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 _TITLE = re.compile(r"《[^《》]{1,80}》")
 TITLE_WHY = "上级文件的名称，不是本单位的做法"
-REFERENCE_REACH = 8  # a reference word this close before 《 (same clause) makes the title a reference
+REFERENCE_REACH = 8
+MASK_CACHE_MAX = 20_000  # sentences remembered across the reports of a batch  # a reference word this close before 《 (same clause) makes the title a reference
 
 
 def blank(norm: str, spans: list[tuple[int, int, str]]) -> str:
@@ -72,6 +73,8 @@ class Context:
             # act told in the same sentence was; only a sentence with no act of its own is masked
             if titles and not self.tells_act([blank(norm, out + titles)]):
                 out += titles
+        if len(self._masked) >= MASK_CACHE_MAX:  # the Context lives as long as its ruleset: keep it bounded
+            self._masked.clear()
         self._masked[norm] = out
         return out
 
