@@ -372,7 +372,8 @@ def test_a_hanging_file_is_stopped_and_listed(tmp_path, monkeypatch):
 
 
 def test_default_jobs_use_workers_only_for_a_batch(tmp_path, monkeypatch):
-    from compliance.batch.runner import auto_jobs, cpus
+    from compliance.batch.limits import cpus
+    from compliance.batch.runner import auto_jobs
 
     assert auto_jobs(1) == auto_jobs(15) == 1
     assert auto_jobs(16) == min(cpus(), 2) and auto_jobs(10_000) == min(cpus(), 8)

@@ -616,23 +616,23 @@ def test_section_heading_without_heading_paragraph(rs):
     assert r.status == "met" and r.evidence[0].line == 2 and r.evidence[0].quote == "三、履行第一责任人职责情况"
 
 
-def test_a_marker_in_a_regex_cue_gap_counts_but_not_in_its_own_words():
-    from compliance.engine.evidence import _own_words
+def test_a_marker_in_a_regex_cue_gap_counts_but_not_in_itsown_words():
+    from compliance.engine.checks.context import own_words
     from compliance.rules.load import compile_cue
 
     text = "执法人员未能按要求完成培训"
     rx = compile_cue("/(执法人员|执法队员)[^。;]{0,20}(培训|轮训)/")
-    covered = {i for a, b in _own_words(text, 0, len(text), rx) for i in range(a, b)}
+    covered = {i for a, b in own_words(text, 0, len(text), rx) for i in range(a, b)}
     assert covered == {0, 1, 2, 3, 11, 12}  # 执法人员 … 培训; 未能 (4–5) is in the gap
     lit = compile_cue("未成年人保护")
-    assert _own_words("加强未成年人保护", 2, 8, lit) == [(2, 8)]
+    assert own_words("加强未成年人保护", 2, 8, lit) == [(2, 8)]
 
 
 def test_words_a_regex_cue_names_are_its_own_even_when_they_sound_negative():
     """存在薄弱环节 is what an AR-03 cue looks for: its 薄弱 is not a negation of the cue."""
-    from compliance.engine.evidence import _own_words
+    from compliance.engine.checks.context import own_words
     from compliance.rules.load import compile_cue
 
     text = "还存在薄弱环节"
     rx = compile_cue("/(还|仍|依然)存在(一些|的)?(问题|不足|薄弱环节)/")
-    assert _own_words(text, 0, len(text), rx) == [(0, len(text))]
+    assert own_words(text, 0, len(text), rx) == [(0, len(text))]

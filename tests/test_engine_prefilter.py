@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine.evidence import _required_sets, build_index
+from compliance.engine.index import build_index
+from compliance.engine.prefilter import required_sets
 from compliance.normalize import normalize
 from compliance.models import RawDocument
 from compliance.rules.load import available_rulesets, load_ruleset
@@ -25,26 +26,26 @@ def _texts():
 def test_required_sets_of_an_alternation():
     import re
 
-    sets = _required_sets(re.compile("(行政许可|行政处罚)[^。]{0,15}(公示|公开)"))
+    sets = required_sets(re.compile("(行政许可|行政处罚)[^。]{0,15}(公示|公开)"))
 
     def ok(text):
         return all(any(lit in text for lit in x) for x in sets)
 
     assert ok("行政处罚决定按时公开") and ok("行政许可结果公示")
     assert not ok("行政检查结果公开") and not ok("行政处罚决定书送达")
-    assert _required_sets(re.compile("(法治)?建设")) == (frozenset({"建设"}),)  # an optional group is no requirement
-    assert _required_sets(re.compile("a|.b")) == (frozenset({"a", "b"}),)  # each branch requires one
-    assert _required_sets(re.compile("a|[xy]")) == ()  # a branch without a literal: no pre-filter
+    assert required_sets(re.compile("(法治)?建设")) == (frozenset({"建设"}),)  # an optional group is no requirement
+    assert required_sets(re.compile("a|.b")) == (frozenset({"a", "b"}),)  # each branch requires one
+    assert required_sets(re.compile("a|[xy]")) == ()  # a branch without a literal: no pre-filter
 
 
-def test_every_match_of_every_shipped_regex_meets_its_required_sets():
+def test_every_match_of_every_shipped_regex_meets_itsrequired_sets():
     lines = [norm_text(ln) for t in _texts() for ln in t.splitlines() if ln.strip()]
     checked = 0
     for name in available_rulesets():
         for cue in load_ruleset(name).cues.values():
             if cue.regex is None:
                 continue
-            sets = _required_sets(cue.regex)
+            sets = required_sets(cue.regex)
             for ln in lines:
                 for m in cue.regex.finditer(ln):
                     checked += 1

@@ -399,7 +399,7 @@ def test_a_file_past_the_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
 
 
 def test_the_memory_limit_turns_a_bomb_into_memory_error():
-    code = ("from compliance.batch.runner import limit_memory\n"
+    code = ("from compliance.batch.limits import limit_memory\n"
             "limit_memory(300)\n"
             "try:\n    b = bytearray(1500 * 1024 * 1024)\nexcept MemoryError:\n    print('limited')\n")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=GUARD, cwd=ROOT)

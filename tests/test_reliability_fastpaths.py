@@ -104,7 +104,7 @@ def test_regex_prefilter_never_skips_a_match():
     import sys
     from pathlib import Path
 
-    from compliance.engine.evidence import _required_literals
+    from compliance.engine.prefilter import required_literals
     from compliance.rules.load import available_rulesets, load_ruleset
     from compliance.text import normalize
 
@@ -120,7 +120,7 @@ def test_regex_prefilter_never_skips_a_match():
         for cue in load_ruleset(name).cues.values():
             if cue.regex is None:
                 continue
-            req = _required_literals(cue.regex)
+            req = required_literals(cue.regex)
             for ln in lines:
                 for m in cue.regex.finditer(ln):
                     checked += 1

@@ -48,7 +48,7 @@ def test_met_and_partial_results_quote_their_evidence(checked, gold_path):
         cr.id
         for cr in rs.rules
         if cr.rule.evidence is not None
-        and any(c.presence or c.quantity or c.all_of for c in cr.rule.evidence.met + cr.rule.evidence.partial)
+        and any(c.kind in ("presence", "quantity", "all_of") for c in cr.rule.evidence.met + cr.rule.evidence.partial)
     }
     n_lines = len((CORPUS / gold["file"]).read_text(encoding="utf-8").splitlines())
     for r in result.results:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import os
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from loguru import logger
 
-from compliance.labels import STATUS_ZH
-from compliance.models import Evidence, Report, ReportResult, RuleResult, RulesetRef, Trace
+from compliance.engine.memo import per_ruleset
+from compliance.models import STATUSES, Evidence, Report, ReportResult, RuleResult, RulesetRef, Status, Trace
+
+if TYPE_CHECKING:
+    from compliance.rules.load import CompiledRule, CompiledRuleset
 
 BACKENDS = ("auto", "durable", "reference")
 MAX_EVIDENCE = 5
@@ -52,6 +55,20 @@ def resolve_backend(backend: str = "auto") -> str:
 
 
 _fallen_back: set[str] = set()
+
+
+def _is_status(s: str) -> TypeGuard[Status]:
+    return s in STATUSES
+
+
+def _checked(st: dict[str, str]) -> dict[str, Status]:
+    """A backend's statuses, each one the contract knows."""
+    out: dict[str, Status] = {}
+    for rid, s in st.items():
+        if not _is_status(s):
+            raise RuntimeError(f"the backend gave rule {rid} an unknown status {s!r}")
+        out[rid] = s
+    return out
 
 
 def statuses(facts, rs, backend: str, fallback: bool = False) -> tuple[dict[str, str], str]:
@@ -146,25 +163,20 @@ def _evidence(status: str, rev, ix) -> list[Evidence]:
     Order: quotes with the polarity the status needs before the others; within them the tier
     that decided the status first; then a heading or an item's lead sentence, then a sentence
     stating a figure, then the rest (in check order)."""
-    from compliance.engine.evidence import _unit_quote
+    from compliance.engine.checks.base import unit_quote
 
     want = _WANT.get(status)
     if not want:
         return []
     tiers = ("met", "partial") if status != "partial" else ("partial", "met")
-    with_metric = ix.__dict__.get("_metric_sents")
-    if with_metric is None:
-        from compliance.engine.evidence import _metric_sent
-
-        with_metric = {s.gi for m in ix.report.metrics if (s := _metric_sent(ix, m)) is not None}
-        ix.__dict__["_metric_sents"] = with_metric
+    with_metric = ix.metric_sents
     cands: list[tuple[tuple, tuple[int, str], Evidence]] = []  # (rank, quote key, evidence)
     seen: set = set()
     n = 0
     for ti, tier in enumerate(tiers):
         for o in rev.outcomes[tier]:
             for u in o.units:
-                quote, line, section, role = _unit_quote(ix, u)
+                quote, line, section, role = unit_quote(ix, u)
                 k = _quote_key(line, quote)
                 if k in seen or not quote:
                     continue
@@ -191,9 +203,6 @@ def _evidence(status: str, rev, ix) -> list[Evidence]:
     return [ev for _, _, ev in out[:MAX_EVIDENCE]]
 
 
-DERIVED_MODE_ZH = {"all": "全部落实才算落实，部分落实算部分", "any": "取其中最好的", "weakest": "取其中最弱的"}
-
-
 def _depth(rid: str, rs, _seen: frozenset = frozenset()) -> int:
     """0 for evidence rules, 1 + the deepest input for derived ones (the loader rejects cycles)."""
     d = rs.rule(rid).rule.derived
@@ -202,12 +211,10 @@ def _depth(rid: str, rs, _seen: frozenset = frozenset()) -> int:
     return 1 + max((_depth(x, rs, _seen | {rid}) for x in d.from_ if any(c.id == x for c in rs.rules)), default=0)
 
 
-def _eval_order(rs) -> list:
+@per_ruleset
+def _eval_order(rs: CompiledRuleset) -> list[CompiledRule]:
     """Rules with derived ones last, so they can quote their inputs' evidence (once per ruleset)."""
-    got = rs._cache.get("eval_order")
-    if got is None:
-        got = rs._cache["eval_order"] = sorted(rs.rules, key=lambda c: _depth(c.id, rs))
-    return got
+    return sorted(rs.rules, key=lambda c: _depth(c.id, rs))
 
 
 def _derived_evidence(inputs: list[str], done: dict[str, RuleResult]) -> list[Evidence]:
@@ -300,7 +307,8 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
                             ruleset=ref, results=results, score=score(results, rs.scoring), warnings=warnings)
 
     ev = run_pass(report, rs)
-    st, be = statuses(ev.facts, rs, be, fallback=auto)
+    got, be = statuses(ev.facts, rs, be, fallback=auto)
+    st = _checked(got)
     cred = credits(rs.scoring, report.meta.doc_type == "plan")
     done: dict[str, RuleResult] = {}
     # derived rules last, so they can quote their inputs' evidence
@@ -320,11 +328,10 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
             msg = _message(r, status, rev.values) if not isinstance(r.message, str) and r.message.not_applicable else rev.na_reason
         else:
             if r.derived is not None:
-                rev.values.setdefault("found", "、".join(f"{d}（{STATUS_ZH[st[d]]}）" for d in r.derived.from_))
+                rev.values.setdefault("found", r.derived.found(st))
                 evid = _derived_evidence(r.derived.from_, done)
                 if tr is not None:
-                    tr.held.append(f"由{'、'.join(f'{d}（{STATUS_ZH[st[d]]}）' for d in r.derived.from_)}综合判定"
-                                   f"（{DERIVED_MODE_ZH.get(r.derived.mode, r.derived.mode)}）")
+                    tr.held.append(r.derived.held(st))
             elif "found" not in rev.values:
                 cues = []
                 for tier in ("met", "partial"):

@@ -21,7 +21,9 @@ import threading
 from loguru import logger
 
 from compliance.engine.facts import BeginFact, EndFact, Fact, HitFact, StatusFact, combine
-from compliance.rules.load import CompiledRule, CompiledRuleset, _province_key
+from compliance.engine.memo import per_ruleset
+from compliance.rules.discovery import province_key
+from compliance.rules.load import CompiledRule, CompiledRuleset
 
 _lock = threading.RLock()
 _host = None
@@ -87,7 +89,7 @@ def applies_condition(cr: CompiledRule) -> dict:
         if w.period_end_max is not None:
             terms.append(_or([{"has_period": False}, {"$lte": {"period_end": w.period_end_max}}]))
         if w.province is not None:
-            terms.append(_or([{"province": _province_key(p)} for p in dict.fromkeys(w.province)]))
+            terms.append(_or([{"province": province_key(p)} for p in dict.fromkeys(w.province)]))
         if w.level is not None:
             terms.append(_or([{"level": lv} for lv in w.level]))
     return _and(*terms)
@@ -282,22 +284,16 @@ def evaluate_facts(rs: CompiledRuleset, facts: list[Fact]) -> dict[str, str]:
     return out
 
 
+@per_ruleset
 def _end_facts(rs: CompiledRuleset) -> list[dict]:
     """One end marker per enabled rule, the same for every report (copied before `sid` is set)."""
-    got = rs._cache.get("durable_end_facts")
-    if got is None:
-        got = rs._cache["durable_end_facts"] = [
-            EndFact(id=f"end:{cr.id}", rule=cr.id).model_dump() for cr in rs.rules if cr.disabled is None]
-    return got
+    return [EndFact(id=f"end:{cr.id}", rule=cr.id).model_dump() for cr in rs.rules if cr.disabled is None]
 
 
+@per_ruleset
 def _hit_joined(rs: CompiledRuleset) -> frozenset[str]:
     """Rules whose status rules join hit facts (enabled, not derived)."""
-    got = rs._cache.get("durable_hit_joined")
-    if got is None:
-        got = rs._cache["durable_hit_joined"] = frozenset(
-            cr.id for cr in rs.rules if cr.disabled is None and cr.rule.derived is None)
-    return got
+    return frozenset(cr.id for cr in rs.rules if cr.disabled is None and cr.rule.derived is None)
 
 
 def _assert(host, key: str, sid: str, fact: dict | list[dict], tolerate) -> None:

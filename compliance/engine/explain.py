@@ -13,6 +13,12 @@ from collections import Counter
 from functools import lru_cache
 from itertools import chain
 from operator import add
+from typing import TYPE_CHECKING
+
+from compliance.engine.memo import per_object, per_ruleset
+
+if TYPE_CHECKING:
+    from compliance.rules.load import CompiledRuleset
 
 ROLE_ZH = {
     "preamble": "开头",
@@ -198,21 +204,6 @@ def within_zh(within) -> str:
 # --------------------------------------------------------------------------- near misses of an absence
 
 
-def per_object(fn):
-    """Cache fn(obj) per object identity: pydantic rule models are not hashable, and their
-    descriptions are the same for every report. The object is kept so its id is never reused."""
-    cache: dict[int, tuple[object, object]] = {}
-
-    def wrapper(obj):
-        got = cache.get(id(obj))
-        if got is None or got[0] is not obj:
-            got = cache[id(obj)] = (obj, fn(obj))
-        return got[1]
-
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
-
-
 @per_object
 def rule_phrases(rule) -> list[str]:
     """The rule's cues as plain phrases (regex alternatives as example phrases; `…` marks a gap)."""
@@ -220,15 +211,7 @@ def rule_phrases(rule) -> list[str]:
 
     def walk(checks) -> None:
         for c in checks:
-            if c.all_of:
-                walk(c.all_of)
-            raws: list[str] = []
-            if c.presence is not None:
-                p = c.presence
-                raws = p.any + p.all + [x for g in p.groups for x in g]
-            elif c.quantity is not None:
-                raws = list(c.quantity.cue)
-            for raw in raws:
+            for raw in c.phrases():
                 for phrase in readable(raw).split("、"):
                     phrase = phrase.replace("N", "").strip("…")
                     if len(phrase.replace("…", "")) >= 3 and phrase not in out:
@@ -262,7 +245,7 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
     """
     from compliance.models import NearMiss
 
-    got = ix.__dict__.get("_bigram_index")
+    got = ix.near_index
     if got is None:
         inv: dict[str, list[int]] = {}
         vocab = vocabulary if vocabulary is not None else frozenset().union(*map(_grams_of, phrases))
@@ -274,7 +257,7 @@ def similar_passages(ix, phrases: list[str], k: int = 2, min_share: float = 0.5,
                 inv.setdefault(bg, []).append(s.gi)
         got = (inv, frozenset(inv), {})  # postings, the bigrams present, per-phrase results
         if vocabulary is not None:  # a partial index (one call's phrases) must not be reused
-            ix.__dict__["_bigram_index"] = got
+            ix.near_index = got
     inv, present, memo = got
     best: dict[int, tuple[float, str]] = {}
     for ph in phrases:
@@ -328,10 +311,7 @@ def _longest_shared(phrase: str, text: str) -> str:
     return best
 
 
-def ruleset_vocabulary(rs) -> frozenset[str]:
+@per_ruleset
+def ruleset_vocabulary(rs: CompiledRuleset) -> frozenset[str]:
     """Every bigram of every rule's cue phrases: the only bigrams a near-miss search looks at."""
-    v = rs._cache.get("phrase_vocab")
-    if v is None:
-        v = rs._cache["phrase_vocab"] = frozenset().union(
-            *(_grams_of(ph) for cr in rs.rules for ph in rule_phrases(cr.rule)))
-    return v
+    return frozenset().union(*(_grams_of(ph) for cr in rs.rules for ph in rule_phrases(cr.rule)))

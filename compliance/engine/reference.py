@@ -7,13 +7,12 @@ the fallback where durable_rules cannot be imported (Python 3.13, no C compiler)
 from __future__ import annotations
 
 from compliance.engine.facts import DocFact, Fact, HitFact, StatusFact, combine
+from compliance.rules.discovery import province_key
 from compliance.rules.load import CompiledRuleset
 
 
 def doc_applies(rule, doc: DocFact) -> bool:
     """The applicability test the durable backend compiles into a condition on the doc fact."""
-    from compliance.rules.load import _province_key
-
     if doc.doc_type not in rule.applies_to:
         return False
     w = rule.when
@@ -23,7 +22,7 @@ def doc_applies(rule, doc: DocFact) -> bool:
         return False
     if w.period_end_max is not None and doc.has_period and doc.period_end > w.period_end_max:
         return False
-    if w.province is not None and doc.province not in {_province_key(p) for p in w.province}:
+    if w.province is not None and doc.province not in {province_key(p) for p in w.province}:
         return False
     if w.level is not None and doc.level not in w.level:
         return False

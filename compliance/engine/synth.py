@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 import re
+from typing import Any, Literal
 
-from compliance.models import Meta, Metric, Paragraph, Report, Section, Sentence, Span
+from compliance.models import DocType, Level, Meta, Metric, Paragraph, Report, Role, Section, Sentence, Span
 from compliance.text import normalize, split_clauses, split_sentences
 
 _NUM = re.compile(r"(\d+(?:\.\d+)?)(万元|亿元|学时|课时|件|个|人次|人|次|份|家|本|台|%)")
-_KIND = {"学时": "hours", "课时": "hours", "万元": "money", "亿元": "money", "元": "money", "%": "percent"}
+MetricKind = Literal["count", "hours", "money", "percent", "other"]
+_KIND: dict[str, MetricKind] = {"学时": "hours", "课时": "hours", "万元": "money", "亿元": "money", "元": "money", "%": "percent"}
 
 
 def _metrics(norm: str, line: int, pid: int, si: int) -> list[Metric]:
@@ -30,14 +33,14 @@ def _metrics(norm: str, line: int, pid: int, si: int) -> list[Metric]:
 
 
 def build_report(
-    sections: list[tuple[str | None, str, list]],
+    sections: list[tuple[Any, ...]],
     *,
-    doc_type: str = "annual_report",
+    doc_type: DocType = "annual_report",
     period: tuple[int, int] | None = (2024, 2024),
     date: dt.date | None = None,
     published: dt.date | None = None,
     province: str | None = None,
-    level: str | None = None,
+    level: Level | None = None,
     title: str | None = "某局2024年法治政府建设情况报告",
     source: str = "synthetic.txt",
 ) -> Report:
@@ -82,7 +85,7 @@ def build_report(
     return Report(source=source, sha256=sha, format="txt", meta=meta, sections=secs, paragraphs=paras, metrics=metrics, lines=lines)
 
 
-def _para(pid: int, parts: list[str], line: int, sid, path: str, role: str, heading: bool, metrics: list[Metric]) -> Paragraph:
+def _para(pid: int, parts: list[str], line: int, sid: int | None, path: str, role: Role, heading: bool, metrics: list[Metric]) -> Paragraph:
     text = "".join(parts)
     spans = []
     off = 0
@@ -101,10 +104,12 @@ def _para(pid: int, parts: list[str], line: int, sid, path: str, role: str, head
 
 # --------------------------------------------------------------------------- generated reports
 
-_ROLES = ("measures", "results", "frp", "problems", "plans", "other")
+_ROLES: tuple[Role, ...] = ("measures", "results", "frp", "problems", "plans", "other")
 _HEADINGS = {"measures": "主要工作开展情况", "results": "工作成效", "frp": "第一责任人履职情况", "problems": "存在的问题和不足",
              "plans": "下一步工作安排", "other": "其他", "closing": "抄送"}
 _NUMS = "一二三四五六七"
+_DOC_TYPES: list[DocType] = ["annual_report", "annual_report", "work_summary", "self_inspection", "plan"]
+_LEVELS: list[Level | None] = [None, "city", "county", "province"]
 
 
 def sentence_pool(texts: list[str]) -> list[str]:
@@ -119,9 +124,9 @@ def sentence_pool(texts: list[str]) -> list[str]:
     return list(out)
 
 
-def random_report(rng, pool: list[str], i: int = 0) -> Report:
+def random_report(rng: random.Random, pool: list[str], i: int = 0) -> Report:
     """A random recombination of pool sentences under random roles and metadata."""
-    secs = []
+    secs: list[tuple[Any, ...]] = []
     for k in range(rng.randint(1, 5)):
         role = rng.choice(_ROLES + ("measures", "measures"))
         paras = []
@@ -134,10 +139,10 @@ def random_report(rng, pool: list[str], i: int = 0) -> Report:
     date = dt.date(year + 1, rng.randint(1, 6), rng.randint(1, 28)) if rng.random() < 0.8 else None
     return build_report(
         secs,
-        doc_type=rng.choice(["annual_report", "annual_report", "work_summary", "self_inspection", "plan"]),
+        doc_type=rng.choice(_DOC_TYPES),
         period=(year, year) if rng.random() < 0.9 else None,
         date=date,
         province=rng.choice([None, "浙江省", "辽宁省", "河南省", "江苏省"]),
-        level=rng.choice([None, "city", "county", "province"]),
+        level=rng.choice(_LEVELS),
         source=f"generated-{i}.txt",
     )

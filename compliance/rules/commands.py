@@ -53,11 +53,9 @@ def list_rules(ruleset: str = typer.Option("national", "--ruleset", "-r", help="
 
 
 def describe_check(c, indent: str = "  ") -> list[str]:
-    from compliance.engine.evidence import describe
-
     if c.label:
-        return [indent + c.label, indent + "  " + describe(c)]
-    return [indent + describe(c)]
+        return [indent + c.label, indent + "  " + c.describe()]
+    return [indent + c.describe()]
 
 
 def find_rule(rule_id: str, ruleset: str | None):

@@ -33,7 +33,7 @@ def pool_size() -> int:
     raw = os.environ.get("COMPLIANCE_WEB_WORKERS", "").strip()
     if raw.isdigit():
         return int(raw)
-    from compliance.batch.runner import cpus
+    from compliance.batch.limits import cpus
 
     return max(2, min(cpus(), 8))  # two at least: one hostile upload never holds up the rest
 
@@ -45,11 +45,11 @@ def _serve(conn, memory_mb: int, env: dict) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us (Ctrl-C reaches the whole group)
     os.environ.update(env)
-    from compliance.batch.runner import _die_with_parent, limit_memory
+    from compliance.batch.limits import die_with_parent, limit_memory
     from compliance.log import setup_logging
 
     setup_logging(0)
-    _die_with_parent()
+    die_with_parent()
     limit_memory(memory_mb)
     from compliance.web.service import run_pipeline
 
@@ -87,7 +87,7 @@ def _serve(conn, memory_mb: int, env: dict) -> None:
 
 class CheckPool:
     def __init__(self, size: int | None = None, timeout: float = 20.0, memory_mb: int | None = None) -> None:
-        from compliance.batch.runner import memory_limit_mb
+        from compliance.batch.limits import memory_limit_mb
 
         self.size = pool_size() if size is None else size
         self.timeout = timeout
