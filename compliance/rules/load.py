@@ -19,18 +19,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from compliance.engine.checks import lint_check
+from compliance.engine.checks.base import AddError, CheckCue, FieldPath
 from compliance.engine.checks.derived import lint_derived
 from compliance.engine.checks.presence import PresenceCheck
 from compliance.rules.cues import CUE_TIMEOUT, Cue, compile_cue, nested_unbounded, take_timeouts
 from compliance.rules.discovery import (
-    RulesetDisplay, available_rulesets, confine_extends, display_names, province_key, resolve_ruleset, ruleset_dirs,
+    RulesetDisplay, available_rulesets, display_names, province_key, resolve_ruleset, ruleset_dirs,
     ruleset_display, ruleset_for, ruleset_label,
 )
 from compliance.rules.base import PARAM_RE
 from compliance.rules.schema import Rule
 from compliance.rules.errors import ErrorTuple, RulesetError, display_path, format_error
-from compliance.rules.source import data_path, fmt_path, line_for, parse_file
-from compliance.rules.terms import expand_cues, expand_rule, merge_terms, resolve_terms
+from compliance.rules.source import data_path, fmt_path, line_for
+from compliance.rules.merge import MARKER_KINDS, Defined, Merged, merge_chain
+from compliance.rules.terms import expand_cues, expand_rule, resolve_terms
 
 PLACEHOLDERS = frozenset({"value", "threshold", "ratio", "count", "date", "deadline", "delay_days", "found"})
 
@@ -126,92 +128,7 @@ def _substitute(obj: Any, params: dict, path: tuple, unknown: list) -> Any:
     return obj
 
 
-# --------------------------------------------------------------------------- build
-
-
-@dataclass
-class _Source:
-    file: str
-    lines: dict
-    prefix: tuple
-
-
-def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | None:
-    """Merge a file with its parents; returns a dict of merged parts, or None on fatal errors."""
-    if path in stack:
-        cyc = " → ".join(p.stem for p in stack + [path])
-        errors.append((str(path), 1, "extends", f"extends cycle: {cyc}"))
-        return None
-    pf = parse_file(path)
-    errors.extend(pf.errors)
-    if pf.model is None:
-        return None
-    m = pf.model
-    f = pf.path
-
-    def line(*p):
-        return line_for(pf.lines, p)
-
-    parent = None
-    if m.extends:
-        try:
-            ppath = resolve_ruleset(m.extends, path.parent)
-            confine_extends(m.extends, ppath, path.parent)
-        except RulesetError as exc:
-            errors.append((f, line("extends"), "extends", exc.errors[0][3] + f": {m.extends}"))
-            return None
-        parent = _build(ppath, stack + [path], errors)
-        if parent is None:
-            return None
-
-    rules: dict[str, tuple[Rule, str, _Source, str | None]] = dict(parent["rules"]) if parent else {}
-    params = dict(parent["params"]) if parent else {}
-    params.update(m.parameters)
-    markers = {k: list(v) for k, v in parent["markers"].items()} if parent else {k: [] for k in MARKER_KINDS}
-    if m.markers:
-        for kind in MARKER_KINDS:
-            markers[kind] += [x for x in getattr(m.markers, kind) if x not in markers[kind]]
-    negation, planned = markers["negation"], markers["planned"]
-
-    def term_err(p: tuple, msg: str) -> None:
-        errors.append((f, line(*p), ".".join(map(str, p)), msg))
-
-    terms = merge_terms(parent["terms"] if parent else {}, m.terms, term_err)
-    term_src = dict(parent["term_src"]) if parent else {}
-    term_src.update({k: (f, line("terms", k)) for k in m.terms})
-    scoring = dict(parent["scoring"]) if parent else {}
-    if m.scoring:
-        scoring.update(m.scoring.model_dump(exclude_none=True))
-    families = {**(parent["families"] if parent else {}), **m.families}
-
-    patched: dict[str, list[str]] = {k: list(v) for k, v in (parent["patched"] if parent else {}).items()}
-    seen: dict[str, int] = {}
-    for i, r in enumerate(m.rules):
-        if r.id in seen:
-            errors.append((f, line("rules", i, "id"), f"rules[{i}].id", f"duplicate rule id {r.id} (first at rules[{seen[r.id]}])"))
-            continue
-        seen[r.id] = i
-        rules[r.id] = (r, m.name, _Source(f, pf.lines, ("rules", i)), r.disabled)
-        patched.pop(r.id, None)  # replaced outright
-    for i, o in enumerate(m.overrides):
-        if parent is None or o.id not in parent["rules"]:
-            why = "no parent ruleset (extends is not set)" if parent is None else f"the parent chain {'/'.join(parent['chain'])} has no rule {o.id}"
-            errors.append((f, line("overrides", i, "id"), f"overrides[{i}].id", f"override names an unknown rule: {why}"))
-            continue
-        base, origin, src, dis = rules[o.id]
-        patch = {k: getattr(o, k) for k in o.model_fields_set if k != "id"}
-        new = base.model_copy(update=patch)
-        rules[o.id] = (new, origin, src, o.disabled if "disabled" in o.model_fields_set else dis)
-        patched.setdefault(o.id, []).append(m.name)
-    chain = (parent["chain"] if parent else []) + [m.name]
-    return {
-        "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
-        "description": m.description, "display_name": m.display_name, "rules": rules, "params": params, "negation": negation, "planned": planned,
-        "markers": markers, "terms": terms, "term_src": term_src, "scoring": scoring, "families": families, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
-    }
-
-
-MARKER_KINDS = ("negation", "planned", "purpose", "reference", "done", "act")
+# --------------------------------------------------------------------------- compile
 
 
 def _act_fallback(rule: Rule) -> Rule:
@@ -230,67 +147,77 @@ def _act_fallback(rule: Rule) -> Rule:
     return rule.model_copy(update={"evidence": ev.model_copy(update={"partial": copies + list(ev.partial)})})
 
 
-def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple]]:
-    """Build and lint; returns (ruleset or None, errors)."""
-    errors: list[ErrorTuple] = []
-    b = _build(path, [], errors)
-    if b is None:
-        return None, errors
-    params = b["params"]
-    compiled: list[CompiledRule] = []
-    cues: dict[str, Cue] = {}
+class _Compiler:
+    """One ruleset chain compiled: term sets resolved, every rule substituted, expanded, linted
+    and its cues compiled once; every problem collected in `errors`."""
 
-    def term_err(p: tuple, msg: str) -> None:
-        file, ln = b["term_src"].get(p[1], (b["file"], 0))
-        errors.append((file, ln, ".".join(map(str, p)), msg))
+    def __init__(self, b: Merged, errors: list[ErrorTuple]):
+        self.b = b
+        self.errors = errors
+        self.cues: dict[str, Cue] = {}
+        self.terms = resolve_terms(b.terms, self.term_err)
 
-    terms = resolve_terms(b["terms"], term_err)
-    for name, members in terms.items():
-        for pat in members:
-            try:
-                cue = compile_cue(pat)
-            except re.error as exc:
-                term_err(("terms", name), f"pattern {pat} does not compile: {exc}")
-                continue
-            if cue.literal == "":
-                term_err(("terms", name), "empty pattern can never match")
+    def term_err(self, p: tuple[Any, ...], msg: str) -> None:
+        file, ln = self.b.term_src.get(p[1], (self.b.file, 0))
+        self.errors.append((file, ln, ".".join(map(str, p)), msg))
 
-    for rid, (rule, origin, src, disabled) in b["rules"].items():
-        def add(p: tuple, msg: str, _src=src, _rid=rid):
-            full = _src.prefix + tuple(p)
-            errors.append((_src.file, line_for(_src.lines, full), fmt_path(full), msg))
+    def check_terms(self) -> None:
+        for name, members in self.terms.items():
+            for pat in members:
+                try:
+                    cue = compile_cue(pat)
+                except re.error as exc:
+                    self.term_err(("terms", name), f"pattern {pat} does not compile: {exc}")
+                    continue
+                if cue.literal == "":
+                    self.term_err(("terms", name), "empty pattern can never match")
 
-        unknown: list = []
-        raw = rule.model_dump(by_alias=True, exclude_unset=True)
-        sub = _substitute(raw, params, (), unknown)
+    def cue_ok(self, cue: str, add: AddError, p: FieldPath) -> None:
+        """Compile a cue once; a bad, empty or catastrophic one is an error at `p`."""
+        if cue in self.cues:
+            return
+        try:
+            self.cues[cue] = compile_cue(cue)
+        except re.error as exc:
+            add(p, f"pattern {cue} does not compile: {exc}")
+            return
+        rx = self.cues[cue].regex
+        if self.cues[cue].literal == "":
+            add(p, "empty pattern can never match")
+        elif rx is not None and nested_unbounded(rx):
+            add(p, f"pattern {cue} nests an unbounded repeat inside another, as in (a+)+: on some texts "
+                   "it backtracks for minutes; bound one of them, e.g. [^。]{0,20}")
+
+    def rule(self, rid: str, d: Defined) -> CompiledRule | None:
+        src = d.src
+
+        def add(p: FieldPath, msg: str) -> None:
+            full = src.prefix + tuple(p)
+            self.errors.append((src.file, line_for(src.lines, full), fmt_path(full), msg))
+
+        def cue_ok(cue: str, p: FieldPath) -> None:
+            self.cue_ok(cue, add, p)
+
+        params = self.b.params
+        unknown: list[tuple[FieldPath, str]] = []
+        sub = _substitute(d.rule.model_dump(by_alias=True, exclude_unset=True), params, (), unknown)
         for p, ref in unknown:
             add(p, f"unknown parameter {ref} (known: {', '.join(sorted(params)) or 'none'})")
         used: set[str] = set()
-        sub = expand_rule(sub, terms, add, used)
+        sub = expand_rule(sub, self.terms, add, used)
         try:
             rule = Rule.model_validate(sub)
         except ValidationError as exc:
             for e in exc.errors():
-                dp = data_path(sub, tuple(e["loc"]))
-                add(dp, f"after parameter substitution: {e['msg']}")
-            continue
+                add(data_path(sub, tuple(e["loc"])), f"after parameter substitution: {e['msg']}")
+            return None
+        self.lint_rule(rule, add, cue_ok)
+        return CompiledRule(_act_fallback(rule), d.origin, src.file, line_for(src.lines, src.prefix), d.disabled,
+                            list(self.b.patched.get(rid, [])), {k: self.terms[k] for k in sorted(used)})
 
-        def cue_ok(cue: str, p: tuple, _add=add):
-            if cue in cues:
-                return
-            try:
-                cues[cue] = compile_cue(cue)
-            except re.error as exc:
-                _add(p, f"pattern {cue} does not compile: {exc}")
-                return
-            rx = cues[cue].regex
-            if cues[cue].literal == "":
-                _add(p, "empty pattern can never match")
-            elif rx is not None and nested_unbounded(rx):
-                _add(p, f"pattern {cue} nests an unbounded repeat inside another, as in (a+)+: on some texts "
-                        "it backtracks for minutes; bound one of them, e.g. [^。]{0,20}")
-
-        if b["families"] and rule.family not in b["families"]:
+    def lint_rule(self, rule: Rule, add: AddError, cue_ok: CheckCue) -> None:
+        families = self.b.families
+        if families and rule.family not in families:
             add(("family",), f"family {rule.family} has no name: add it under `families:` (e.g. {rule.family}: 中文名称)")
         ev = rule.evidence
         has_ev = ev is not None and (ev.met or ev.partial)
@@ -315,46 +242,63 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
             bad = [x for x in _placeholders(t) if x and x not in PLACEHOLDERS]
             if bad:
                 add(p, f"unknown placeholder {{{bad[0]}}} (known: {', '.join('{' + x + '}' for x in sorted(PLACEHOLDERS))})")
-        rule = _act_fallback(rule)
-        compiled.append(CompiledRule(rule, origin, src.file, line_for(src.lines, src.prefix), disabled,
-                                     list(b["patched"].get(rid, [])), {k: terms[k] for k in sorted(used)}))
 
-    src_of = {rid: v[2] for rid, v in b["rules"].items()}
+    def derived(self, compiled: list[CompiledRule]) -> None:
+        def derived_err(rid: str, p: FieldPath, msg: str) -> None:
+            s = self.b.rules[rid].src
+            full = s.prefix + p
+            self.errors.append((s.file, line_for(s.lines, full), fmt_path(full), msg))
 
-    def derived_err(rid: str, p: tuple, msg: str) -> None:
-        s = src_of[rid]
-        full = s.prefix + p
-        errors.append((s.file, line_for(s.lines, full), fmt_path(full), msg))
+        lint_derived({r.id: r.rule.derived for r in compiled}, derived_err)
 
-    lint_derived({r.id: r.rule.derived for r in compiled}, derived_err)
+    def markers(self) -> dict[str, list[str]]:
+        b = self.b
+        out: dict[str, list[str]] = {}
+        for kind in MARKER_KINDS:
+            where = (b.file, line_for(b.lines, ("markers", kind)), f"markers.{kind}")
 
-    for kind in MARKER_KINDS:
-        def marker_err(p: tuple, msg: str, _kind=kind) -> None:
-            errors.append((b["file"], line_for(b["lines"], ("markers", _kind)), f"markers.{_kind}", msg))
+            def marker_err(p: FieldPath, msg: str, _where: tuple[str, int, str] = where) -> None:
+                self.errors.append((*_where, msg))
 
-        b["markers"][kind] = expand_cues(b["markers"][kind], terms, (), marker_err, set())
-        for cue in b["markers"][kind]:
-            try:
-                cues.setdefault(cue, compile_cue(cue))
-            except re.error as exc:
-                errors.append((b["file"], line_for(b["lines"], ("markers", kind)), f"markers.{kind}", f"pattern {cue} does not compile: {exc}"))
+            out[kind] = expand_cues(b.markers[kind], self.terms, (), marker_err, set())
+            for cue in out[kind]:
+                try:
+                    self.cues.setdefault(cue, compile_cue(cue))
+                except re.error as exc:
+                    self.errors.append((*where, f"pattern {cue} does not compile: {exc}"))
+        return out
 
-    b["negation"], b["planned"] = b["markers"]["negation"], b["markers"]["planned"]
-    if errors:
-        return None, errors
-    digest_src = {
-        "name": b["name"], "version": b["version"], "chain": b["chain"], "params": params,
-        "negation": b["negation"], "planned": b["planned"], "scoring": b["scoring"],
-        **({"context": {k: v for k, v in b["markers"].items() if k not in ("negation", "planned") and v}}
-           if any(b["markers"][k] for k in MARKER_KINDS if k not in ("negation", "planned")) else {}),
+
+def _digest(b: Merged, markers: dict[str, list[str]], compiled: list[CompiledRule]) -> str:
+    """The ruleset's identity for durable_rules: everything that can change a status."""
+    context = {k: v for k, v in markers.items() if k not in ("negation", "planned") and v}
+    src = {
+        "name": b.name, "version": b.version, "chain": b.chain, "params": b.params,
+        "negation": markers["negation"], "planned": markers["planned"], "scoring": b.scoring,
+        **({"context": context} if context else {}),
         "rules": [[r.rule.model_dump(mode="json", by_alias=True), r.disabled] for r in compiled],
     }
-    digest = hashlib.sha1(json.dumps(digest_src, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    return hashlib.sha1(json.dumps(src, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple]]:
+    """Build and lint; returns (ruleset or None, errors)."""
+    errors: list[ErrorTuple] = []
+    b = merge_chain(path, errors)
+    if b is None:
+        return None, errors
+    c = _Compiler(b, errors)
+    c.check_terms()
+    compiled = [cr for rid, d in b.rules.items() if (cr := c.rule(rid, d)) is not None]
+    c.derived(compiled)
+    markers = c.markers()
+    if errors:
+        return None, errors
     rs = CompiledRuleset(
-        name=b["name"], version=b["version"], chain=b["chain"], hash=digest, rules=compiled, parameters=params,
-        negation=b["negation"], planned=b["planned"], scoring=b["scoring"], markers=b["markers"], province=b["province"],
-        description=b["description"], files=b["files"], cues=cues, display_name=b["display_name"], terms=terms,
-        families=b["families"],
+        name=b.name, version=b.version, chain=b.chain, hash=_digest(b, markers, compiled), rules=compiled, parameters=b.params,
+        negation=markers["negation"], planned=markers["planned"], scoring=b.scoring, markers=markers, province=b.province,
+        description=b.description, files=b.files, cues=c.cues, display_name=b.display_name, terms=c.terms,
+        families=b.families,
     )
     return rs, []
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Union
 from pydantic import Discriminator, Tag
 
 from compliance.engine.checks.all_of import AllOfCheck
-from compliance.engine.checks.base import AddError, CheckBase, CheckCue, CheckOutcome, Path
+from compliance.engine.checks.base import AddError, CheckBase, CheckCue, CheckOutcome, FieldPath
 from compliance.engine.checks.date import DateCheck
 from compliance.engine.checks.meta import MetaCheck
 from compliance.engine.checks.presence import PresenceCheck
@@ -61,7 +61,7 @@ def label(c: CheckBase) -> str:
     return c.label or c.describe()
 
 
-def lint_check(c: CheckBase, where: Path, add: AddError, cue_ok: CheckCue) -> None:
+def lint_check(c: CheckBase, where: FieldPath, add: AddError, cue_ok: CheckCue) -> None:
     c.lint(where, add, cue_ok)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from compliance.engine.checks.base import POL_RANK, RANK_POL, AddError, CheckBase, CheckCue, CheckOutcome, Path
+from compliance.engine.checks.base import POL_RANK, RANK_POL, AddError, CheckBase, CheckCue, CheckOutcome, FieldPath
 
 if TYPE_CHECKING:
     from compliance.engine.checks import Check
@@ -17,7 +17,7 @@ class AllOfCheck(CheckBase):
     kind: ClassVar[str] = "all_of"
     all_of: list[Check]
 
-    def lint(self, where: Path, add: AddError, cue_ok: CheckCue) -> None:
+    def lint(self, where: FieldPath, add: AddError, cue_ok: CheckCue) -> None:
         from compliance.engine.checks import lint_check
 
         if not self.all_of:

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 POL_RANK = {"planned": 0, "negative": 1, "positive": 2}
 RANK_POL = {v: k for k, v in POL_RANK.items()}
 
-Path = tuple[Any, ...]  # a field path inside a rule: ("evidence", "met", 0, "presence", "any", 2)
-AddError = Callable[[Path, str], None]  # lint: report a problem at a path
-CheckCue = Callable[[str, Path], None]  # lint: compile a cue (and report a bad one) at a path
+FieldPath = tuple[Any, ...]  # a field path inside a rule: ("evidence", "met", 0, "presence", "any", 2)
+AddError = Callable[[FieldPath, str], None]  # lint: report a problem at a path
+CheckCue = Callable[[str, FieldPath], None]  # lint: compile a cue (and report a bad one) at a path
 
 
 class CheckBase(Strict):
@@ -34,7 +34,7 @@ class CheckBase(Strict):
     kind: ClassVar[str]  # the YAML key that selects this kind
     label: str | None = None  # shown in traces; defaults to a description of the check
 
-    def lint(self, where: Path, add: AddError, cue_ok: CheckCue) -> None:
+    def lint(self, where: FieldPath, add: AddError, cue_ok: CheckCue) -> None:
         """Problems the schema cannot see (an empty cue set, a bad pattern, a bad deadline)."""
 
     def evaluate(self, ctx: CheckContext) -> CheckOutcome:

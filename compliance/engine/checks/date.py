@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from compliance.engine.checks.base import AddError, CheckBase, CheckCue, CheckOutcome, Path, line_units, unit_quote
+from compliance.engine.checks.base import AddError, CheckBase, CheckCue, CheckOutcome, FieldPath, line_units, unit_quote
 from compliance.engine.explain import DATE_FIELD_ZH
 from compliance.models import NearMiss
 from compliance.rules.base import Strict
@@ -38,7 +38,7 @@ class DateCheck(CheckBase):
     kind: ClassVar[str] = "date"
     date: ReportDate
 
-    def lint(self, where: Path, add: AddError, cue_ok: CheckCue) -> None:
+    def lint(self, where: FieldPath, add: AddError, cue_ok: CheckCue) -> None:
         d = self.date
         if d.on_or_before is not None and not DEADLINE_RE.match(d.on_or_before):
             add(where + ("date", "on_or_before"), f"deadline must look like Y+1-03-01 or YYYY-MM-DD, got {d.on_or_before!r}")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from compliance.engine.checks.base import Path
+from compliance.engine.checks.base import FieldPath
 from compliance.labels import STATUS_ZH
 from compliance.rules.base import Strict
 
@@ -39,7 +39,7 @@ class Derived(Strict):
         return f"由{self.found(statuses)}综合判定（{MODE_ZH.get(self.mode, self.mode)}）"
 
 
-def lint_derived(rules: dict[str, Derived | None], add: Callable[[str, Path, str], None]) -> None:
+def lint_derived(rules: dict[str, Derived | None], add: Callable[[str, FieldPath, str], None]) -> None:
     """Inputs that name the rule itself or no rule, then cycles; `add(rule id, path, message)`."""
     for rid, d in rules.items():
         if d is None:

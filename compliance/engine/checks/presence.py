@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 
-from compliance.engine.checks.base import POL_RANK, RANK_POL, AddError, CheckBase, CheckCue, CheckOutcome, Path, ScopeKey, Unit, scope_key, where_zh
+from compliance.engine.checks.base import POL_RANK, RANK_POL, AddError, CheckBase, CheckCue, CheckOutcome, FieldPath, ScopeKey, Unit, scope_key, where_zh
 from compliance.engine.checks.context import part_name
 from compliance.engine.explain import SCOPE_ZH, cue_list, readable, roles_zh, within_zh
 from compliance.engine.memo import per_object
@@ -70,7 +70,7 @@ class PresenceCheck(CheckBase):
     kind: ClassVar[str] = "presence"
     presence: Presence
 
-    def lint(self, where: Path, add: AddError, cue_ok: CheckCue) -> None:
+    def lint(self, where: FieldPath, add: AddError, cue_ok: CheckCue) -> None:
         pr = self.presence
         w = where + ("presence",)
         if not (pr.any or pr.all or any(pr.groups)):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
-from compliance.engine.checks.base import RANK_POL, POL_RANK, AddError, CheckBase, CheckCue, CheckOutcome, Path, Unit, pct, scope_key, where_zh, with_unit
+from compliance.engine.checks.base import RANK_POL, POL_RANK, AddError, CheckBase, CheckCue, CheckOutcome, FieldPath, Unit, pct, scope_key, where_zh, with_unit
 from compliance.engine.explain import FAIL_ZH, OP_ZH, SCOPE_ZH, cue_list
 from compliance.labels import fmt_num
 from compliance.models import Metric, Role
@@ -54,7 +54,7 @@ class QuantityCheck(CheckBase):
     kind: ClassVar[str] = "quantity"
     quantity: Quantity
 
-    def lint(self, where: Path, add: AddError, cue_ok: CheckCue) -> None:
+    def lint(self, where: FieldPath, add: AddError, cue_ok: CheckCue) -> None:
         q = self.quantity
         w = where + ("quantity",)
         if q.roles is not None and not q.roles:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from compliance.engine.checks.base import AddError, CheckBase, CheckCue, CheckOutcome, Path, Unit
+from compliance.engine.checks.base import AddError, CheckBase, CheckCue, CheckOutcome, FieldPath, Unit
 from compliance.engine.explain import ROLE_ZH, cue_list
 from compliance.models import Role, Section
 from compliance.rules.base import Pattern, Strict
@@ -36,7 +36,7 @@ class StructureCheck(CheckBase):
     kind: ClassVar[str] = "structure"
     structure: Structure
 
-    def lint(self, where: Path, add: AddError, cue_ok: CheckCue) -> None:
+    def lint(self, where: FieldPath, add: AddError, cue_ok: CheckCue) -> None:
         for i, cue in enumerate(self.structure.contains):
             cue_ok(cue, where + ("structure", "contains", i))
 
