@@ -16,6 +16,7 @@ from operator import add
 from typing import TYPE_CHECKING
 
 from compliance.engine.memo import per_object, per_ruleset
+from compliance.rules.regex_syntax import AnyChar, Branch, Category, Class, ClassItem, Group, Lit, Node, NotLit, Range, Repeat, Seq, Unsupported, parse
 
 if TYPE_CHECKING:
     from compliance.rules.load import CompiledRuleset
@@ -70,89 +71,65 @@ def readable(raw: str) -> str:
     if not (len(raw) >= 2 and raw.startswith("/") and raw.endswith("/")):
         return raw
     try:
-        from re import _parser as sre  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import sre_parse as sre  # type: ignore[no-redef]
-    try:
-        tree = sre.parse(raw[1:-1])
-    except Exception:
+        tree = parse(raw[1:-1])
+    except Unsupported:
         return raw
-    alts = _top_alternatives(tree)
     shown = []
-    for a in alts:
+    for a in _top_alternatives(tree):
         s = _squash(_example(a))
         if s and s not in shown:
             shown.append(s)
     return "、".join(shown) if shown else raw
 
 
-def _top_alternatives(tree) -> list:
+def _top_alternatives(tree: Seq) -> list[Seq]:
     """The alternatives of a pattern that is one alternation, possibly wrapped in a group."""
-    from re import _constants as C  # type: ignore[attr-defined]
-
-    items = list(tree)
-    if len(items) == 1:
-        op, av = items[0]
-        if op is C.BRANCH:
-            return list(av[1])
-        if op is C.SUBPATTERN:
-            return _top_alternatives(av[-1])
+    if len(tree) == 1:
+        n = tree[0]
+        if isinstance(n, Branch):
+            return list(n.alts)
+        if isinstance(n, Group):
+            return _top_alternatives(n.body)
     return [tree]
 
 
-def _is_gap(op, av) -> bool:
-    from re import _constants as C  # type: ignore[attr-defined]
-
-    if op in (C.ANY, C.NOT_LITERAL):
-        return True
-    if op is C.IN:
-        return bool(av) and av[0][0] is C.NEGATE
-    return False
+def _is_gap(n: Node) -> bool:
+    """Any character (but one, or but a class): the gap between a cue's words."""
+    return isinstance(n, (AnyChar, NotLit)) or (isinstance(n, Class) and n.negated)
 
 
-def _example(tree) -> str:
-    from re import _constants as C  # type: ignore[attr-defined]
-
+def _example(tree: Seq) -> str:
     out: list[str] = []
-    for op, av in tree:
-        if op is C.LITERAL:
-            out.append(chr(av))
-        elif op is C.SUBPATTERN:
-            out.append(_example(av[-1]))
-        elif op is C.BRANCH:
-            out.append(_example(av[1][0]))
-        elif op is C.IN:
-            if _is_gap(op, av):
-                out.append("…")
-            else:
-                out.append(_class_example(av))
-        elif op in (C.ANY, C.NOT_LITERAL):
+    for n in tree:
+        if isinstance(n, Lit):
+            out.append(n.ch)
+        elif isinstance(n, Group):
+            out.append(_example(n.body))
+        elif isinstance(n, Branch):
+            out.append(_example(n.alts[0]))
+        elif _is_gap(n):
             out.append("…")
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) or str(op) == "POSSESSIVE_REPEAT":
-            lo, _hi, sub = av
-            sub = list(sub)
-            if len(sub) == 1 and _is_gap(*sub[0]):
+        elif isinstance(n, Class):
+            out.append(_class_example(n.items))
+        elif isinstance(n, Repeat):
+            if len(n.body) == 1 and _is_gap(n.body[0]):
                 out.append("…")
-            elif lo == 0:
+            elif n.lo == 0:
                 continue  # an optional part: the shortest example leaves it out
             else:
-                out.append(_example(sub))
-        elif op is C.CATEGORY:
-            out.append("N" if av is C.CATEGORY_DIGIT else "")
-        # assertions (look-behind/ahead), anchors and back-references add no text
+                out.append(_example(n.body))
+        # assertions (look-behind/ahead), anchors, atomic groups and back-references add no text
     return "".join(out)
 
 
-def _class_example(items) -> str:
-    from re import _constants as C  # type: ignore[attr-defined]
-
-    for op, av in items:
-        if op is C.LITERAL:
-            return chr(av)
-        if op is C.RANGE:
-            return "N" if (av[0], av[1]) == (48, 57) else chr(av[0])
-        if op is C.CATEGORY:
-            return "N" if av is C.CATEGORY_DIGIT else "…"
+def _class_example(items: tuple[ClassItem, ...]) -> str:
+    for n in items:
+        if isinstance(n, Lit):
+            return n.ch
+        if isinstance(n, Range):
+            return "N" if (n.lo, n.hi) == ("0", "9") else n.lo
+        if isinstance(n, Category):
+            return "N" if n.letter == "d" else "…"
     return "…"
 
 

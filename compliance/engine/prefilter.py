@@ -4,7 +4,8 @@ pass runs the regex only on sentences that hold them (most sentences cannot matc
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from compliance.rules.regex_syntax import Branch, Group, Lit, Repeat, Seq, Unsupported, parse
 
 _REQUIRED: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {}
 
@@ -26,22 +27,14 @@ def required_sets(rx: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     out: list[frozenset[str]] = []
     if not rx.flags & re.IGNORECASE:
         try:
-            out = _seq_requirements(_sre().parse(rx.pattern, rx.flags))
-        except Exception:  # an unknown parse shape: no pre-filter
+            out = _seq_requirements(parse(rx.pattern))
+        except Unsupported:  # a shape the parser does not read: no pre-filter
             out = []
     _REQUIRED[rx] = got = tuple(dict.fromkeys(x for x in out if x and all(x)))
     return got
 
 
-def _sre() -> Any:
-    from re import _parser as sre  # type: ignore[attr-defined]
-
-    return sre
-
-
-def _seq_requirements(seq: Any) -> list[frozenset[str]]:
-    from re import _constants as C  # type: ignore[attr-defined]
-
+def _seq_requirements(seq: Seq) -> list[frozenset[str]]:
     out: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -50,18 +43,18 @@ def _seq_requirements(seq: Any) -> list[frozenset[str]]:
             out.append(frozenset(["".join(run)]))
             run.clear()
 
-    for op, av in seq:
-        if op is C.LITERAL:
-            run.append(chr(av))
+    for node in seq:
+        if isinstance(node, Lit):
+            run.append(node.ch)
             continue
         flush()
-        if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:  # (?i:…) is not literal
-            out.extend(_seq_requirements(av[-1]))
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-            out.extend(_seq_requirements(av[2]))
-        elif op is C.BRANCH:
+        if isinstance(node, Group) and not node.ignorecase:  # (?i:…) is not literal
+            out.extend(_seq_requirements(node.body))
+        elif isinstance(node, Repeat) and not node.possessive and node.lo >= 1:
+            out.extend(_seq_requirements(node.body))
+        elif isinstance(node, Branch):
             alts: set[str] = set()
-            for branch in av[1]:
+            for branch in node.alts:
                 reqs = _seq_requirements(branch)
                 if not reqs:
                     alts = set()

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.rules.regex_syntax import INF, Assert, Branch, Group, Lit, Repeat, Seq, Unsupported, parse
 from compliance.rules.terms import is_regex
 
 CUE_TIMEOUT = 1.0  # seconds one regex cue may spend on one text before it is skipped
@@ -64,67 +65,66 @@ def take_timeouts() -> list[str]:
     return out
 
 
-def nested_unbounded(rx: re.Pattern) -> bool:
+def nested_unbounded(rx: re.Pattern[str]) -> bool:
     """The shapes of catastrophic backtracking lint can recognise: an unbounded repeat (`*`, `+`,
     `{n,}`) inside another repeat, bounded or not (`(a+)+`, `(.*依){30}`), and a repeated
     alternation whose branches overlap, one starting with another (`(依|依依)*`)."""
-    from re import _constants as C  # type: ignore[attr-defined]
-    from re import _parser as sre  # type: ignore[attr-defined]
-
-    repeats = {C.MAX_REPEAT, C.MIN_REPEAT} | ({C.POSSESSIVE_REPEAT} if hasattr(C, "POSSESSIVE_REPEAT") else set())
-
-    def prefix(seq) -> str:
-        out = []
-        for op, av in seq:
-            if op is not C.LITERAL:
-                break
-            out.append(chr(av))
-        return "".join(out)
-
-    def overlapping(branches) -> bool:
-        heads = [prefix(b) for b in branches]
-        return any(a and b and i != j and b.startswith(a) for i, a in enumerate(heads) for j, b in enumerate(heads))
-
-    def again(first: int, rest) -> bool:
-        """`(依|依依)*` is parsed as 依(?:|依)…: an optional part that starts as the body does."""
-        for op, av in rest:
-            if op is C.BRANCH and any(not b for b in av[1]) and any(b and b[0] == (C.LITERAL, first) for b in av[1]):
-                return True
-            if op in repeats and av[0] == 0 and list(av[2])[:1] == [(C.LITERAL, first)]:
-                return True
-        return False
-
-    def walk(seq, inside: bool) -> bool:
-        for op, av in seq:
-            if op in repeats:
-                unbounded = av[1] is C.MAXREPEAT
-                if unbounded and inside:
-                    return True
-                repeated = unbounded or av[1] > 1
-                body = list(av[2])
-                if repeated and len(body) == 1 and body[0][0] is C.SUBPATTERN:
-                    body = list(body[0][1][-1])
-                if repeated and len(body) == 1 and body[0][0] is C.BRANCH and overlapping(body[0][1][1]):
-                    return True
-                if repeated and body and body[0][0] is C.LITERAL and again(body[0][1], body[1:]):
-                    return True
-                if walk(av[2], inside or repeated):
-                    return True
-            elif op is C.SUBPATTERN:
-                if walk(av[-1], inside):
-                    return True
-            elif op is C.BRANCH:
-                if any(walk(b, inside) for b in av[1]):
-                    return True
-            elif op in (C.ASSERT, C.ASSERT_NOT):
-                if walk(av[1], inside):
-                    return True
-        return False
-
     try:
-        return walk(sre.parse(rx.pattern, rx.flags), False)
-    except Exception:
+        return _walk(parse(rx.pattern), False)
+    except Unsupported:
         return False
+
+
+def _prefix(seq: Seq) -> str:
+    out = []
+    for n in seq:
+        if not isinstance(n, Lit):
+            break
+        out.append(n.ch)
+    return "".join(out)
+
+
+def _overlapping(branches: tuple[Seq, ...]) -> bool:
+    heads = [_prefix(b) for b in branches]
+    return any(a and b and i != j and b.startswith(a) for i, a in enumerate(heads) for j, b in enumerate(heads))
+
+
+def _again(first: str, rest: Seq) -> bool:
+    """`(依|依依)*` reads as 依(?:|依)…: an optional part that starts as the body does."""
+    for n in rest:
+        if isinstance(n, Branch) and any(not b for b in n.alts) and any(b and b[0] == Lit(first) for b in n.alts):
+            return True
+        if isinstance(n, Repeat) and n.lo == 0 and n.body[:1] == (Lit(first),):
+            return True
+    return False
+
+
+def _walk(seq: Seq, inside: bool) -> bool:
+    for n in seq:
+        if isinstance(n, Repeat):
+            unbounded = n.hi == INF
+            if unbounded and inside:
+                return True
+            repeated = unbounded or n.hi > 1
+            body = n.body
+            if repeated and len(body) == 1 and isinstance(body[0], Group):
+                body = body[0].body
+            if repeated and len(body) == 1 and isinstance(body[0], Branch) and _overlapping(body[0].alts):
+                return True
+            if repeated and body and isinstance(body[0], Lit) and _again(body[0].ch, body[1:]):
+                return True
+            if _walk(n.body, inside or repeated):
+                return True
+        elif isinstance(n, Group):
+            if _walk(n.body, inside):
+                return True
+        elif isinstance(n, Branch):
+            if any(_walk(b, inside) for b in n.alts):
+                return True
+        elif isinstance(n, Assert):
+            if _walk(n.body, inside):
+                return True
+    return False
 
 
 def compile_cue(p: str) -> Cue:
