@@ -213,3 +213,40 @@ def test_ar07_says_it_judged_on_the_published_date():
     ar07 = next(x for x in res.results if x.rule_id == "AR-07")
     assert r.meta.date_source == "published"
     assert ar07.status == "partial" and "网页发布日期" in ar07.message
+
+
+# ----------------------------------------------------------------------------- held-out set 2 (2026-12)
+
+
+def test_a_commentary_labelled_jiedu_with_a_colon_is_not_the_report():
+    r = norm("区政府常务会议议题解读：关于2023年度法治建设工作情况的汇报\n"
+             "一、议题背景\n为做好法治建设考核工作，区司法局梳理总结了本年度法治建设工作。")
+    assert r.meta.doc_type == "other"
+
+
+def test_a_page_saved_from_its_first_heading_is_typed_from_its_outline():
+    r = norm("一、工作开展情况\n（一）认真贯彻法治政府部门建设部署。一是学习习近平法治思想，制定学法计划。"
+             "二是主要负责人履行推进法治建设第一责任人职责，听取工作汇报。三是落实合法性审查，审查文件12件。")
+    assert r.meta.doc_type == "annual_report"
+
+
+def test_a_general_work_summary_opening_with_the_same_heading_stays_other():
+    r = norm("一、工作开展情况\n（一）扎实开展党的建设。加强党性学习教育，落实从严治党主体责任。"
+             "（二）提升医疗服务水平。新建两家社区医院。")
+    assert r.meta.doc_type == "other"
+
+
+def test_years_of_cited_documents_are_not_the_report_year():
+    r = norm("根据《某省法治政府建设实施纲要（2021年—2025年）》等文件要求，现将法治政府建设工作情况报告如下。\n"
+             "一、总体情况\n2023年，我局坚持依法行政，推进生态环境领域法治建设。\n二、主要做法\n集体学法4次。")
+    assert r.meta.period == (2023, 2023)
+
+
+def test_a_province_named_only_by_its_short_name_throughout():
+    r = norm("引言\n贵州近年来在法治政府建设方面成效显著。本文介绍贵州的做法。\n一、背景\n贵州地处西南。")
+    assert r.meta.province == "贵州省"
+
+
+def test_a_passing_mention_of_a_province_short_name_does_not_decide():
+    r = norm("引言\n近年来法治政府建设成效显著，贵州与湖南均有探索。\n一、背景\n各地情况不同。")
+    assert r.meta.province is None

@@ -190,6 +190,10 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
     if kind == "other" and outline and _duty_terms(p + " ".join(outline)) >= 2 \
             and len({w for h in outline for w in vocab.REPORT_OUTLINE if w in h}) >= 2:
         return "annual_report"
+    if kind == "other" and outline and any(w in outline[0] for w in vocab.WORK_DONE_OUTLINE) \
+            and _duty_terms(p + " ".join(outline)) >= 3:
+        # a page saved from its first heading on ("一、工作开展情况" over 法治 duties)
+        return "annual_report"
     return kind
 
 
@@ -287,10 +291,12 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
     if m:
         y = int(m.group(1))
         return (y, y)
-    m = _RANGE.search(p)
+    # years inside 《…》 are the cited documents' ("根据《…纲要（2021—2025年）》…"), not the report's
+    own = re.sub(r"《[^》]*》", "", p)
+    m = _RANGE.search(own)
     if m and int(m.group(1)) <= int(m.group(2)):
         return (int(m.group(1)), int(m.group(2)))
-    m = _YEAR.search(p)
+    m = _YEAR.search(own)
     if m:
         y = int(m.group(1))
         return (y, y)
@@ -298,6 +304,11 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
         # Annual reports are due in the first quarter and cover the year before.
         y = date.year - 1 if date.month <= 3 else date.year
         return (y, y)
+    if report_like:  # no year in the opening and no date: the first body paragraph that states one
+        m = next((x for x in (_OPENING_YEAR.search(tnorm(ln)) for ln in body[:3000].splitlines()) if x), None)
+        if m:
+            y = int(m.group(1))
+            return (y, y)
     return None
 
 
@@ -638,10 +649,33 @@ def _body_vote(body: str) -> dict:
         for d in h.candidates:
             counts[d.code] = counts.get(d.code, 0) + 1
     if not counts:
-        return {}
+        return _province_short_vote(body[:20000])
     code = max(counts, key=lambda c: (counts[c], len(c)))
     best = gz.division(code)
     return gz.chain(best) if best else {}
+
+
+def _province_short_vote(text: str) -> dict:
+    """A text that names no division in full may still be about one province throughout, by its
+    short name ("贵州积极推进…", "湖南法治政府建设…"): take it when it is repeated and clearly the
+    only one (a passing mention of another province does not decide)."""
+    gz = gazetteer()
+    counts: dict[str, int] = {}
+    for ds in gz.by_code.values():
+        d = ds[0]
+        if d.level == "province" and d.short and len(d.short) >= 2:
+            n = text.count(d.short)
+            if n:
+                counts[d.code] = n
+    if not counts:
+        return {}
+    ranked = sorted(counts, key=lambda c: -counts[c])
+    top = ranked[0]
+    second = counts[ranked[1]] if len(ranked) > 1 else 0
+    if counts[top] < 2 or counts[top] < 2 * second + 1:
+        return {}
+    d = gz.division(top)
+    return gz.chain(d) if d else {}
 
 
 def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,
