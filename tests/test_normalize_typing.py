@@ -250,3 +250,18 @@ def test_a_province_named_only_by_its_short_name_throughout():
 def test_a_passing_mention_of_a_province_short_name_does_not_decide():
     r = norm("引言\n近年来法治政府建设成效显著，贵州与湖南均有探索。\n一、背景\n各地情况不同。")
     assert r.meta.province is None
+
+
+def test_a_title_run_into_the_addressee_on_one_line():
+    r = norm("中共某某镇委员会某某镇人民政府关于报送2024年度法治政府建设情况的报告 中共某市委、某市人民政府: "
+             "2024年，某某镇扎实开展法治政府建设。现将工作情况汇报如下: 一、主要措施和成效 （一）强化组织引领。")
+    assert r.meta.title == "中共某某镇委员会某某镇人民政府关于报送2024年度法治政府建设情况的报告"
+    assert r.meta.issuer in ("中共某某镇委员会、某某镇人民政府", "某某镇人民政府")
+    assert r.meta.period == (2024, 2024)
+
+
+def test_the_provincial_government_reporting_is_placed_by_the_one_province_the_text_names():
+    r = norm("根据有关规定，现将省政府2024年度法治政府建设情况报告如下。\n一、主要工作\n"
+             "1.坚持学习引领。在湖南普法网开设学习专栏，开展宣讲。")
+    assert r.meta.province == "湖南省"
+    assert r.meta.issuer == "湖南省人民政府"

@@ -197,6 +197,25 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
     return kind
 
 
+# "某镇人民政府关于…的报告 中共某市委、某市人民政府: 2024年，…": a saved page's one line holding
+# the title, the addressee and the body.
+_RUN_IN_TITLE = re.compile(
+    r"^(?P<t>[^。:：；;，,]{6,80}?(?:报告|总结|汇报|情况|自查报告))\s+"
+    r"(?P<addr>[^。:：；;，,\s]{2,40}(?:[、,，][^。:：；;，,\s]{2,30}){0,4})\s*[:：]"
+)
+
+
+def run_in_title(first: str) -> str | None:
+    """The title at the start of a first line that also holds the addressee and the body."""
+    m = _RUN_IN_TITLE.match(first.strip()) if first else None  # as written: tnorm drops the spaces
+    if not m or not re.search(rf"{vocab.ORG_SUFFIX}|委|政府|办", m.group("addr")):
+        return None
+    t = m.group("t")
+    if not re.search(r"关于|(?:19|20)\d{2}", t) or not any(w in t for w in vocab.RULE_OF_LAW_TOPICS):
+        return None
+    return t
+
+
 _WATERMARK = re.compile(r"^.{0,30}?(?:https?://)?www\.[A-Za-z0-9.-]+\.[a-z]{2,}(?:/\S*)?\s*")
 
 
@@ -350,7 +369,9 @@ def split_joint(org: str) -> str:
         if not (head.startswith("中共") or tail.startswith("中共")):
             continue
         hits = gz.find(tail)
-        if tail.startswith("中共") or (hits and hits[0].start == 0 and not hits[0].short):
+        place = re.match(r"^中共(.{2,12}?)(?:委员会|党委|委)$", head)  # 中共某镇委员会某镇人民政府
+        if tail.startswith("中共") or (hits and hits[0].start == 0 and not hits[0].short) \
+                or (place and tail.startswith(place.group(1))):
             return head + "、" + split_joint(tail)
     return org
 
@@ -569,6 +590,10 @@ def build_meta(
                        context=body[:5000])
     if not chain:
         chain = _body_vote(body)
+    if not chain:
+        own = _OWN_GOV.search(tnorm(preamble or body[:300])[:300])
+        if own and own.group("lv") == "省":  # "现将省政府…报告如下" and one province named anywhere
+            chain = _province_short_vote(body[:20000], least=1)
     if issuer is None and doc_type != "other":
         issuer = opening_issuer(preamble or body[:300], chain)
         if issuer:
@@ -655,7 +680,7 @@ def _body_vote(body: str) -> dict:
     return gz.chain(best) if best else {}
 
 
-def _province_short_vote(text: str) -> dict:
+def _province_short_vote(text: str, least: int = 2) -> dict:
     """A text that names no division in full may still be about one province throughout, by its
     short name ("贵州积极推进…", "湖南法治政府建设…"): take it when it is repeated and clearly the
     only one (a passing mention of another province does not decide)."""
@@ -672,10 +697,10 @@ def _province_short_vote(text: str) -> dict:
     ranked = sorted(counts, key=lambda c: -counts[c])
     top = ranked[0]
     second = counts[ranked[1]] if len(ranked) > 1 else 0
-    if counts[top] < 2 or counts[top] < 2 * second + 1:
+    if counts[top] < least or counts[top] < 2 * second + 1:
         return {}
-    d = gz.division(top)
-    return gz.chain(d) if d else {}
+    best = gz.division(top)
+    return gz.chain(best) if best else {}
 
 
 def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,
