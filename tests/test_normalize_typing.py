@@ -265,3 +265,24 @@ def test_the_provincial_government_reporting_is_placed_by_the_one_province_the_t
              "1.坚持学习引领。在湖南普法网开设学习专栏，开展宣讲。")
     assert r.meta.province == "湖南省"
     assert r.meta.issuer == "湖南省人民政府"
+
+
+def test_a_bracketed_index_table_is_metadata_not_the_title():
+    r = norm("[ 索引号 ] 1150-2026-00004 [ 发文字号 ]\n[ 主题分类 ] 司法、法制 [ 体裁分类 ] 工作报告\n"
+             "[ 发布机构 ] 某县某某乡人民政府 [ 有效性 ]\n[ 成文日期 ] 2026-01-22 [ 发布日期 ] 2026-02-10\n"
+             "某县某某乡人民政府2025年法治政府建设情况报告\n2025年，我乡扎实推进法治政府建设。\n一、主要举措和成效\n开展普法。")
+    assert r.meta.title == "某县某某乡人民政府2025年法治政府建设情况报告"
+    assert r.meta.period == (2025, 2025)
+    assert r.meta.published == dt.date(2026, 2, 10)
+
+
+def test_the_year_announced_for_the_report_beats_an_earlier_year_in_passing():
+    r = norm("我镇持续深化法治政府建设实践，在2023年工作基础上稳步提升。现将我镇2024年法治政府建设情况报告如下。\n"
+             "一、压实责任\n（一）完善法治建设领导小组。")
+    assert r.meta.period == (2024, 2024)
+
+
+def test_a_plan_the_text_carries_out_does_not_make_it_a_plan():
+    r = norm("2019年，在上级的正确领导下，某县以落实法治政府建设实施纲要为主线，狠抓落实年度法治政府建设工作要点，"
+             "各项工作迈上新台阶。\n一、2019年推进法治政府建设情况\n（一）依法全面履行政府职能")
+    assert r.meta.doc_type == "annual_report"

@@ -182,6 +182,8 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
         return pre
     first = re.split(r"[。:：；;]", p, maxsplit=1)[0]
     first = re.sub(r"《[^》]*》", "", first)
+    # "狠抓落实年度…工作要点": a document the text carries out is not what the text is
+    first = re.sub(r"(?:落实|贯彻|按照|对照|根据|依据|围绕)[^，,。]{0,20}?(?:要点|方案|计划|规划)", "", first)
     if any(re.search(x, first) for x in vocab.OTHER_TITLE_PATTERNS):
         return "other"
     kind = _head_type(first)
@@ -267,6 +269,7 @@ def explicit_period(text: str) -> tuple[int, int] | None:
     return None
 
 
+_ANNOUNCED_YEAR = re.compile(r"现将[^。；;]{0,30}?((?:19|20)\d{2})\s*年度?[^。；;]{0,40}?(?:报告|汇报|总结)如下")
 # "“十四五”时期": the n-th five-year plan period; from the 3rd (1966–1970) on they follow each other.
 _PLAN_PERIOD = re.compile(r"十([一二三四五])五(?=[”\"’']|时期|期间|规划|以来)")
 _FIVE_YEARS = re.compile(r"五年(?:来|以来|工作|总结|情况)")
@@ -312,6 +315,10 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
         return (y, y)
     # years inside 《…》 are the cited documents' ("根据《…纲要（2021—2025年）》…"), not the report's
     own = re.sub(r"《[^》]*》", "", p)
+    m = _ANNOUNCED_YEAR.search(own)  # "在2023年基础上…现将我镇2024年…情况报告如下": the announced one
+    if m:
+        y = int(m.group(1))
+        return (y, y)
     m = _RANGE.search(own)
     if m and int(m.group(1)) <= int(m.group(2)):
         return (int(m.group(1)), int(m.group(2)))
