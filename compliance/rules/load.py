@@ -32,6 +32,7 @@ from compliance.rules.schema import Rule
 from compliance.rules.errors import ErrorTuple, RulesetError, display_path, format_error
 from compliance.rules.source import data_path, fmt_path, line_for
 from compliance.rules.merge import MARKER_KINDS, Defined, Merged, merge_chain
+from compliance.rules.messages import fill_message
 from compliance.rules.terms import expand_cues, expand_rule, resolve_terms
 
 PLACEHOLDERS = frozenset({"value", "threshold", "ratio", "count", "date", "deadline", "delay_days", "found"})
@@ -200,7 +201,8 @@ class _Compiler:
 
         params = self.b.params
         unknown: list[tuple[FieldPath, str]] = []
-        sub = _substitute(d.rule.model_dump(by_alias=True, exclude_unset=True), params, (), unknown)
+        raw = fill_message(d.rule.model_dump(by_alias=True, exclude_unset=True), self.b.messages)
+        sub = _substitute(raw, params, (), unknown)
         for p, ref in unknown:
             add(p, f"unknown parameter {ref} (known: {', '.join(sorted(params)) or 'none'})")
         used: set[str] = set()
@@ -232,6 +234,8 @@ class _Compiler:
         for i, marker in enumerate(rule.negation):
             cue_ok(marker, ("negation", i))
         templates: list[tuple[tuple[str, ...], str]] = []
+        if not isinstance(rule.message, str) and rule.message.default is None:
+            add(("message",), "no default message: write `default:`, or give the rule a `topic:` for the ruleset's `messages:`")
         if isinstance(rule.message, str):
             templates.append((("message",), rule.message))
         else:

@@ -10,6 +10,7 @@ from typing import Any
 
 from compliance.rules.discovery import confine_extends, resolve_ruleset
 from compliance.rules.errors import ErrorTuple, RulesetError
+from compliance.rules.messages import merge_templates
 from compliance.rules.schema import Rule
 from compliance.rules.source import line_for, parse_file
 from compliance.rules.terms import merge_terms
@@ -53,6 +54,7 @@ class Merged:
     term_src: dict[str, tuple[str, int]]  # term set → (file, line) of its last definition
     scoring: dict[str, Any]
     families: dict[str, str]
+    messages: dict[str, str]  # status → template with {topic} (compliance.rules.messages)
     patched: dict[str, list[str]]  # rule id → child rulesets whose `overrides` patched it
     files: list[str]
     file: str  # this (the last) file of the chain
@@ -106,6 +108,7 @@ def merge_chain(path: Path, errors: list[ErrorTuple], stack: list[Path] | None =
     if m.scoring:
         scoring.update(m.scoring.model_dump(exclude_none=True))
     families = {**(parent.families if parent else {}), **m.families}
+    messages = merge_templates(parent.messages if parent else {}, m.messages.model_dump() if m.messages else {})
 
     patched: dict[str, list[str]] = {k: list(v) for k, v in (parent.patched if parent else {}).items()}
     seen: dict[str, int] = {}
@@ -129,6 +132,6 @@ def merge_chain(path: Path, errors: list[ErrorTuple], stack: list[Path] | None =
         name=m.name, version=m.version, chain=(parent.chain if parent else []) + [m.name],
         province=m.province if m.province is not None else (parent.province if parent else None),
         description=m.description, display_name=m.display_name, rules=rules, params=params, markers=markers,
-        terms=terms, term_src=term_src, scoring=scoring, families=families, patched=patched,
+        terms=terms, term_src=term_src, scoring=scoring, families=families, messages=messages, patched=patched,
         files=(parent.files if parent else []) + [f], file=f, lines=pf.lines,
     )
