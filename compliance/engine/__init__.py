@@ -176,8 +176,8 @@ def _evidence(status: str, rev, ix) -> list[Evidence]:
                     kind = 0  # a metadata line (落款 date, title): the very thing checked
                 rank = (0 if u.polarity in want else 1, ti, kind, n)
                 n += 1
-                cands.append((rank, k, Evidence.model_construct(quote=quote, line=line, section=section, role=role,
-                                                                polarity=u.polarity, cue=u.cue or None)))
+                cands.append((rank, k, Evidence(quote=quote, line=line, section=section, role=role,
+                                                polarity=u.polarity, cue=u.cue or None)))
     # an item's heading ("四是发挥法律顾问作用") opening the sentence that continues it on the same
     # line ("四是发挥法律顾问作用,市局…"): keep the sentence, at the better of the two ranks
     keep: list[int] = []
@@ -255,7 +255,7 @@ def _trace(rev, backend: str, status: str) -> Trace:
     reason = rev.values.get("_date_reason")
     if reason:
         failed.append(f"日期：{reason}")
-    return Trace.model_construct(backend=backend, held=held, failed=failed, searched=searched, near_misses=rev.near_misses[:8])
+    return Trace(backend=backend, held=held, failed=failed, searched=searched, near_misses=rev.near_misses[:8])
 
 
 def _cue_timeouts(rs) -> list[str]:

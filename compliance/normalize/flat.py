@@ -35,7 +35,7 @@ def _cut_run_in_parts(blocks: list[Block]) -> list[Block]:
                 if nxt <= start or sp.offset >= end:
                     continue
                 a = max(sp.offset, start)
-                piece.spans.append(Span.model_construct(offset=a - start, line=sp.line, col=sp.col + (a - sp.offset)))
+                piece.spans.append(Span(offset=a - start, line=sp.line, col=sp.col + (a - sp.offset)))
             piece.text = b.text[start:end]
             if piece.text.strip():
                 out.append(piece)

@@ -130,7 +130,7 @@ def scan(lines: list[str]) -> LineScan:
             org = blocks[bi - 1] if bi > 0 else None
             if org is not None and org.kind == "org" and _title_continues_org(tnorm(org.text), tnorm(b.text)):
                 for sp in b.spans:
-                    org.spans.append(Span.model_construct(offset=len(org.text) + sp.offset, line=sp.line, col=sp.col))
+                    org.spans.append(Span(offset=len(org.text) + sp.offset, line=sp.line, col=sp.col))
                 org.text += b.text
                 org.kind = "title"
                 del blocks[bi]

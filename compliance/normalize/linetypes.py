@@ -207,7 +207,7 @@ class Block:
     kind: str = "text"  # text | heading | title | date | org
 
     def add(self, piece: str, line: int, col: int) -> None:
-        self.spans.append(Span.model_construct(offset=len(self.text), line=line, col=col))
+        self.spans.append(Span(offset=len(self.text), line=line, col=col))
         self.text += piece
 
     @property

@@ -103,8 +103,8 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         t_start = idx[a]
         t_end = idx[b - 1] + 1
         out.append(
-            Metric.model_construct(  # built from typed values: no validation pass (normalize's hot path)
-                value=float(value),
+            Metric(
+                value=value,
                 unit=unit,
                 kind=kind,  # type: ignore[arg-type]
                 per_capita=any(w in subject for w in ("人均", "每人", "每名", "平均每", "人人")) or bool(_EACH.search(subject)),

@@ -161,7 +161,7 @@ class _Builder:
             while self.stack and (self.stack[-1].rank == -1 or self.stack[-1].rank >= rank):
                 self.stack.pop()
         parent = self.stack[-1].section if self.stack else None
-        sec = Section.model_construct(
+        sec = Section(
             id=len(self.all),
             heading=heading,
             number=number,
@@ -222,8 +222,8 @@ class _Builder:
         pid = len(self.paragraphs)
         sentences = []
         for off, s in split_sentences(text):
-            sentences.append(Sentence.model_construct(text=s, norm=tnorm(s), offset=off, line=line_at(spans, _first_ink(s, off))))
-        p = Paragraph.model_construct(
+            sentences.append(Sentence(text=s, norm=tnorm(s), offset=off, line=line_at(spans, _first_ink(s, off))))
+        p = Paragraph(
             id=pid,
             text=text,
             spans=spans,
@@ -251,9 +251,9 @@ def slice_spans(spans: list[Span], start: int, end: int) -> list[Span]:
         if nxt <= start or sp.offset >= end:
             continue
         if sp.offset <= start:
-            out.append(Span.model_construct(offset=0, line=sp.line, col=sp.col + (start - sp.offset)))
+            out.append(Span(offset=0, line=sp.line, col=sp.col + (start - sp.offset)))
         else:
-            out.append(Span.model_construct(offset=sp.offset - start, line=sp.line, col=sp.col))
+            out.append(Span(offset=sp.offset - start, line=sp.line, col=sp.col))
     return out
 
 
