@@ -289,7 +289,8 @@ def profile(files: list[Path], warm: int = 10) -> dict:
 
 # What `compliance check` on one file imports, in any process (CLI, worker); the CPU of importing
 # them is subtracted from a run's CPU to give "CPU after imports".
-CHECK_IMPORTS = ("import compliance.cli as c; c._register(['check']); import compliance.batch.runner, compliance.pipeline, "
+CHECK_IMPORTS = ("import compliance.cli as c\ntry:\n    c._register(['check'])\nexcept TypeError:  # before `_register(argv)`\n    c._register()\n"
+                 "import compliance.batch.runner, compliance.pipeline, "
                  "compliance.normalize, compliance.readers, compliance.readers.plain, compliance.engine, "
                  "compliance.engine.durable_backend, durable.lang, compliance.rules.load, compliance.batch.post, "
                  "compliance.batch.policy, compliance.batch.cache, compliance.render.json, compliance.config, "
