@@ -148,6 +148,18 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: pages shared with the other processes (forked workers share the
+    interpreter and what was loaded before the fork) counted once in all, not once per process."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _cpu_s(pid: int) -> float:
     try:
         f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -163,6 +175,7 @@ def batch(folder: Path, out: Path, jobs: int, timeout: float, interval: float = 
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     samples: list[tuple[float, int, int, int, int, int]] = []  # (t, done, total kB, max one kB, procs, main kB)
+    pss_peak = 0
     done = 0
     first_line_t = None
     pos = 0
@@ -186,6 +199,7 @@ def batch(folder: Path, out: Path, jobs: int, timeout: float, interval: float = 
         pids = _tree(proc.pid)
         main_cpu = _cpu_s(proc.pid) or main_cpu
         rss = [_rss_kb(p) for p in pids]
+        pss_peak = max(pss_peak, sum(_pss_kb(p) for p in pids))
         samples.append((time.perf_counter() - t0, done, sum(rss), max(rss, default=0), len(pids), rss[0] if rss else 0))
         time.sleep(interval)
     wall = time.perf_counter() - t0
@@ -202,6 +216,7 @@ def batch(folder: Path, out: Path, jobs: int, timeout: float, interval: float = 
         "lines": n, "errors": errors, "first_line_s": first_line_t,
         "peak_rss_mb": max((s[2] for s in samples), default=0) / 1024,
         "peak_rss_one_proc_mb": max((s[3] for s in samples), default=0) / 1024,
+        "peak_pss_mb": pss_peak / 1024,
         "rss_first_1000_mb": max((s[2] for s in early), default=0) / 1024,
         "rss_last_1000_mb": max((s[2] for s in late), default=0) / 1024,
         "main_rss_first_1000_mb": max((s[5] for s in early), default=0) / 1024,
@@ -376,7 +391,8 @@ def main() -> None:
         print(f"batch: {b['cmd']}")
         print(f"  exit {b['exit']}, {b['lines']} lines ({b['errors']} errors) in {b['wall_s']:.1f} s wall, "
               f"{b['cpu_s']:.1f} CPU s (main process {b['main_cpu_s']:.1f}) → {rate:.0f} reports/s, {b['mb_per_s']:.2f} MB/s (by CPU time over {a.jobs} cores: {cpu_rate:.0f}/s)")
-        print(f"  peak RSS {b['peak_rss_mb']:.0f} MB all processes (one process {b['peak_rss_one_proc_mb']:.0f} MB); "
+        print(f"  peak RSS {b['peak_rss_mb']:.0f} MB all processes summed (PSS {b['peak_pss_mb']:.0f} MB: shared pages once; "
+              f"one process {b['peak_rss_one_proc_mb']:.0f} MB); "
               f"first 1000: {b['rss_first_1000_mb']:.0f} MB, last 1000: {b['rss_last_1000_mb']:.0f} MB")
         print(f"  main process: first 1000 {b['main_rss_first_1000_mb']:.0f} MB, last 1000 {b['main_rss_last_1000_mb']:.0f} MB")
         print(f"  RSS curve (s, done, total MB, main MB): {b['rss_curve']}")
