@@ -231,7 +231,7 @@ def test_national_demonstrations_expand_to_the_regexes_they_replace():
     any_ = load_ruleset("national").rule("FRP-10").rule.evidence.met[0].presence.any
     bare = [x.replace("(?:", "(") for x in any_]
     assert bare[0] == ("/(((?<!依)法治建设|(?<!依)法治政府(部门)?建设|依法行政)|(?<!依)法治工作|(?<!依)法治)[^。;,]{0,12}"
-                       "(纳入|列入|作为)[^。;,]{0,15}((考核|绩效|考评)|政绩|目标责任|述职)/")
+                       "(纳入|列入|作为)[^。;,]{0,15}((考核|绩效|考评|考察)|政绩|目标责任|述职)/")
     assert bare[4] == "/((?<!依)法治|依法行政)[^。;,]{0,8}(考核|考评)(权重|分值|指标)/"
 
 
@@ -271,7 +271,8 @@ def test_one_line_in_a_child_ruleset_changes_a_national_rule_and_rules_terms_sho
     _register()
     r = CliRunner().invoke(app, ["rules", "terms", "@考核", "--ruleset", str(child)])
     assert r.exit_code == 0, r.output
-    assert "@考核（4 项 members）：考核、绩效、考评、评比" in r.output
+    want = load_ruleset("national").terms["考核"] + ["评比"]  # the national members, then the province's
+    assert f"@考核（{len(want)} 项 members）：{'、'.join(want)}" in r.output
     assert "修改于 changed in child" in r.output and "FRP-10  法治建设纳入考核" in r.output
     r = CliRunner().invoke(app, ["rules", "show", "@法治"])  # `rules show @name` is the same view
     assert r.exit_code == 0 and "引用" not in r.output.split("@法治（")[1].split("\n\n")[0]
