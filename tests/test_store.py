@@ -376,6 +376,23 @@ def test_the_tally_always_equals_a_recount(db_url, tmp_path):
     assert tally == recount and sum(tally.values()) > 60
 
 
+def test_copies_are_found_past_the_memory_of_recent_reports(db_url, tmp_path, monkeypatch):
+    """The sentence hashes of copy candidates are kept in memory for the last few thousand
+    reports; past that they are read again from the store (a 10,000-report batch once failed here)."""
+    from compliance.store import records
+
+    monkeypatch.setattr(records, "_DIGESTS", 1)
+    d = tmp_path / "m"
+    d.mkdir()
+    text_ = PANJIN.read_text(encoding="utf-8")
+    shutil.copy(PANJIN, d / "a-panjin.txt")
+    for i, city in enumerate(("鞍山", "大连", "锦州")):
+        (d / f"{'bcd'[i]}-{city}.txt").write_text(text_.replace("盘锦", city).replace("2024", str(2021 + i)), encoding="utf-8")
+    assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-j", "1", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+    got = rows(db_url, "select source, dup_of_id from reports order by seq")
+    assert got[0].dup_of_id is None and all(r.dup_of_id is not None for r in got[1:])
+
+
 def test_boilerplate_shared_by_many_reports_is_no_evidence_of_a_copy(db_url, tmp_path, monkeypatch):
     """A sketch value in more than COMMON recorded reports (a template sentence every bureau
     uses) finds no candidates: the search stays cheap as the store grows."""

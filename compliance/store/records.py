@@ -290,15 +290,16 @@ class _Writer:
         cand = self.all(_CANDIDATES.format(values=", ".join("?" * len(values))), tuple(values))
         if not cand:
             return
-        ids = [c[0] for c in cand]
-        missing = [i for i in ids if i not in self.digests]
+        others = {c[0]: self.digests[c[0]] for c in cand if c[0] in self.digests}
+        missing = [c[0] for c in cand if c[0] not in others]
         if missing:
             for o in self.all(_OTHERS.format(ids=", ".join("?" * len(missing))), tuple(missing)):
-                self._remember(o[0], (*o[1:6], _utc(o[6])))
+                others[o[0]] = (*o[1:6], _utc(o[6]))
+                self._remember(o[0], others[o[0]])
         mine = TextDigest.unpack(row["sentences"])
         best: tuple[float, str] | None = None
-        for oid in sorted(ids, key=lambda i: (self.digests[i][5], i)):  # a tie goes to the earliest recorded
-            o_key, o_start, o_end, o_sha, o_sentences, _ = self.digests[oid]
+        for oid in sorted(others, key=lambda i: (others[i][5], i)):  # a tie goes to the earliest recorded
+            o_key, o_start, o_end, o_sha, o_sentences, _ = others[oid]
             if o_sha == row["sha256"]:
                 continue  # the same file checked again is a re-check, not a copy
             if o_key is not None and o_key == row["issuer_key"] and o_end == row["period_end"] \
