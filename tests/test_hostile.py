@@ -470,3 +470,19 @@ def test_web_result_store_is_bounded_in_bytes():
     for i in range(10):
         lru.put(str(i), i, size=30)
     assert lru.bytes <= 100 and len(lru) == 3 and lru.get("9") == 9 and lru.get("0") is None
+
+
+def test_killing_a_stuck_pool_leaves_no_manager_thread_behind():
+    """A pool killed on a timeout must not leave its manager thread running: at interpreter exit
+    it would write to the pool's closed wake-up pipe ("Bad file descriptor" traceback on stderr)."""
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from compliance.batch import runner
+
+    pool = ProcessPoolExecutor(max_workers=1)
+    pool.submit(time.sleep, 60)
+    manager = pool._executor_manager_thread
+    assert manager is not None and manager.is_alive()
+    runner._kill(pool)
+    assert not manager.is_alive()

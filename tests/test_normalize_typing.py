@@ -213,3 +213,76 @@ def test_ar07_says_it_judged_on_the_published_date():
     ar07 = next(x for x in res.results if x.rule_id == "AR-07")
     assert r.meta.date_source == "published"
     assert ar07.status == "partial" and "网页发布日期" in ar07.message
+
+
+# ----------------------------------------------------------------------------- held-out set 2 (2026-12)
+
+
+def test_a_commentary_labelled_jiedu_with_a_colon_is_not_the_report():
+    r = norm("区政府常务会议议题解读：关于2023年度法治建设工作情况的汇报\n"
+             "一、议题背景\n为做好法治建设考核工作，区司法局梳理总结了本年度法治建设工作。")
+    assert r.meta.doc_type == "other"
+
+
+def test_a_page_saved_from_its_first_heading_is_typed_from_its_outline():
+    r = norm("一、工作开展情况\n（一）认真贯彻法治政府部门建设部署。一是学习习近平法治思想，制定学法计划。"
+             "二是主要负责人履行推进法治建设第一责任人职责，听取工作汇报。三是落实合法性审查，审查文件12件。")
+    assert r.meta.doc_type == "annual_report"
+
+
+def test_a_general_work_summary_opening_with_the_same_heading_stays_other():
+    r = norm("一、工作开展情况\n（一）扎实开展党的建设。加强党性学习教育，落实从严治党主体责任。"
+             "（二）提升医疗服务水平。新建两家社区医院。")
+    assert r.meta.doc_type == "other"
+
+
+def test_years_of_cited_documents_are_not_the_report_year():
+    r = norm("根据《某省法治政府建设实施纲要（2021年—2025年）》等文件要求，现将法治政府建设工作情况报告如下。\n"
+             "一、总体情况\n2023年，我局坚持依法行政，推进生态环境领域法治建设。\n二、主要做法\n集体学法4次。")
+    assert r.meta.period == (2023, 2023)
+
+
+def test_a_province_named_only_by_its_short_name_throughout():
+    r = norm("引言\n贵州近年来在法治政府建设方面成效显著。本文介绍贵州的做法。\n一、背景\n贵州地处西南。")
+    assert r.meta.province == "贵州省"
+
+
+def test_a_passing_mention_of_a_province_short_name_does_not_decide():
+    r = norm("引言\n近年来法治政府建设成效显著，贵州与湖南均有探索。\n一、背景\n各地情况不同。")
+    assert r.meta.province is None
+
+
+def test_a_title_run_into_the_addressee_on_one_line():
+    r = norm("中共某某镇委员会某某镇人民政府关于报送2024年度法治政府建设情况的报告 中共某市委、某市人民政府: "
+             "2024年，某某镇扎实开展法治政府建设。现将工作情况汇报如下: 一、主要措施和成效 （一）强化组织引领。")
+    assert r.meta.title == "中共某某镇委员会某某镇人民政府关于报送2024年度法治政府建设情况的报告"
+    assert r.meta.issuer in ("中共某某镇委员会、某某镇人民政府", "某某镇人民政府")
+    assert r.meta.period == (2024, 2024)
+
+
+def test_the_provincial_government_reporting_is_placed_by_the_one_province_the_text_names():
+    r = norm("根据有关规定，现将省政府2024年度法治政府建设情况报告如下。\n一、主要工作\n"
+             "1.坚持学习引领。在湖南普法网开设学习专栏，开展宣讲。")
+    assert r.meta.province == "湖南省"
+    assert r.meta.issuer == "湖南省人民政府"
+
+
+def test_a_bracketed_index_table_is_metadata_not_the_title():
+    r = norm("[ 索引号 ] 1150-2026-00004 [ 发文字号 ]\n[ 主题分类 ] 司法、法制 [ 体裁分类 ] 工作报告\n"
+             "[ 发布机构 ] 某县某某乡人民政府 [ 有效性 ]\n[ 成文日期 ] 2026-01-22 [ 发布日期 ] 2026-02-10\n"
+             "某县某某乡人民政府2025年法治政府建设情况报告\n2025年，我乡扎实推进法治政府建设。\n一、主要举措和成效\n开展普法。")
+    assert r.meta.title == "某县某某乡人民政府2025年法治政府建设情况报告"
+    assert r.meta.period == (2025, 2025)
+    assert r.meta.published == dt.date(2026, 2, 10)
+
+
+def test_the_year_announced_for_the_report_beats_an_earlier_year_in_passing():
+    r = norm("我镇持续深化法治政府建设实践，在2023年工作基础上稳步提升。现将我镇2024年法治政府建设情况报告如下。\n"
+             "一、压实责任\n（一）完善法治建设领导小组。")
+    assert r.meta.period == (2024, 2024)
+
+
+def test_a_plan_the_text_carries_out_does_not_make_it_a_plan():
+    r = norm("2019年，在上级的正确领导下，某县以落实法治政府建设实施纲要为主线，狠抓落实年度法治政府建设工作要点，"
+             "各项工作迈上新台阶。\n一、2019年推进法治政府建设情况\n（一）依法全面履行政府职能")
+    assert r.meta.doc_type == "annual_report"

@@ -27,10 +27,11 @@ import yaml
 FIELDS = ("province", "doc_type", "year", "issuer")
 
 
-def _accepted(v) -> list[str] | None:
+def _accepted(v) -> list[str | None] | None:
+    """The values a reader accepts; a list may hold null ("no value is also right")."""
     if v is None:
         return None
-    return [str(x) for x in v] if isinstance(v, list) else [str(v)]
+    return [None if x is None else str(x) for x in v] if isinstance(v, list) else [str(v)]
 
 
 def _got(report) -> dict[str, str | None]:

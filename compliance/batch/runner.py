@@ -356,12 +356,18 @@ def _from_wire(got: Item | tuple, path: str = "", raw: bool = False) -> Item | R
 def _kill(pool: ProcessPoolExecutor) -> None:
     """Stop a pool's workers at once: a stuck worker never returns, and leaving the pool's `with`
     would wait for it forever. (Python 3.14 has `kill_workers()`; before it, `_processes`.)"""
+    manager = getattr(pool, "_executor_manager_thread", None)
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             proc.kill()
         except Exception:  # already gone
             pass
     pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        # its workers are dead: it sees that, marks the pool broken and ends. Waiting for it here
+        # keeps it from outliving the pool, whose wake-up pipe it would otherwise write to at
+        # interpreter exit after the pipe was closed ("Bad file descriptor" on stderr).
+        manager.join(timeout=10)
 
 
 def _timed_out(path: str, job: Job) -> InputError:

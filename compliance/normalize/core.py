@@ -55,6 +55,9 @@ def normalize(raw: RawDocument) -> Report:
                               or page.get("信息名称"))
         if title and traditional:
             title = script.to_simplified([title])[0]
+    if title is None:
+        first = next((b.text for b in scan.blocks if b.kind != "chrome"), "")
+        title = M.run_in_title(script.to_simplified([first])[0] if traditional else first)
     fallback = " ".join(b.text for b in [b for b in scan.blocks if b.kind != "title"][:4])
     headings = [b.text for b in scan.blocks if b.kind == "heading"][:12]
     doc_type, runner_up = M.guess_doc_type(title, fallback, headings)

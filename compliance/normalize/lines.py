@@ -150,6 +150,9 @@ def _pipe_cells(norm: str) -> list[str] | None:
     return split
 
 
+_BRACKET_KEY = re.compile(r"[\[【]\s*([\u4e00-\u9fff ]{2,8}?)\s*[\]】]")
+
+
 def _glued_pair(norm: str) -> tuple[str, str] | None:
     """`发文字号皖交发〔2021〕63号`: a key glued to a value that looks like that key's value."""
     m = _GLUED.match(norm)
@@ -161,8 +164,11 @@ def _glued_pair(norm: str) -> tuple[str, str] | None:
 
 
 def _unbullet(norm: str) -> str:
-    """A list bullet before a header key (`• 发布机构:`, `- 索引号:`)."""
+    """A list bullet before a header key (`• 发布机构:`, `- 索引号:`); a key in brackets
+    (`[ 发布机构 ] 某乡人民政府`) read as `发布机构: …`."""
     norm = norm.lstrip(_BULLETS)
+    if norm[:1] in "[【":
+        norm = _BRACKET_KEY.sub(lambda m: m.group(1) + ":" if m.group(1) in _KEY_SET else m.group(0), norm)
     m = _DASH_KEY.match(norm)
     return norm[m.end():] if m else norm
 

@@ -182,6 +182,8 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
         return pre
     first = re.split(r"[。:：；;]", p, maxsplit=1)[0]
     first = re.sub(r"《[^》]*》", "", first)
+    # "狠抓落实年度…工作要点": a document the text carries out is not what the text is
+    first = re.sub(r"(?:落实|贯彻|按照|对照|根据|依据|围绕)[^，,。]{0,20}?(?:要点|方案|计划|规划)", "", first)
     if any(re.search(x, first) for x in vocab.OTHER_TITLE_PATTERNS):
         return "other"
     kind = _head_type(first)
@@ -190,7 +192,30 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
     if kind == "other" and outline and _duty_terms(p + " ".join(outline)) >= 2 \
             and len({w for h in outline for w in vocab.REPORT_OUTLINE if w in h}) >= 2:
         return "annual_report"
+    if kind == "other" and outline and any(w in outline[0] for w in vocab.WORK_DONE_OUTLINE) \
+            and _duty_terms(p + " ".join(outline)) >= 3:
+        # a page saved from its first heading on ("一、工作开展情况" over 法治 duties)
+        return "annual_report"
     return kind
+
+
+# "某镇人民政府关于…的报告 中共某市委、某市人民政府: 2024年，…": a saved page's one line holding
+# the title, the addressee and the body.
+_RUN_IN_TITLE = re.compile(
+    r"^(?P<t>[^。:：；;，,]{6,80}?(?:报告|总结|汇报|情况|自查报告))\s+"
+    r"(?P<addr>[^。:：；;，,\s]{2,40}(?:[、,，][^。:：；;，,\s]{2,30}){0,4})\s*[:：]"
+)
+
+
+def run_in_title(first: str) -> str | None:
+    """The title at the start of a first line that also holds the addressee and the body."""
+    m = _RUN_IN_TITLE.match(first.strip()) if first else None  # as written: tnorm drops the spaces
+    if not m or not re.search(rf"{vocab.ORG_SUFFIX}|委|政府|办", m.group("addr")):
+        return None
+    t = m.group("t")
+    if not re.search(r"关于|(?:19|20)\d{2}", t) or not any(w in t for w in vocab.RULE_OF_LAW_TOPICS):
+        return None
+    return t
 
 
 _WATERMARK = re.compile(r"^.{0,30}?(?:https?://)?www\.[A-Za-z0-9.-]+\.[a-z]{2,}(?:/\S*)?\s*")
@@ -244,6 +269,7 @@ def explicit_period(text: str) -> tuple[int, int] | None:
     return None
 
 
+_ANNOUNCED_YEAR = re.compile(r"现将[^。；;]{0,30}?((?:19|20)\d{2})\s*年度?[^。；;]{0,40}?(?:报告|汇报|总结)如下")
 # "“十四五”时期": the n-th five-year plan period; from the 3rd (1966–1970) on they follow each other.
 _PLAN_PERIOD = re.compile(r"十([一二三四五])五(?=[”\"’']|时期|期间|规划|以来)")
 _FIVE_YEARS = re.compile(r"五年(?:来|以来|工作|总结|情况)")
@@ -287,10 +313,16 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
     if m:
         y = int(m.group(1))
         return (y, y)
-    m = _RANGE.search(p)
+    # years inside 《…》 are the cited documents' ("根据《…纲要（2021—2025年）》…"), not the report's
+    own = re.sub(r"《[^》]*》", "", p)
+    m = _ANNOUNCED_YEAR.search(own)  # "在2023年基础上…现将我镇2024年…情况报告如下": the announced one
+    if m:
+        y = int(m.group(1))
+        return (y, y)
+    m = _RANGE.search(own)
     if m and int(m.group(1)) <= int(m.group(2)):
         return (int(m.group(1)), int(m.group(2)))
-    m = _YEAR.search(p)
+    m = _YEAR.search(own)
     if m:
         y = int(m.group(1))
         return (y, y)
@@ -298,6 +330,11 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
         # Annual reports are due in the first quarter and cover the year before.
         y = date.year - 1 if date.month <= 3 else date.year
         return (y, y)
+    if report_like:  # no year in the opening and no date: the first body paragraph that states one
+        m = next((x for x in (_OPENING_YEAR.search(tnorm(ln)) for ln in body[:3000].splitlines()) if x), None)
+        if m:
+            y = int(m.group(1))
+            return (y, y)
     return None
 
 
@@ -339,7 +376,9 @@ def split_joint(org: str) -> str:
         if not (head.startswith("中共") or tail.startswith("中共")):
             continue
         hits = gz.find(tail)
-        if tail.startswith("中共") or (hits and hits[0].start == 0 and not hits[0].short):
+        place = re.match(r"^中共(.{2,12}?)(?:委员会|党委|委)$", head)  # 中共某镇委员会某镇人民政府
+        if tail.startswith("中共") or (hits and hits[0].start == 0 and not hits[0].short) \
+                or (place and tail.startswith(place.group(1))):
             return head + "、" + split_joint(tail)
     return org
 
@@ -558,6 +597,10 @@ def build_meta(
                        context=body[:5000])
     if not chain:
         chain = _body_vote(body)
+    if not chain:
+        own = _OWN_GOV.search(tnorm(preamble or body[:300])[:300])
+        if own and own.group("lv") == "省":  # "现将省政府…报告如下" and one province named anywhere
+            chain = _province_short_vote(body[:20000], least=1)
     if issuer is None and doc_type != "other":
         issuer = opening_issuer(preamble or body[:300], chain)
         if issuer:
@@ -638,9 +681,32 @@ def _body_vote(body: str) -> dict:
         for d in h.candidates:
             counts[d.code] = counts.get(d.code, 0) + 1
     if not counts:
-        return {}
+        return _province_short_vote(body[:20000])
     code = max(counts, key=lambda c: (counts[c], len(c)))
     best = gz.division(code)
+    return gz.chain(best) if best else {}
+
+
+def _province_short_vote(text: str, least: int = 2) -> dict:
+    """A text that names no division in full may still be about one province throughout, by its
+    short name ("贵州积极推进…", "湖南法治政府建设…"): take it when it is repeated and clearly the
+    only one (a passing mention of another province does not decide)."""
+    gz = gazetteer()
+    counts: dict[str, int] = {}
+    for ds in gz.by_code.values():
+        d = ds[0]
+        if d.level == "province" and d.short and len(d.short) >= 2:
+            n = text.count(d.short)
+            if n:
+                counts[d.code] = n
+    if not counts:
+        return {}
+    ranked = sorted(counts, key=lambda c: -counts[c])
+    top = ranked[0]
+    second = counts[ranked[1]] if len(ranked) > 1 else 0
+    if counts[top] < least or counts[top] < 2 * second + 1:
+        return {}
+    best = gz.division(top)
     return gz.chain(best) if best else {}
 
 

@@ -145,7 +145,8 @@ PREAMBLE_TYPE_PATTERNS: list[tuple[str, str]] = [
     ("self_inspection", r"(自查|自评|自检)[^。；;]{0,30}(报告|汇报|总结)如下"),
     ("work_summary", r"总结(报告)?如下"),
     ("annual_report", r"(报告|汇报)如下"),
-    ("plan", r"(制定|特制定|现制定|研究制定)(本|如下)?[^。；;]{0,12}(方案|计划|要点|安排)"),
+    # "特制定本方案", "制定如下工作计划": the document itself; "制定学法计划" inside a report is a measure
+    ("plan", r"(?:制定(?:本|如下)|特制定|现制定)[^。；;]{0,12}(方案|计划|要点|安排)"),
 ]
 # An untitled text whose opening sentence is about these (outside 《》) and opens with its year
 # ("2017年，我局…扎实推进法治政府建设工作") is an annual report.
@@ -176,6 +177,9 @@ REPORT_OUTLINE = [
     "主要举措", "主要工作", "工作开展情况", "主要做法", "成效", "存在的问题", "存在问题", "不足", "下一步",
     "工作打算", "工作思路", "工作计划", "履职情况", "推进情况", "基本情况",
 ]
+# The parts of that outline that account for work done: a text that opens with one of them
+# over several duties is a report whose title was not saved.
+WORK_DONE_OUTLINE = ["主要举措", "主要工作", "工作开展情况", "主要做法", "履职情况", "推进情况", "工作情况"]
 OTHER_TITLE_PATTERNS = [
     r"政府信息公开.{0,8}(年度)?报告",
     r"信息公开工作.{0,4}报告",
@@ -185,6 +189,8 @@ OTHER_TITLE_PATTERNS = [
     # a commentary on a report ("【政策解读】关于《…报告》的解读"), not the report
     r"解读[)）】]?$",
     r"^[【\[(（](政策|文件|文字|图文|图解|视频)?解读[】\])）]",
+    # "议题解读：关于…的汇报", "政策解读：…": a label saying what follows is a commentary
+    r"解读\s*[:：]",
     # statistics tables and rules about a report, not the report
     r"(统计|数据)(年报|表)$",
     r"年报制度$",
