@@ -1,7 +1,7 @@
 """Every output format of `compliance check` for a set of inputs, written to one folder, so a
 refactor can prove itself byte-identical: run it before and after, then `diff -r` the folders.
 
-    python bench/snapshot.py OUT_DIR INPUT... [--jobs 2] [--each]
+    python bench/snapshot.py OUT_DIR INPUT... [--jobs 2] [--each] [--formats json,html]
 
 Each format is written for the whole batch (`batch.<fmt>`); with `--each`, also for every input
 file on its own (`<stem>.<fmt>`). Checks run with `--no-cache`, so the engine runs every time.
@@ -31,9 +31,10 @@ def main() -> None:
     ap.add_argument("inputs", nargs="+")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--each", action="store_true", help="also one output per input file")
+    ap.add_argument("--formats", default=",".join(FORMATS), help="comma list (default: all nine)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for fmt in FORMATS:
+    for fmt in args.formats.split(","):
         check(args.inputs, fmt, args.out / f"batch.{fmt}", args.jobs)
         if args.each:
             for f in args.inputs:

@@ -33,18 +33,25 @@ def _main(
     setup_logging(verbose)
 
 
-def _register() -> None:
+# Each sub-command's module, so `compliance check` imports only its own stage: importing them all
+# (the store brings SQLAlchemy, the web app its framework) cost more CPU than checking a report.
+_STAGES = ("normalize", "rules", "batch", "web", "store")  # in the order `--help` lists them
+_COMMAND_STAGE = {"parse": "normalize", "rules": "rules", "check": "batch", "compare": "batch", "schema": "batch",
+                  "serve": "web", "history": "store", "stats": "store", "db": "store"}
+
+
+def _register(argv: list[str] | None = None) -> None:
+    """Add the sub-commands: all of them, or with `argv` only the named command's stage (all when
+    it names none, e.g. `--help`)."""
+    import importlib
+
     from compliance.cli_text import localize
 
     localize()
-    from compliance.normalize import commands as parse_cmds
-    from compliance.rules import commands as rules_cmds
-    from compliance.batch import commands as batch_cmds
-    from compliance.web import commands as web_cmds
-    from compliance.store import commands as store_cmds
-
-    for mod in (parse_cmds, rules_cmds, batch_cmds, web_cmds, store_cmds):
-        mod.register(app)
+    name = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
+    stages = (_COMMAND_STAGE[name],) if name in _COMMAND_STAGE else _STAGES
+    for stage in stages:
+        importlib.import_module(f"compliance.{stage}.commands").register(app)
 
 
 def _sigterm_as_interrupt() -> None:
@@ -70,7 +77,7 @@ def _sigterm_as_interrupt() -> None:
 
 
 def main() -> None:
-    _register()
+    _register(sys.argv[1:])
     _sigterm_as_interrupt()
     try:
         app()

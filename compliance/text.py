@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, cache
 
 # Sentence ends: a sentence keeps its terminator. 。！？ and their half-width forms; ；too, because
 # report writers chain independent statements with it.
@@ -50,45 +50,52 @@ _HALF = _HalfTable()
 _ANY_SPACE = re.compile(r"\s")
 
 
+_MARKS = re.compile(r"\*\*|__")  # Markdown emphasis, in the text as written
+_SPACE_RUN = re.compile(r"\s+")  # in the half-width form (\s is str.isspace)
+
+
 def norm_map(text: str) -> tuple[str, list[int]]:
     """Normalize for matching; return (norm, idx) where norm[i] came from text[idx[i]].
 
     Drops Markdown emphasis (`**`, `__`), and spaces that sit between a CJK character and a
     CJK character or digit (`13385 件` → `13385件`); keeps spaces between Latin words.
+    Works run by run (what lies between two drops is copied in one slice), not character by
+    character: a line of a flattened table holds a few dozen spaces among thousands of characters.
     """
     half = text.translate(_HALF)  # one char per char: half[i] == _half(text[i])
-    if "**" not in text and "__" not in text and not _ANY_SPACE.search(half):
+    marks = "**" in text or "__" in text
+    if not marks and not _ANY_SPACE.search(half):
         return half, list(range(len(text)))  # nothing dropped: the common case
+    # (start, end, is_space) of everything that may be dropped; emphasis is never a space, so
+    # the two kinds never overlap and each is found as the character loop would find it
+    cuts = [(m.start(), m.end(), True) for m in _SPACE_RUN.finditer(half)]
+    if marks:
+        cuts += [(m.start(), m.end(), False) for m in _MARKS.finditer(text)]
+        cuts.sort()
     out: list[str] = []
     idx: list[int] = []
+    last = ""  # the last character kept
+    pos = 0
     n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch in "*_" and i + 1 < n and text[i + 1] == ch:
-            i += 2
-            continue
-        h = half[i]
-        if h.isspace():
-            # look at the neighbours in the original text
-            j = i
-            while j < n and half[j].isspace():
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = half[j] if j < n else ""
-            if not prev or not nxt or _is_cjkish(prev) or _is_cjkish(nxt):
-                i = j
-                continue
-            out.append(" ")
-            idx.append(i)
-            i = j
-            continue
-        out.append(h)
-        idx.append(i)
-        i += 1
+    for a, b, space in cuts:
+        if a > pos:
+            out.append(half[pos:a])
+            idx.extend(range(pos, a))
+            last = half[a - 1]
+        pos = b
+        if space:
+            nxt = half[b] if b < n else ""
+            if last and nxt and not _is_cjkish(last) and not _is_cjkish(nxt):
+                out.append(" ")
+                idx.append(a)
+                last = " "
+    if pos < n:
+        out.append(half[pos:])
+        idx.extend(range(pos, n))
     return "".join(out), idx
 
 
+@cache
 def _is_cjkish(ch: str) -> bool:
     return bool(re.match(f"[{_CJK}\u3000-\u303f\uff00-\uffef，。：；！？、（）《》“”‘’]", ch))
 
@@ -127,14 +134,20 @@ def split_clauses(norm: str) -> list[tuple[int, int]]:
     "建立了执法公示制度,但法制审核尚未落实" yields two clauses and a negation in the second does
     not reach a cue in the first.
     """
+    return list(_clauses(norm))
+
+
+_CLAUSE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(_CLAUSE_PUNCT))) + "]")
+
+
+@lru_cache(maxsize=4096)
+def _clauses(norm: str) -> tuple[tuple[int, int], ...]:
+    """split_clauses, cached: metrics and the polarity checks ask again for the same sentence."""
     cuts = {0, len(norm)}
-    for i, ch in enumerate(norm):
-        if ch in _CLAUSE_PUNCT:
-            cuts.add(i + 1)
-    for m in _CONTRAST.finditer(norm):
-        cuts.add(m.start())
+    cuts.update(m.end() for m in _CLAUSE_PUNCT_RE.finditer(norm))
+    cuts.update(m.start() for m in _CONTRAST.finditer(norm))
     pts = sorted(cuts)
-    return [(a, b) for a, b in zip(pts, pts[1:]) if b > a]
+    return tuple((a, b) for a, b in zip(pts, pts[1:]) if b > a)
 
 
 def clause_at(norm: str, pos: int) -> tuple[int, int]:

@@ -231,7 +231,7 @@ def test_national_demonstrations_expand_to_the_regexes_they_replace():
     any_ = load_ruleset("national").rule("FRP-10").rule.evidence.met[0].presence.any
     bare = [x.replace("(?:", "(") for x in any_]
     assert bare[0] == ("/(((?<!依)法治建设|(?<!依)法治政府(部门)?建设|依法行政)|(?<!依)法治工作|(?<!依)法治)[^。;,]{0,12}"
-                       "(纳入|列入|作为)[^。;,]{0,15}((考核|绩效|考评)|政绩|目标责任|述职)/")
+                       "(纳入|列入|作为)[^。;,]{0,15}((考核|绩效|考评|考察)|政绩|目标责任|述职)/")
     assert bare[4] == "/((?<!依)法治|依法行政)[^。;,]{0,8}(考核|考评)(权重|分值|指标)/"
 
 
@@ -246,3 +246,51 @@ def test_shipped_rulesets_share_wording_through_term_sets_not_anchors():
     clear_cache()
     rs = load_ruleset("liaoning")
     assert rs.rule("LN-FRP-01").terms["负责人"] == rs.terms["负责人"]  # a province names the national set
+
+
+def test_one_line_in_a_child_ruleset_changes_a_national_rule_and_rules_terms_shows_it(tmp_path):
+    """The acceptance criterion on the shipped rules: a province adds one synonym to @考核 and
+    FRP-10 reads it; `compliance rules terms` lists the members, where each ruleset set them, and
+    the rules that follow."""
+    from typer.testing import CliRunner
+
+    from compliance.cli import _register, app
+    from compliance.normalize import snippet_report
+
+    child = tmp_path / "child.yaml"
+    child.write_text('name: child\nversion: "1"\nextends: national\nterms:\n  考核: {add: [评比]}\n', encoding="utf-8")
+    clear_cache()
+    text = "将依法行政纳入年终评比。"
+
+    def frp10(rs) -> str:
+        res = evaluate(snippet_report(text, role="measures"), rs, backend="reference", trace=False)
+        return next(r.status for r in res.results if r.rule_id == "FRP-10")
+
+    assert frp10(load_ruleset("national")) == "missing"
+    assert frp10(load_ruleset(child)) == "met"
+    _register()
+    r = CliRunner().invoke(app, ["rules", "terms", "@考核", "--ruleset", str(child)])
+    assert r.exit_code == 0, r.output
+    want = load_ruleset("national").terms["考核"] + ["评比"]  # the national members, then the province's
+    assert f"@考核（{len(want)} 项 members）：{'、'.join(want)}" in r.output
+    assert "修改于 changed in child" in r.output and "FRP-10  法治建设纳入考核" in r.output
+    r = CliRunner().invoke(app, ["rules", "show", "@法治"])  # `rules show @name` is the same view
+    assert r.exit_code == 0 and "引用" not in r.output.split("@法治（")[1].split("\n\n")[0]
+    for rid in ("FRP-01", "FRP-04", "FRP-10"):  # through 法治, and through sets that name it
+        assert f"{rid}  " in r.output
+    r = CliRunner().invoke(app, ["rules", "terms", "@nope"])
+    assert r.exit_code == 2 and "没有术语集 @nope" in r.output
+
+
+def test_rules_terms_follows_sets_named_by_other_sets():
+    from compliance.rules.terms import term_index
+
+    clear_cache()
+    idx = {t["name"]: t for t in term_index(load_ruleset("national"))}
+    assert idx["主持法治会议"]["names"] == ["主要负责人", "法治"]
+    users = {cr.id for cr in idx["主要负责人"]["rules"]}
+    assert {"AR-06", "FRP-01"} <= users  # AR-06 names 主持法治会议, which names 主要负责人
+    unused = set(idx)
+    for name in ("national", "zhejiang", "liaoning", "henan"):  # every set serves some shipped rule
+        unused -= {t["name"] for t in term_index(load_ruleset(name)) if t["rules"]}
+    assert not unused

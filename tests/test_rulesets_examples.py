@@ -70,3 +70,14 @@ def test_cli_lint_and_test_pass_on_every_ruleset():
         res = runner.invoke(app, ["rules", "test", "--ruleset", n])
         assert res.exit_code == 0, f"{n}: {res.output[-2000:]}"
         assert " 0 failed" in res.output, res.output[-500:]
+
+
+def test_the_wording_tables_live_in_the_rules():
+    """The 131 wording cases once kept as Python tables (tests/test_rulesets_{wording,tesfcr,
+    realworld}.py) are rule examples now: 127 added, 4 already were. None may be lost."""
+    from compliance.rules.load import load_ruleset
+
+    own = sum(len(cr.rule.examples) for n in NAMES for cr in load_ruleset(n).rules if cr.origin == n)
+    assert own >= 354, own
+    notes = [ex.note for cr in load_ruleset("national").rules for ex in cr.rule.examples if ex.note]
+    assert any("依法审批" in (n or "") for n in notes)  # a phenomenon travels with its case

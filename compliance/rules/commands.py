@@ -1,4 +1,4 @@
-"""`compliance rules list|show|lint|test`."""
+"""`compliance rules list|show|terms|lint|test`."""
 
 from __future__ import annotations
 
@@ -82,13 +82,16 @@ def find_rule(rule_id: str, ruleset: str | None):
 
 @rules_app.command("show")
 def show(
-    rule_id: str = typer.Argument(..., help="规则编号，不区分大小写 Rule id, any case (TES-07, zj-tes-01)."),
+    rule_id: str = typer.Argument(..., help="规则编号，不区分大小写 Rule id, any case (TES-07, zj-tes-01); @名称 为术语集 @name for a term set."),
     ruleset: Optional[str] = typer.Option(None, "--ruleset", "-r",
                                           help="只在此规则集中查找 Look only in this ruleset (default: every ruleset)."),
 ) -> None:
     """查看一条规则 One rule: what it requires, basis, what counts as evidence, examples."""
     from compliance.labels import DOC_TYPE_ZH, STATUS_ZH
 
+    if rule_id.startswith("@"):  # a term set: `compliance rules show @考核`
+        print_terms(rule_id, ruleset or "national")
+        return
     rs, cr = find_rule(rule_id, ruleset)
     r = cr.rule
     applies = "、".join(DOC_TYPE_ZH.get(t, t) for t in r.applies_to)
@@ -123,6 +126,45 @@ def show(
         for ex in r.examples:
             out.append(f"  [{STATUS_ZH.get(ex.expect, ex.expect)} {ex.expect}] ({ex.role or '-'}, {ex.doc_type}) {ex.text}")
     typer.echo("\n".join(out))
+
+
+def print_terms(name: str | None, ruleset: str) -> None:
+    """The term sets of a ruleset (or one of them): members, where defined, the rules using each."""
+    from compliance.rules.load import display_path
+    from compliance.rules.terms import term_index
+
+    rs = _load(ruleset)
+    sets = term_index(rs)
+    if name:
+        want = name.lstrip("@")
+        sets = [t for t in sets if t["name"] == want]
+        if not sets:
+            known = "、".join("@" + t["name"] for t in term_index(rs))
+            typer.echo(f"规则集 {rs.label} 没有术语集 @{want}；已有 known: {known}", err=True)
+            raise typer.Exit(2)
+    out = [f"术语集 term sets · 规则集 ruleset {rs.label}（{len(sets)} 个）"]
+    for t in sets:
+        out.append("")
+        out.append(f"@{t['name']}（{len(t['members'])} 项 members）：{'、'.join(t['members'])}")
+        where = "；".join(f"{'定义于 defined in' if how == 'defined' else '修改于 changed in'} {rs_name} "
+                         f"({display_path(f)}:{line})" for how, rs_name, f, line in t["where"])
+        if where:
+            out.append(f"  {where}")
+        if t["names"]:
+            out.append("  引用 names: " + "、".join("@" + n for n in t["names"]))
+        rules = t["rules"]
+        out.append(f"  使用它的规则 used by ({len(rules)}):" + ("" if rules else " —"))
+        out += [f"    {cr.id}  {cr.rule.title}" for cr in rules]
+    typer.echo("\n".join(out))
+
+
+@rules_app.command("terms")
+def terms(
+    name: Optional[str] = typer.Argument(None, help="术语集名称 A term set (@考核 or 考核); default: every set."),
+    ruleset: str = typer.Option("national", "--ruleset", "-r", help="规则集名称或文件 Ruleset name or file."),
+) -> None:
+    """术语集：成员、定义位置和使用它的规则 Term sets: members, where defined, and the rules that use each."""
+    print_terms(name, ruleset)
 
 
 @rules_app.command("lint")

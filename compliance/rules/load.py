@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from compliance.rules.schema import Check, Rule, RulesetFile
+from compliance.rules.messages import fill_message, merge_templates
 from compliance.rules.terms import expand_cues, expand_rule, is_regex, merge_terms, resolve_terms
 
 ErrorTuple = tuple[str, int, str, str]  # (file, line, field, message)
@@ -655,6 +656,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     if m.scoring:
         scoring.update(m.scoring.model_dump(exclude_none=True))
     families = {**(parent["families"] if parent else {}), **m.families}
+    messages = merge_templates(parent["messages"] if parent else {}, m.messages.model_dump() if m.messages else {})
 
     patched: dict[str, list[str]] = {k: list(v) for k, v in (parent["patched"] if parent else {}).items()}
     seen: dict[str, int] = {}
@@ -679,7 +681,7 @@ def _build(path: Path, stack: list[Path], errors: list[ErrorTuple]) -> dict | No
     return {
         "name": m.name, "version": m.version, "chain": chain, "province": m.province if m.province is not None else (parent or {}).get("province"),
         "description": m.description, "display_name": m.display_name, "rules": rules, "params": params, "negation": negation, "planned": planned,
-        "markers": markers, "terms": terms, "term_src": term_src, "scoring": scoring, "families": families, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
+        "markers": markers, "terms": terms, "term_src": term_src, "scoring": scoring, "families": families, "messages": messages, "patched": patched, "files": ((parent or {}).get("files") or []) + [f], "file": f, "lines": pf.lines,
     }
 
 
@@ -733,7 +735,7 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
             errors.append((_src.file, _line_for(_src.lines, full), _fmt_path(full), msg))
 
         unknown: list = []
-        raw = rule.model_dump(by_alias=True, exclude_unset=True)
+        raw = fill_message(rule.model_dump(by_alias=True, exclude_unset=True), b["messages"])
         sub = _substitute(raw, params, (), unknown)
         for p, ref in unknown:
             add(p, f"unknown parameter {ref} (known: {', '.join(sorted(params)) or 'none'})")
@@ -776,6 +778,8 @@ def compile_ruleset(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple
         for i, cue in enumerate(rule.negation):
             cue_ok(cue, ("negation", i))
         templates = []
+        if not isinstance(rule.message, str) and rule.message.default is None:
+            add(("message",), "no default message: write `default:`, or give the rule a `topic:` for the ruleset's `messages:`")
         if isinstance(rule.message, str):
             templates.append((("message",), rule.message))
         else:

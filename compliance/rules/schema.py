@@ -255,7 +255,7 @@ class Messages(_S):
     number of matching scopes (or structure items), `{found}` the cues found (or the metadata value).
     """
 
-    default: str
+    default: str | None = None  # required after templates: the rule's own, or the ruleset's `messages:` with its `topic`
     met: str | None = None
     partial: str | None = None
     planned: str | None = None
@@ -280,6 +280,7 @@ class Rule(_S):
     derived: Derived | None = None
     negation: list[Pattern] = Field(default_factory=list)  # extra negation markers for this rule
     ignore_negation: bool = False
+    topic: str | None = None  # fills {topic} in the ruleset's `messages:` templates (compliance.rules.messages)
     message: str | Messages
     remediation: str
     examples: list[Example] = Field(default_factory=list)
@@ -297,6 +298,7 @@ class RuleOverride(_S):
     when: When | None = None
     basis: list[str] | None = None
     evidence: Evidence | None = None
+    topic: str | None = None
     message: str | Messages | None = None
     remediation: str | None = None
     examples: list[Example] | None = None
@@ -341,6 +343,8 @@ class RulesetFile(_S):
     # {add: […], remove: […]} changes the inherited one. Rules write @name / {@name}.
     terms: dict[str, Union[list[Pattern], TermEdit]] = Field(default_factory=dict)
     scoring: Scoring | None = None
+    # status → sentence with {topic}, for every rule that gives `topic:` and not its own sentence
+    messages: Messages | None = None
     # family code → the name people read (AR: 年度报告义务); a child ruleset adds or renames
     families: dict[str, str] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)

@@ -213,3 +213,55 @@ def expand_rule(obj: Any, terms: dict[str, list[str]], err: ErrFn, used: set[str
     if isinstance(obj, (list, tuple)):  # a ratio's (numerator, denominator) dumps as a tuple
         return [expand_rule(v, terms, err, used, path + (i,)) for i, v in enumerate(obj)]
     return obj
+
+
+# --------------------------------------------------------------------------- who uses a set
+
+
+def refs_of(members: list[str]) -> set[str]:
+    """The sets a set's members name (`@x` as a member, `{@x}` inside a /regex/ or a sequence)."""
+    out: set[str] = set()
+    for x in members:
+        m = TERM_REF.match(x)
+        if m:
+            out.add(m.group(1))
+        out.update(INLINE_REF.findall(x))
+    return out
+
+
+def term_index(rs: Any) -> list[dict[str, Any]]:
+    """Every term set of a compiled ruleset: its members (expanded), where it is defined or changed
+    along the `extends` chain, the sets it names, and the rules that use it, directly or through
+    another set. What `compliance rules terms` prints."""
+    from compliance.rules.load import _line_for, parse_file
+
+    raw: dict[str, list[str]] = {}
+    where: dict[str, list[tuple[str, str, str, int]]] = {}
+    for f in rs.files:
+        pf = parse_file(f)
+        if pf.model is None:
+            continue
+        raw = merge_terms(raw, pf.model.terms, lambda p, m: None)
+        for k, v in pf.model.terms.items():
+            how = "defined" if isinstance(v, list) else "changed"
+            where.setdefault(k, []).append((how, pf.model.name, str(f), _line_for(pf.lines, ("terms", k))))
+    refs = {k: refs_of(v) for k, v in raw.items()}
+
+    def reach(name: str, seen: set[str]) -> set[str]:
+        if name in seen:
+            return seen
+        seen.add(name)
+        for r in refs.get(name, ()):
+            reach(r, seen)
+        return seen
+
+    users: dict[str, list[Any]] = {k: [] for k in rs.terms}
+    for cr in rs.rules:
+        named: set[str] = set()
+        for t in cr.terms:
+            reach(t, named)
+        for t in named:
+            if t in users:
+                users[t].append(cr)
+    return [{"name": k, "members": rs.terms[k], "where": where.get(k, []), "names": sorted(refs.get(k, ())),
+             "rules": users[k]} for k in rs.terms]
