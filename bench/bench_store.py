@@ -45,20 +45,25 @@ def recording(work: Path, n: int, rounds: int) -> dict:
         shutil.rmtree(reports, ignore_errors=True)
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(reports), "-n", str(n)], check=True, stdout=subprocess.DEVNULL)
     res: dict = {"plain": [], "record": []}
+    loads: list = []  # (kind, load average before, after): the machine is shared
     for i in range(rounds):
         for kind in ("plain", "record") if i % 2 == 0 else ("record", "plain"):
             db = work / f"rec-{i}.db"
             for p in work.glob(f"rec-{i}.db*"):
                 p.unlink()
+            load = os.getloadavg()[0]
             res[kind].append(batch(reports, work / "out.jsonl", db if kind == "record" else None))
-            print(f"  {kind}: {res[kind][-1][0]:.1f} s wall, {res[kind][-1][1]:.1f} s CPU", file=sys.stderr)
+            loads.append((kind, round(load, 1), round(os.getloadavg()[0], 1)))
+            print(f"  {kind}: {res[kind][-1][0]:.1f} s wall, {res[kind][-1][1]:.1f} s CPU "
+                  f"(load average {loads[-1][1]} → {loads[-1][2]})", file=sys.stderr)
     mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
     pw, rw = mean([w for w, _ in res["plain"]]), mean([w for w, _ in res["record"]])
     pc, rc = mean([c for _, c in res["plain"]]), mean([c for _, c in res["record"]])
     db = work / "rec-0.db"
     return {"reports": n, "plain_wall_s": round(pw, 1), "record_wall_s": round(rw, 1), "wall_overhead_pct": round(100 * (rw / pw - 1), 1),
             "plain_cpu_s": round(pc, 1), "record_cpu_s": round(rc, 1), "cpu_overhead_pct": round(100 * (rc / pc - 1), 1),
-            "db_mb_per_1000": round(os.path.getsize(db) / 1e6 / n * 1000, 1) if db.exists() else None}
+            "db_mb_per_1000": round(os.path.getsize(db) / 1e6 / n * 1000, 1) if db.exists() else None,
+            "load_average": loads}
 
 
 def seed(base_db: Path, target: Path, n: int) -> None:

@@ -123,6 +123,58 @@ def test_a_failing_report_leaves_nothing_half_written(db_url):
         assert c.execute(text("select status from batches")).scalar() == "interrupted"
 
 
+def _count(eng, table: str) -> int:
+    with eng.connect() as c:
+        return c.execute(text(f"select count(*) from {table}")).scalar()
+
+
+def test_a_group_with_a_failing_report_keeps_the_others_whole(db_url):
+    """check --record writes reports a group per transaction: a report whose rows fail is left
+    out, the rest of its group is written all the same, and the error is raised."""
+    from compliance.batch.post import postprocess
+    from compliance.pipeline import check_file
+    from compliance.store import Recorder
+    from compliance.store.records import RECOUNT, rows_of
+
+    eng = engine(db_url)
+    seen = []
+    rec = Recorder(eng, ruleset="auto", group=3, group_seconds=3600, on_recorded=seen.append)
+    good, other = postprocess(check_file(PANJIN)), postprocess(check_file(HAIYAN))
+    rec.report(good)
+    broken = rows_of(good)
+    broken.rules.append(broken.rules[0])  # the same rule twice: the insert of its rules fails
+    rec.report(broken)
+    assert _count(eng, "reports") == 0  # queued, not yet written
+    with pytest.raises(Exception):  # noqa: B017 - the database driver's own IntegrityError class
+        rec.report(other)  # the group is full: written now
+    rec.close(False)
+    assert [r.source for r in seen] == [good.source, other.source]
+    assert _count(eng, "reports") == 2 and _count(eng, "rule_results") == len(good.results) + len(other.results)
+    with eng.connect() as c:
+        assert c.execute(text("select superseded from reports where sha256 = :s"), {"s": good.sha256}).scalar() in (0, False)
+        assert tuple(c.execute(text("select status, n_reports from batches")).one()) == ("interrupted", 2)
+        tally = {tuple(r[:-1]): r[-1] for r in c.execute(text(
+            "select rule_id, province, year, doc_type, status, waived, n from rule_tally where n <> 0"))}
+        assert tally == {tuple(r[:-1]): r[-1] for r in c.execute(text(RECOUNT))}
+
+
+def test_queued_reports_are_written_when_a_batch_is_cut_short(db_url):
+    from compliance.batch.post import postprocess
+    from compliance.pipeline import check_file
+    from compliance.store import Recorder
+    from compliance.models import InputError
+
+    eng = engine(db_url)
+    rec = Recorder(eng, group=100, group_seconds=3600)
+    rec.report(postprocess(check_file(PANJIN)), lines=PANJIN.read_text(encoding="utf-8").splitlines())
+    rec.error(InputError(source="bad.pdf", error="不是 PDF"))
+    assert _count(eng, "reports") == 0 and _count(eng, "input_errors") == 0
+    rec.close(False)  # Ctrl-C, SIGTERM, a failed output: what was checked is kept
+    assert _count(eng, "reports") == 1 and _count(eng, "input_errors") == 1 and _count(eng, "sketch") > 0
+    with eng.connect() as c:
+        assert tuple(c.execute(text("select status, n_reports, n_errors from batches")).one()) == ("interrupted", 1, 1)
+
+
 def test_migrations_create_exactly_the_models_tables(db_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -322,3 +374,38 @@ def test_the_tally_always_equals_a_recount(db_url, tmp_path):
         recount = {tuple(r[:-1]): r[-1] for r in c.execute(text(RECOUNT))}
         assert c.execute(text("select count(*) from reports where superseded = false")).scalar() == 2
     assert tally == recount and sum(tally.values()) > 60
+
+
+def test_copies_are_found_past_the_memory_of_recent_reports(db_url, tmp_path, monkeypatch):
+    """The sentence hashes of copy candidates are kept in memory for the last few thousand
+    reports; past that they are read again from the store (a 10,000-report batch once failed here)."""
+    from compliance.store import records
+
+    monkeypatch.setattr(records, "_DIGESTS", 1)
+    d = tmp_path / "m"
+    d.mkdir()
+    text_ = PANJIN.read_text(encoding="utf-8")
+    shutil.copy(PANJIN, d / "a-panjin.txt")
+    for i, city in enumerate(("鞍山", "大连", "锦州")):
+        (d / f"{'bcd'[i]}-{city}.txt").write_text(text_.replace("盘锦", city).replace("2024", str(2021 + i)), encoding="utf-8")
+    assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-j", "1", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+    got = rows(db_url, "select source, dup_of_id from reports order by seq")
+    assert got[0].dup_of_id is None and all(r.dup_of_id is not None for r in got[1:])
+
+
+def test_boilerplate_shared_by_many_reports_is_no_evidence_of_a_copy(db_url, tmp_path, monkeypatch):
+    """A sketch value in more than COMMON recorded reports (a template sentence every bureau
+    uses) finds no candidates: the search stays cheap as the store grows."""
+    from compliance.store import records
+
+    monkeypatch.setattr(records, "COMMON", 1)
+    d = tmp_path / "b"
+    d.mkdir()
+    text_ = PANJIN.read_text(encoding="utf-8")
+    shutil.copy(PANJIN, d / "a-panjin.txt")
+    (d / "b-anshan.txt").write_text(text_.replace("盘锦", "鞍山").replace("2024", "2023"), encoding="utf-8")
+    (d / "c-dalian.txt").write_text(text_.replace("盘锦", "大连").replace("2024", "2022"), encoding="utf-8")
+    assert run("check", str(d), "--record", "--db", db_url, "-q", "--no-cache", "-j", "1", "-f", "jsonl", "-o", str(tmp_path / "o")).exit_code == 0
+    got = {r.source.rsplit("/", 1)[-1]: r for r in rows(db_url, "select id, source, dup_of_id from reports")}
+    assert got["b-anshan.txt"].dup_of_id == got["a-panjin.txt"].id  # its sentences were in one report
+    assert got["c-dalian.txt"].dup_of_id is None  # in two by then: boilerplate, at COMMON = 1

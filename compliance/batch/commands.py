@@ -430,19 +430,32 @@ def check(
 
 
 def _open_recorder(db: str | None, ruleset: str, keep_text: bool):
-    """The store for `--record`, opened (and upgraded) before any report is checked."""
+    """The store for `--record`, opened (and upgraded) before any report is checked. Reports are
+    written a group at a time (store.records.Recorder); resubmissions and copies are noted as
+    their group is written."""
     from compliance.batch.cache import ruleset_hash
     from compliance.store import Recorder, StoreError, open_engine, resolve_url
+    from compliance.store.records import GROUP
+
+    notes: list[str] = []
+
+    def note(got) -> None:
+        if got.version > 1 and not got.same_text:
+            notes.append(f"{got.source}: 重新提交，第 {got.version} 版 (resubmission, version {got.version})")
+        if got.dup_of_id is not None:
+            notes.append(f"{got.source}: 疑似雷同，{got.dup_share * 100:.0f}% 的句子与已记录的报告 {got.dup_of_id} 相同 "
+                         f"(near-duplicate of a recorded report)")
 
     try:
         engine = open_engine(db)
-        rec = Recorder(engine, origin="cli", ruleset=ruleset, ruleset_hash=ruleset_hash(ruleset), keep_text=keep_text)
+        rec = Recorder(engine, origin="cli", ruleset=ruleset, ruleset_hash=ruleset_hash(ruleset), keep_text=keep_text,
+                       group=GROUP, on_recorded=note)
     except StoreError as e:
         _fail(str(e))
     from sqlalchemy.engine import make_url
 
     rec.where = make_url(resolve_url(db)).render_as_string()  # type: ignore[attr-defined]
-    rec.notes = []  # type: ignore[attr-defined]
+    rec.notes = notes  # type: ignore[attr-defined]
     return rec
 
 
@@ -452,14 +465,9 @@ def _record(recorder, item, rec, rebuild: bool) -> None:
     from compliance.store.records import Rows
 
     if rec.rows is not None and not rebuild:
-        got = recorder.report(Rows(rec.rows[0], rec.rows[1]), rec.extra)
+        recorder.report(Rows(rec.rows[0], rec.rows[1]), rec.extra)
     else:
-        got = recorder.report(item, rec.extra)
-    if got.version > 1 and not got.same_text:
-        recorder.notes.append(f"{item.source}: 重新提交，第 {got.version} 版 (resubmission, version {got.version})")
-    if got.dup_of_id is not None:
-        recorder.notes.append(f"{item.source}: 疑似雷同，{got.dup_share * 100:.0f}% 的句子与已记录的报告 {got.dup_of_id} 相同 "
-                              f"(near-duplicate of a recorded report)")
+        recorder.report(item, rec.extra)
 
 
 def schema(

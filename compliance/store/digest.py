@@ -92,7 +92,7 @@ def copied_share(mine: frozenset[int] | set[int], other: frozenset[int] | set[in
 
 
 def text_extra(lines: list[str], keep_text: bool = False) -> dict:
-    """The store's columns taken from a report's text (see records.write_rows)."""
+    """The store's columns taken from a report's text (see records._Writer.report)."""
     d = digest_lines(lines)
     out: dict = {"sentences": d.packed(), "sketch": d.sketch}
     if keep_text:

@@ -155,17 +155,19 @@ class Filters:
     issuer: str | None = None
 
     def where(self) -> list:
-        w: list = [R.c.superseded.is_(False)]
-        if self.province:
-            w.append(R.c.province == self.province)
-        if self.city:
-            w.append(R.c.city == self.city)
-        if self.year is not None:
-            w.append(R.c.year == self.year)
-        if self.doc_type:
-            w.append(R.c.doc_type == self.doc_type)
+        w: list = [R.c.superseded.is_(False), *self.place(R)]
         if self.issuer:
             w.append(R.c.issuer_key == issuer_key(self.issuer))
+        return w
+
+    def place(self, table) -> list:
+        """The province, city, year and type asked for, on a table with those columns (the tally
+        has no city: a city is asked of the rule rows)."""
+        w: list = []
+        for name in ("province", "city", "year", "doc_type"):
+            value = getattr(self, name)
+            if (value is not None if name == "year" else value) and name in table.c:
+                w.append(table.c[name] == value)
         return w
 
 
@@ -207,14 +209,7 @@ STATUS_COLS = ("met", "partial", "planned", "self_reported_gap", "missing")
 
 
 def _tally_where(f: Filters) -> list:
-    w = [T.c.status != "not_applicable", T.c.n > 0]
-    if f.province:
-        w.append(T.c.province == f.province)
-    if f.year is not None:
-        w.append(T.c.year == f.year)
-    if f.doc_type:
-        w.append(T.c.doc_type == f.doc_type)
-    return w
+    return [T.c.status != "not_applicable", T.c.n > 0, *f.place(T)]
 
 
 def _by_rule(c, f: Filters, n: int) -> Stats:

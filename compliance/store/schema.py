@@ -118,9 +118,9 @@ class SketchRow(Base):
 class RuleTally(Base):
     """How many current reports (the latest check of each) got each status on each rule, per place,
     year and type: `stats --by rule` and the cohort page read this instead of every rule row
-    (migration 0003). Kept by records.write_rows in each report's transaction; '' and 0 stand for
-    an unknown province or year (a key column cannot be NULL). No city: that would multiply its
-    rows by the cities; a city filter reads the rule rows."""
+    (migration 0003). Kept by records.Recorder in the transaction that writes the report; '' and 0
+    stand for an unknown province or year (a key column cannot be NULL). No city: that would
+    multiply its rows by the cities; a city filter reads the rule rows."""
 
     __tablename__ = "rule_tally"
     rule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
