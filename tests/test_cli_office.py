@@ -184,7 +184,7 @@ def test_web_warning_speaks_of_the_apps_own_controls():
 
 
 def test_web_warning_for_an_uncertain_type_names_the_menu_choice():
-    from compliance.normalize.meta import type_warning
+    from compliance.normalize.doctype import type_warning
     from compliance.web.view import web_warning
 
     web = web_warning(type_warning("work_summary", "annual_report"))

@@ -9,7 +9,8 @@ import pytest
 from compliance.models import RawDocument, Report
 from compliance.normalize import normalize
 from compliance.normalize.gazetteer import gazetteer
-from compliance.normalize.meta import detect_doc_type, parse_date
+from compliance.normalize.dates import parse_date
+from compliance.normalize.doctype import detect_doc_type
 
 
 def norm(text: str, **hints: str) -> Report:

@@ -10,7 +10,7 @@ import pytest
 
 from compliance.models import RawDocument, Report
 from compliance.normalize import normalize
-from compliance.normalize.meta import guess_doc_type
+from compliance.normalize.doctype import guess_doc_type
 
 
 def norm(text: str, **hints: str) -> Report:

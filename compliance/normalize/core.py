@@ -9,6 +9,8 @@ from loguru import logger
 
 from compliance.models import DocType, Meta, RawDocument, Report, Role, Section
 from compliance.normalize import lines as L
+from compliance.normalize import dates
+from compliance.normalize import doctype as D
 from compliance.normalize import meta as M
 from compliance.normalize import script
 from compliance.normalize import structure as S
@@ -49,18 +51,18 @@ def normalize(raw: RawDocument) -> Report:
             page.setdefault("文号", m.group(0).strip())
             title = title[m.end():].strip() or None
     if title:
-        title = M.strip_watermark(title) or None
+        title = D.strip_watermark(title) or None
     if title is None:
         title = M.clean_title(raw.hints.get("title") or page.get("标题") or page.get("名称") or page.get("文件名称")
                               or page.get("信息名称"))
         if title and traditional:
             title = script.to_simplified([title])[0]
     if title is None:
-        first = next((b.text for b in scan.blocks if b.kind != "chrome"), "")
-        title = M.run_in_title(script.to_simplified([first])[0] if traditional else first)
+        first = scan.blocks[0].text if scan.blocks else ""  # chrome is already dropped
+        title = D.run_in_title(script.to_simplified([first])[0] if traditional else first)
     fallback = " ".join(b.text for b in [b for b in scan.blocks if b.kind != "title"][:4])
     headings = [b.text for b in scan.blocks if b.kind == "heading"][:12]
-    doc_type, runner_up = M.guess_doc_type(title, fallback, headings)
+    doc_type, runner_up = D.guess_doc_type(title, fallback, headings)
 
     built = S.build(scan.blocks, doc_type)
     paras = built.paragraphs
@@ -75,12 +77,12 @@ def normalize(raw: RawDocument) -> Report:
     # "（2024年1月15日）" under the title dates the document when no 落款 does.
     title_date = title_month = None
     if built.title_block is not None and built.title_block + 1 < len(paras):
-        title_date = M.bracketed_date(paras[built.title_block + 1].text)
+        title_date = dates.bracketed_date(paras[built.title_block + 1].text)
         if title_date is None:
-            title_month = M.bracketed_month(paras[built.title_block + 1].text)
+            title_month = dates.bracketed_month(paras[built.title_block + 1].text)
     warnings = list(raw.warnings)
     if runner_up is not None:
-        warnings.append(M.type_warning(doc_type, runner_up))
+        warnings.append(D.type_warning(doc_type, runner_up))
     # Metadata and metrics are best-effort: a surprise in them must not cost the whole report.
     try:
         meta = M.build_meta(
@@ -236,7 +238,7 @@ def snippet_report(text: str, role: Role | None = None, doc_type: DocType = "ann
     meta = M.build_meta(title=None, doc_type=doc_type, closing_lines=[], preamble=body[:300], body=body, page={},
                         header_lines=[])
     year = dt.date.today().year
-    meta = Meta(**{**meta.model_dump(), "doc_type": doc_type, "period": M.explicit_period(body) or (year, year)})
+    meta = Meta(**{**meta.model_dump(), "doc_type": doc_type, "period": dates.explicit_period(body) or (year, year)})
     metrics = [m for p in paras for m in paragraph_metrics(p)]
     return Report(
         source=raw.source,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from compliance.labels import doc_type_zh
 from compliance.models import DocType
 from compliance.normalize import vocab
 from compliance.normalize.lines import tnorm
@@ -142,14 +143,10 @@ def strip_watermark(title: str) -> str:
     return _WATERMARK.sub("", title, count=1).strip()
 
 
-TYPE_ZH = {"annual_report": "年度报告", "work_summary": "工作总结", "self_inspection": "自查报告", "plan": "计划方案",
-           "fair_competition_report": "公平竞争审查工作报告", "shufa_report": "述法报告", "other": "其他文件"}
-
-
 def type_warning(doc_type: DocType, runner_up: DocType) -> str:
     """The warning for a type decided without a title that names it."""
-    return (f"文件类型不确定：按“{TYPE_ZH.get(doc_type, doc_type)}”（{doc_type}）检查，"
-            f"也可能是“{TYPE_ZH.get(runner_up, runner_up)}”（{runner_up}）；"
+    return (f"文件类型不确定：按“{doc_type_zh(doc_type)}”（{doc_type}）检查，"
+            f"也可能是“{doc_type_zh(runner_up)}”（{runner_up}）；"
             f"如需改判，请用 --doc-type {runner_up if runner_up != 'other' else doc_type} 指定后重新检查。")
 
 

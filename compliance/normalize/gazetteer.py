@@ -66,6 +66,9 @@ class Gazetteer:
             names.setdefault(name, []).append((d, False))
             if short and len(short) >= 2 and short != name:
                 names.setdefault(short, []).append((d, True))
+        # provinces that have a short name (贵州, 湖南): a text may name its province only so
+        self.provinces = [ds[0] for ds in self.by_code.values()
+                          if ds[0].level == "province" and len(ds[0].short or "") >= 2]
         # Autonomous divisions are usually written short + generic noun: 阿坝州, 恩施州, 长阳县.
         full_names = set(names)
         for code, name, short, _level, _parent, _y0, _y1 in rows:

@@ -15,24 +15,7 @@ from loguru import logger
 
 from compliance.models import DocType, Meta
 from compliance.normalize import vocab
-from compliance.normalize.dates import (  # noqa: F401 - re-exported; dates and periods live in dates
-    CN_NUM,
-    bracketed_date,
-    bracketed_month,
-    cn_digits,
-    explicit_period,
-    find_period,
-    parse_date,
-    parse_month,
-)
-from compliance.normalize.doctype import (  # noqa: F401 - re-exported; document typing lives in doctype
-    TYPE_ZH,
-    detect_doc_type,
-    guess_doc_type,
-    run_in_title,
-    strip_watermark,
-    type_warning,
-)
+from compliance.normalize.dates import CN_NUM, find_period, parse_date, parse_month
 from compliance.normalize.gazetteer import gazetteer
 from compliance.normalize.lines import is_date_line
 from compliance.normalize.lines import tnorm
@@ -295,9 +278,9 @@ def build_meta(
     if not chain:
         chain = _body_vote(body)
     if not chain:
+        # "现将省政府…报告如下": one mention of one province is enough
         own = _OWN_GOV.search(tnorm(preamble or body[:300])[:300])
-        if own and own.group("lv") == "省":  # "现将省政府…报告如下" and one province named anywhere
-            chain = _province_short_vote(body[:20000], least=1)
+        chain = _province_short_vote(body[:20000], least=1 if own and own.group("lv") == "省" else 2)
     if issuer is None and doc_type != "other":
         issuer = opening_issuer(preamble or body[:300], chain)
         if issuer:
@@ -378,7 +361,7 @@ def _body_vote(body: str) -> dict:
         for d in h.candidates:
             counts[d.code] = counts.get(d.code, 0) + 1
     if not counts:
-        return _province_short_vote(body[:20000])
+        return {}
     code = max(counts, key=lambda c: (counts[c], len(c)))
     best = gz.division(code)
     return gz.chain(best) if best else {}
@@ -390,12 +373,10 @@ def _province_short_vote(text: str, least: int = 2) -> dict:
     only one (a passing mention of another province does not decide)."""
     gz = gazetteer()
     counts: dict[str, int] = {}
-    for ds in gz.by_code.values():
-        d = ds[0]
-        if d.level == "province" and d.short and len(d.short) >= 2:
-            n = text.count(d.short)
-            if n:
-                counts[d.code] = n
+    for d in gz.provinces:
+        n = text.count(d.short)
+        if n:
+            counts[d.code] = n
     if not counts:
         return {}
     ranked = sorted(counts, key=lambda c: -counts[c])
