@@ -86,6 +86,10 @@ class Occ(NamedTuple):
 NearIndex = tuple[dict[str, list[int]], frozenset[str], dict[tuple[str, float], list[tuple[int, float]]]]
 
 
+# Per marker, in the ruleset's order, its (start, end) spans in one clause: negation, then planned.
+MarkerSpans = tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]
+
+
 @dataclass
 class Index:
     report: Report
@@ -95,6 +99,9 @@ class Index:
     para_by_id: dict[int, int]
     acts: dict[tuple[str, int], bool] = field(default_factory=dict)  # paragraph/section → tells an act
     near_index: NearIndex | None = None  # built by the first near-miss search that covers the ruleset
+    # (negation set, sentence, clause start) → each marker's spans in that clause, or None when the
+    # clause holds no marker: every cue hit in a clause asks the same question (engine.checks.context)
+    marker_spans: dict[tuple[tuple[str, ...], int, int], MarkerSpans | None] = field(default_factory=dict)
     _para_sents: dict[int, list[Sent]] = field(default_factory=dict)
 
     def sents_of_para(self, pi: int) -> list[Sent]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from compliance.engine.checks.base import RuleEvidence
 from compliance.engine.context import TITLE_WHY, Context, blank
 from compliance.engine.explain import ROLE_ZH, strip_numbering
-from compliance.engine.index import Index, Sent
+from compliance.engine.index import Index, MarkerSpans, Sent
 from compliance.engine.memo import per_ruleset
 from compliance.models import NearMiss
 from compliance.rules.cues import Cue
@@ -56,7 +56,7 @@ class CheckContext:
         self.negation = negation + [rs.cue(c) for c in cr.rule.negation] if cr.rule.negation else negation
         self.planned = planned
         cache = _any_marker(rs)
-        key = tuple(cr.rule.negation)
+        key = self.neg_key = tuple(cr.rule.negation)
         rx = cache.get(key)
         if rx is None:
             rx = cache[key] = _any_of(self.negation + self.planned)
@@ -113,27 +113,44 @@ class CheckContext:
             return "planned", f"位于“{part_name(self.ix, s)}”部分（计划）"
         ca, cb = s.clause_of(a)
         clause = s.norm[ca:cb]
+        spans = self._marker_spans(s, ca, cb)
         if s.role == "problems" and "problems" not in roles:
             # 制定了《…》等制度，但…仍未落实: the clause that says it was done is positive for what it names
-            if not (self.context.done_in(clause) and not any(m.search(clause) for m in self.negation)):
+            negated = spans is not None and any(spans[0])
+            if not (self.context.done_in(clause) and not negated):
                 return "negative", f"位于“{part_name(self.ix, s)}”部分（自述不足）"
-        if not self.any_marker.search(clause):  # most clauses hold no marker: one C-level scan
+        if spans is None:  # most clauses hold no marker
             return "positive", ""
         own = own_words(s.norm, a, b, cue)
 
         def outside(x: int, y: int) -> bool:  # the marker is not part of the cue itself
             return not any(ca + x < q and ca + y > p for p, q in own)
 
+        negation, planned = spans
         if not self.cr.rule.ignore_negation:
-            for marker in self.negation:
-                for x, y in marker.finditer(clause):
+            for found in negation:
+                for x, y in found:
                     if outside(x, y):
                         return "negative", f"否定：“{clause[x:y]}”与线索在同一分句"
-        for marker in self.planned:
-            for x, y in marker.finditer(clause):
+        for found in planned:
+            for x, y in found:
                 if outside(x, y):
                     return "planned", f"计划：“{clause[x:y]}”与线索在同一分句"
         return "positive", ""
+
+    def _marker_spans(self, s: Sent, ca: int, cb: int) -> MarkerSpans | None:
+        """Every marker's spans in the clause `ca:cb` of `s` (None: no marker there), found once per
+        report and negation set: a long clause with many cue hits is scanned once, not per hit."""
+        key = (self.neg_key, s.gi, ca)
+        memo = self.ix.marker_spans
+        if key in memo:
+            return memo[key]
+        clause = s.norm[ca:cb]
+        got: MarkerSpans | None = None
+        if self.any_marker.search(clause):  # one C-level scan decides the common case
+            got = ([list(m.finditer(clause)) for m in self.negation], [list(m.finditer(clause)) for m in self.planned])
+        memo[key] = got
+        return got
 
     def role_ok(self, s: Sent, roles: Sequence[str] | None) -> bool:
         if roles is None:
