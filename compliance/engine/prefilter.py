@@ -53,15 +53,29 @@ def _seq_requirements(seq: Seq) -> list[frozenset[str]]:
         elif isinstance(node, Repeat) and not node.possessive and node.lo >= 1:
             out.extend(_seq_requirements(node.body))
         elif isinstance(node, Branch):
-            alts: set[str] = set()
-            for branch in node.alts:
-                reqs = _seq_requirements(branch)
-                if not reqs:
-                    alts = set()
-                    break
-                # the branch's most selective requirement: fewest alternatives, longest strings
-                alts |= min(reqs, key=lambda x: (len(x), -min(map(len, x))))
-            if alts:
-                out.append(frozenset(alts))
+            out.extend(_branch_requirements([_seq_requirements(b) for b in node.alts]))
     flush()
+    return out
+
+
+def _branch_requirements(per_branch: list[list[frozenset[str]]]) -> list[frozenset[str]]:
+    """What every match of an alternation must contain, given each branch's requirement sets.
+
+    A match satisfies one branch, so a set every branch requires is required, and so is any union of
+    one set from each branch. The sets common to all branches come first; then, rank by rank, the
+    union of each branch's j-th most selective remaining set (fewest alternatives, longest strings;
+    a branch's last one where it has fewer): `执法.*(人均…学时)|(人均…学时).*执法` requires both
+    {执法} and {人均, …}, not only {执法}, which nearly every sentence of a report holds."""
+    if not per_branch or any(not reqs for reqs in per_branch):
+        return []
+    common = [x for x in dict.fromkeys(per_branch[0]) if all(x in reqs for reqs in per_branch[1:])]
+    rest = [sorted((x for x in reqs if x not in common), key=lambda x: (len(x), -min(map(len, x))))
+            for reqs in per_branch]
+    out = list(common)
+    if all(rest):
+        for j in range(max(map(len, rest))):
+            got: set[str] = set()
+            for reqs in rest:
+                got |= reqs[min(j, len(reqs) - 1)]
+            out.append(frozenset(got))
     return out
