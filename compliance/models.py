@@ -8,6 +8,8 @@ code fails loudly instead of silently dropping data.
 
 from __future__ import annotations
 
+import bisect
+
 import datetime as dt
 from typing import Literal
 
@@ -125,13 +127,16 @@ class Paragraph(Strict):
 
 
 def line_at(spans: list[Span], offset: int) -> int:
-    """Input line of the character at `offset` of a text made of `spans`."""
-    line = spans[0].line if spans else 0
-    for span in spans:
-        if span.offset > offset:
-            break
-        line = span.line
-    return line
+    """Input line of the character at `offset` of a text made of `spans` (in offset order: the
+    last span starting at or before `offset`; a paragraph of a flattened page has thousands)."""
+    if not spans:
+        return 0
+    i = bisect.bisect_right(spans, offset, key=_span_offset) - 1
+    return spans[max(i, 0)].line
+
+
+def _span_offset(span: Span) -> int:
+    return span.offset
 
 
 class Section(Strict):

@@ -193,8 +193,11 @@ def _evidence(status: str, rev, ix) -> list[Evidence]:
     # an item's heading ("四是发挥法律顾问作用") opening the sentence that continues it on the same
     # line ("四是发挥法律顾问作用,市局…"): keep the sentence, at the better of the two ranks
     keep: list[int] = []
+    on_line: dict[int, list[int]] = {}
+    for i, (_, (line, _q), _ev) in enumerate(cands):
+        on_line.setdefault(line, []).append(i)
     for i, (rank, (line, nq), _ev) in enumerate(cands):
-        j = next((j for j, (_, (l2, q2), _) in enumerate(cands) if l2 == line and len(q2) > len(nq) and q2.startswith(nq)), None)
+        j = next((j for j in on_line[line] if len(cands[j][1][1]) > len(nq) and cands[j][1][1].startswith(nq)), None)
         if j is None:
             keep.append(i)
         else:
