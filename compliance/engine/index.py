@@ -163,13 +163,13 @@ def matcher(rs: CompiledRuleset) -> Matcher:
     lits: dict[str, list[str]] = {}
     regs: list[Cue] = []
     for raw, cue in sorted(rs.cues.items()):
-        if cue.regex is not None:
+        if cue.source is not None:
             regs.append(cue)
         elif cue.literal:
             lits.setdefault(cue.literal, []).append(raw)
     for cue in regs:  # strings the regex pre-filter looks for: found in the same pass, no cue of their own
-        assert cue.regex is not None
-        for x in required_sets(cue.regex):
+        assert cue.source is not None
+        for x in required_sets(cue.source):
             for lit in sorted(x):
                 lits.setdefault(lit, [])
     lid = {lit: i for i, lit in enumerate(lits)}
@@ -181,8 +181,8 @@ def matcher(rs: CompiledRuleset) -> Matcher:
         auto.make_automaton()
     pre, wide = [], []
     for cue in regs:
-        assert cue.regex is not None
-        sets = required_sets(cue.regex)
+        assert cue.source is not None
+        sets = required_sets(cue.source)
         if sets:
             pre.append((cue, tuple(tuple(lid[lit] for lit in sorted(x)) for x in sets)))
         else:

@@ -7,30 +7,37 @@ import re
 
 from compliance.rules.regex_syntax import Branch, Group, Lit, Repeat, Seq, Unsupported, parse
 
-_REQUIRED: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {}
+_REQUIRED: dict[tuple[str, bool], tuple[frozenset[str], ...]] = {}  # (source, read literally) →
+_GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
 
 
-def required_literals(rx: re.Pattern[str]) -> tuple[str, ...]:
+def required_literals(rx: re.Pattern[str] | str) -> tuple[str, ...]:
     """Literal runs that every match of `rx` contains (the single-alternative requirements)."""
     return tuple(next(iter(x)) for x in required_sets(rx) if len(x) == 1)
 
 
-def required_sets(rx: re.Pattern[str]) -> tuple[frozenset[str], ...]:
-    """What every match of `rx` must contain: for each set, at least one of its strings.
+def required_sets(rx: re.Pattern[str] | str) -> tuple[frozenset[str], ...]:
+    """What every match of `rx` (a pattern or its source) must contain: for each set, at least
+    one of its strings.
 
     From the top-level sequence, plain groups, repeats with min ≥ 1 and alternations whose every
-    branch has a requirement (`(行政许可|行政处罚)…公示` → {行政许可, 行政处罚}, {公示}).
+    branch has a requirement (`(行政许可|行政处罚)…公示` → {行政许可, 行政处罚}, {公示}). A pattern
+    that ignores case or whitespace (`(?i)`, `(?x)`) has none.
     """
-    got = _REQUIRED.get(rx)
+    src = rx if isinstance(rx, str) else rx.pattern
+    flags = _GLOBAL_FLAGS.match(src)
+    literal = not (not isinstance(rx, str) and rx.flags & (re.IGNORECASE | re.VERBOSE)) and not (
+        flags is not None and ("i" in flags.group(1) or "x" in flags.group(1)))
+    got = _REQUIRED.get((src, literal))
     if got is not None:
         return got
     out: list[frozenset[str]] = []
-    if not rx.flags & re.IGNORECASE:
+    if literal:
         try:
-            out = _seq_requirements(parse(rx.pattern))
+            out = _seq_requirements(parse(src))
         except Unsupported:  # a shape the parser does not read: no pre-filter
             out = []
-    _REQUIRED[rx] = got = tuple(dict.fromkeys(x for x in out if x and all(x)))
+    _REQUIRED[(src, literal)] = got = tuple(dict.fromkeys(x for x in out if x and all(x)))
     return got
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from compliance.rules.regex_syntax import INF, Assert, Branch, Group, Lit, Repeat, Seq, Unsupported, parse
@@ -17,34 +18,52 @@ _TIMED_OUT: list[str] = []  # regex cues that ran out of time since the last `ta
 
 @dataclass(frozen=True)
 class Cue:
-    """A pattern as written (`raw`) and its matching form: a normalized literal or a compiled regex.
+    """A pattern as written (`raw`) and its matching form: a normalized literal, or the source of
+    a regex (`source`, the pattern between the slashes).
 
-    `regex` (Python's `re`) is for analysis (pre-filter strings, gaps); matching goes through
-    `matches`, which runs the same pattern on the `regex` engine with a time bound: a cue that
-    backtracks for minutes on some text is stopped, noted, and treated as not found."""
+    `regex` (Python's `re`) is for analysis (gaps, markers at a sentence's start); matching goes
+    through `matches`, which runs the same pattern on the `regex` engine with a time bound: a cue
+    that backtracks for minutes on some text is stopped, noted, and treated as not found. Both are
+    compiled on first use and never pickled, so a ruleset loaded from the prepared cache
+    (compliance.prepared) compiles only the regexes a report actually reaches."""
 
     raw: str
     literal: str | None
-    regex: re.Pattern | None
-    bounded: Any = None  # the `regex` module's compiled pattern (takes `timeout=`)
+    source: str | None = None
+
+    @property
+    def is_regex(self) -> bool:
+        return self.source is not None
+
+    @cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.source) if self.source is not None else None
+
+    @cached_property
+    def bounded(self) -> Any:
+        """The `regex` module's compiled pattern (takes `timeout=`), or None for a literal."""
+        if self.source is None:
+            return None
+        import regex
+
+        return regex.compile(self.source)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # the compiled patterns stay out of a pickle
+        return (Cue, (self.raw, self.literal, self.source))
 
     def matches(self, text: str):
         """Match objects of the regex in `text`, stopping (and noting the cue) past CUE_TIMEOUT."""
-        rx = self.bounded or self.regex
-        if rx is None or self.raw in _TIMED_OUT:  # timed out once on this report: not again per sentence
+        if self.source is None or self.raw in _TIMED_OUT:  # timed out once on this report: not again per sentence
             return
         try:
-            if self.bounded is not None:
-                yield from self.bounded.finditer(text, timeout=CUE_TIMEOUT)
-            else:
-                yield from rx.finditer(text)
+            yield from self.bounded.finditer(text, timeout=CUE_TIMEOUT)
         except TimeoutError:
             if self.raw not in _TIMED_OUT:
                 _TIMED_OUT.append(self.raw)
 
     def finditer(self, text: str):
         """(start, end) of every occurrence in normalized text."""
-        if self.regex is not None:
+        if self.source is not None:
             for m in self.matches(text):
                 if m.end() > m.start():
                     yield m.start(), m.end()
@@ -127,18 +146,30 @@ def _walk(seq: Seq, inside: bool) -> bool:
     return False
 
 
+_COMPILED: dict[str, Cue] = {}  # pattern → its cue: every ruleset of a chain shares its parent's
+
+
 def compile_cue(p: str) -> Cue:
-    """Raises re.error for a bad regex (or one the time-bounded `regex` engine cannot take)."""
+    """Raises re.error for a bad regex (or one the time-bounded `regex` engine cannot take).
+    A cue is immutable, so one compiled pattern serves every ruleset in the process."""
+    got = _COMPILED.get(p)
+    if got is None:
+        got = _COMPILED[p] = _compile_cue(p)
+    return got
+
+
+def _compile_cue(p: str) -> Cue:
     from compliance.text import normalize
 
     if is_regex(p):
         import regex
 
-        rx = re.compile(p[1:-1])
+        cue = Cue(p, None, p[1:-1])
+        cue.regex  # noqa: B018 — compiled now: a bad pattern is a lint error, not a failure mid-check
         try:
-            bounded = regex.compile(p[1:-1])
+            cue.bounded  # noqa: B018
         except regex.error as exc:
             raise re.error(f"{exc} (regex engine)") from None
-        return Cue(p, None, rx, bounded)
-    return Cue(p, normalize(p), None)
+        return cue
+    return Cue(p, normalize(p))
 

@@ -23,6 +23,7 @@ the pattern as written).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar, Union
 
 INF = -1  # the upper bound of an unbounded repeat (`*`, `+`, `{2,}`)
@@ -137,8 +138,10 @@ _HEX = set("0123456789abcdefABCDEF")
 _OCT = set("01234567")
 
 
+@lru_cache(maxsize=4096)
 def parse(pattern: str) -> Seq:
-    """The tree of `pattern`; raises Unsupported for what it does not read."""
+    """The tree of `pattern` (immutable, so shared: lint, the pre-filter and traces each read the
+    same cues); raises Unsupported for what it does not read."""
     p = _Parser(pattern)
     try:
         seq = p.alternation(top=True)

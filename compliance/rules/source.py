@@ -108,7 +108,7 @@ class ParsedFile:
 
 def parse_file(path: str | Path) -> ParsedFile:
     """Read, compose and validate one ruleset file (no extends, no cross-file checks)."""
-    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular, yaml_loader
+    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular
 
     p = str(path)
     try:  # a regular UTF-8 file only; the message never quotes the file (it may not be a ruleset)
@@ -117,6 +117,24 @@ def parse_file(path: str | Path) -> ParsedFile:
         msg = str(exc)
         line = int(msg[5:].split(":", 1)[0]) if msg.startswith("line ") else 1
         return ParsedFile(p, None, {}, None, [(p, line, "", msg.split(": ", 1)[1] if msg.startswith("line ") else msg)])
+    key = (p, text)
+    got = _PARSED.get(key)
+    if got is None:
+        got = _parse_text(p, text)
+        if len(_PARSED) >= 64:
+            _PARSED.clear()
+        _PARSED[key] = got
+    return got
+
+
+# (path, text) → its parse: a chain's files are parsed once per process (and a forked worker
+# inherits them), not once for every ruleset that extends them. Nothing downstream mutates one.
+_PARSED: dict[tuple[str, str], ParsedFile] = {}
+
+
+def _parse_text(p: str, text: str) -> ParsedFile:
+    from compliance.safeio import yaml_loader
+
     try:
         loader = yaml_loader()(text)  # libyaml (~20x faster start-up); impossible dates are marked errors
         node = None
