@@ -158,6 +158,14 @@ class Matcher:
 
 @per_ruleset
 def matcher(rs: CompiledRuleset) -> Matcher:
+    """The ruleset's matcher, kept between runs (compliance.prepared): it is a function of the cue
+    set alone, and building it (the automaton, every regex's requirement sets) is ~0.1 s."""
+    from compliance import prepared
+
+    return prepared.cached("matcher", sorted(rs.cues), lambda: _build_matcher(rs), lambda m: isinstance(m, Matcher))
+
+
+def _build_matcher(rs: CompiledRuleset) -> Matcher:
     import ahocorasick
 
     lits: dict[str, list[str]] = {}

@@ -204,6 +204,13 @@ def _agreed(tied: list[tuple[Division, dict[str, Division]]]) -> dict[str, Divis
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
+    """The gazetteer, built once per code version (compliance.prepared keeps it between runs)."""
+    from compliance import prepared
+
+    return prepared.cached("gazetteer", [], _build, lambda g: isinstance(g, Gazetteer))
+
+
+def _build() -> Gazetteer:
     root = resources.files("compliance").joinpath("data")
     data = json.loads(root.joinpath("divisions.json").read_text(encoding="utf-8"))
     zones = json.loads(root.joinpath("zones.json").read_text(encoding="utf-8"))

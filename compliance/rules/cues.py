@@ -49,7 +49,7 @@ class Cue:
         return regex.compile(self.source)
 
     def __reduce__(self) -> tuple[Any, ...]:  # the compiled patterns stay out of a pickle
-        return (Cue, (self.raw, self.literal, self.source))
+        return (_revive, (self.raw, self.literal, self.source))
 
     def matches(self, text: str):
         """Match objects of the regex in `text`, stopping (and noting the cue) past CUE_TIMEOUT."""
@@ -155,6 +155,14 @@ def compile_cue(p: str) -> Cue:
     got = _COMPILED.get(p)
     if got is None:
         got = _COMPILED[p] = _compile_cue(p)
+    return got
+
+
+def _revive(raw: str, literal: str | None, source: str | None) -> Cue:
+    """A pickled cue: the one this process already holds (compiled), else registered as it is."""
+    got = _COMPILED.get(raw)
+    if got is None or got.literal != literal or got.source != source:
+        got = _COMPILED[raw] = Cue(raw, literal, source)
     return got
 
 

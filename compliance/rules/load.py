@@ -327,11 +327,42 @@ def load_ruleset(name_or_path: str | Path) -> CompiledRuleset:
     hit = _CACHE.get(key)
     if hit is not None and _mtimes(hit[1].files) == hit[0]:
         return hit[1]
-    rs, errors = compile_ruleset(path)
+    rs, errors = _compile_prepared(path)
     if rs is None:
         raise RulesetError(errors)
     _CACHE[key] = (_mtimes(rs.files), rs)
     return rs
+
+
+def _file_digest(f: str | Path) -> str | None:
+    from compliance.safeio import MAX_CONFIG_BYTES, read_text_regular
+
+    try:
+        return hashlib.sha256(read_text_regular(f, MAX_CONFIG_BYTES, "ruleset").encode()).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def _compile_prepared(path: Path) -> tuple[CompiledRuleset | None, list[ErrorTuple]]:
+    """compile_ruleset, or the same ruleset compiled by an earlier run (compliance.prepared) when
+    every file of its chain still has the bytes it was compiled from. Only rulesets without
+    errors are kept."""
+    from compliance import prepared
+
+    own = _file_digest(path)
+    if own is None:  # unreadable: compile_ruleset says why
+        return compile_ruleset(path)
+    name = prepared.digest("ruleset", [str(path), own])
+    got = prepared.load(name)
+    if (isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], CompiledRuleset) and isinstance(got[1], dict)
+            and got[1].get(str(path)) == own and all(_file_digest(f) == d for f, d in got[1].items())):
+        return got[0], []
+    rs, errors = compile_ruleset(path)
+    if rs is not None:
+        files = {f: _file_digest(f) for f in rs.files}
+        if files.get(str(path)) == own:  # not edited while compiling
+            prepared.store(name, (rs, files))
+    return rs, errors
 
 
 def loaded_rulesets() -> list[CompiledRuleset]:
