@@ -303,13 +303,21 @@ def profile(files: list[Path], warm: int = 10) -> dict:
 
 
 # What `compliance check` on one file imports, in any process (CLI, worker); the CPU of importing
-# them is subtracted from a run's CPU to give "CPU after imports".
-CHECK_IMPORTS = ("import compliance.cli as c\ntry:\n    c._register(['check'])\nexcept TypeError:  # before `_register(argv)`\n    c._register()\n"
-                 "import compliance.batch.runner, compliance.pipeline, "
-                 "compliance.normalize, compliance.readers, compliance.readers.plain, compliance.engine, "
-                 "compliance.engine.durable_backend, durable.lang, compliance.rules.load, compliance.batch.post, "
-                 "compliance.batch.policy, compliance.batch.cache, compliance.render.json, compliance.config, "
-                 "concurrent.futures.process, ctypes")
+# them is subtracted from a run's CPU to give "CPU after imports". The modules are listed by
+# checking the report in-process first (the engine imports some of its modules, and `regex`, on
+# first use), so a lazy import counts as an import, wherever it happens.
+LIST_IMPORTS = ("import sys, os\nimport compliance.cli as c\ntry:\n    c._register(['check'])\nexcept TypeError:\n    c._register()\n"
+                "from compliance.batch.runner import Job, check_one\nfrom compliance.batch.post import postprocess\n"
+                "import compliance.batch.runner, compliance.pipeline, compliance.render.json, concurrent.futures.process\n"
+                "r = check_one(sys.argv[1], Job(use_cache=False))\npostprocess(r).model_dump_json()\n"
+                "print('\\n'.join(sorted(m for m in sys.modules if not m.startswith('__'))))")
+IMPORT_ONLY = ("import importlib, sys\nimport compliance.cli as c\ntry:\n    c._register(['check'])\nexcept TypeError:\n    c._register()\n"
+               "for m in sys.argv[1:]:\n    try:\n        importlib.import_module(m)\n    except Exception:\n        pass\n")
+
+
+def check_imports(report: Path) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", LIST_IMPORTS, str(report)], capture_output=True, text=True, check=False)
+    return [m for m in out.stdout.split() if m and m != "__main__"]
 
 
 def _child_cpu(cmd: list[str]) -> tuple[float, float]:
@@ -326,7 +334,8 @@ def startup(report: Path, runs: int) -> dict:
     cmd = _exe() + ["check", str(report), "--no-cache", "--quiet", "--format", "json", "-o", os.devnull]
     got = [_child_cpu(cmd) for _ in range(runs + 1)][1:]  # the first run warms the page cache and is dropped
     walls, cpus = [w for w, _ in got], [c for _, c in got]
-    imports_cpu = statistics.median(_child_cpu([sys.executable, "-c", CHECK_IMPORTS])[1] for _ in range(max(3, runs // 2)))
+    mods = check_imports(report)
+    imports_cpu = statistics.median(_child_cpu([sys.executable, "-c", IMPORT_ONLY, *mods])[1] for _ in range(max(3, runs // 2)))
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=False)
     bare = time.perf_counter() - t
@@ -342,7 +351,7 @@ def startup(report: Path, runs: int) -> dict:
     top.sort(reverse=True)
     return {"cmd": " ".join(cmd), "runs": runs, "min_s": min(walls), "median_s": statistics.median(walls),
             "mean_s": statistics.fmean(walls), "max_s": max(walls), "cpu_median_s": statistics.median(cpus),
-            "imports_cpu_s": imports_cpu, "cpu_after_imports_s": statistics.median(cpus) - imports_cpu,
+            "imports_cpu_s": imports_cpu, "modules_imported": len(mods), "cpu_after_imports_s": statistics.median(cpus) - imports_cpu,
             "python_bare_s": bare, "import_ms": sum(r[0] for r in top) / 1000,
             "top_imports_ms": [(name, us / 1000) for us, name in top[:8]]}
 
