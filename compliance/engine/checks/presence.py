@@ -278,8 +278,9 @@ class _Search:
             ctx.near_miss(s0, first.start, f"含排除词“{readable(bad)}”（与线索在{SCOPE_ZH.get(p.scope, p.scope)}，不计入）")
             return None
         fail_reason = None
+        best = {raw: max(r for _, r in hs) for raw, hs in cues.items() if hs}  # each cue's best rank
         for lvl in (2, 1, 0):
-            anchor, why = self.holds_at(lvl, cues)
+            anchor, why = self.holds_at(lvl, cues, best)
             if anchor is not None:
                 o = min(anchor, key=lambda x: (x.gi, x.start)) if anchor else first
                 s = ix.sents[o.gi]
@@ -295,23 +296,29 @@ class _Search:
             ctx.near_miss(s0, first.start, fail_reason)
         return None
 
-    def holds_at(self, lvl: int, cues: Hits) -> tuple[list[Occ] | None, str | None]:
-        """(the anchor hits, or None when the conditions fail with hits of rank ≥ `lvl`; why not)."""
+    def holds_at(self, lvl: int, cues: Hits, best: dict[str, int] | None = None) -> tuple[list[Occ] | None, str | None]:
+        """(the anchor hits, or None when the conditions fail with hits of rank ≥ `lvl`; why not).
+        `best`: each cue's best rank in `cues` (computed here when not given)."""
         p = self.p
         near_why = f"缺少同现词（需与{cue_list(p.near.any, 4, quote=True)}{within_zh(p.near.within)}）" if p.near is not None else ""
+        if best is None:
+            best = {raw: max(r for _, r in hs) for raw, hs in cues.items() if hs}
 
         def usable(raw: str) -> list[tuple[Occ, int]]:
             return [(o, r) for o, r in cues.get(raw, []) if r >= lvl]
 
+        def has(raw: str) -> bool:
+            return best.get(raw, -1) >= lvl
+
         anchor: list[Occ] = []
         if p.any:
-            hits = [o for raw in p.any for o, _ in usable(raw) if self.near_ok(o)]
+            hits = [o for raw in p.any if has(raw) for o, _ in usable(raw) if self.near_ok(o)]
             if not hits:
                 near_failed = p.near is not None and any(cues.get(raw) for raw in p.any)
                 return None, near_why if near_failed else None
             anchor += hits
         if p.all:
-            missing = [raw for raw in p.all if not usable(raw)]
+            missing = [raw for raw in p.all if not has(raw)]
             if missing:
                 return None, "缺少必备词：" + cue_list(missing, 4, quote=True)
             if not p.any:
@@ -320,11 +327,11 @@ class _Search:
                     return None, near_why
                 anchor += hits
         if p.groups:
-            got = [g for g in p.groups if any(usable(raw) for raw in g)]
+            got = [g for g in p.groups if any(has(raw) for raw in g)]
             if len(got) < p.min_groups:
                 return None, self.groups_why(got, cues)
             if not p.any and not p.all:
-                hits = [o for g in got for raw in g for o, _ in usable(raw)]
+                hits = [o for g in got for raw in g if has(raw) for o, _ in usable(raw)]
                 if p.near is not None and not any(self.near_ok(o) for o in hits):
                     return None, near_why
                 anchor += hits
