@@ -208,7 +208,7 @@ def _run(files, missing, job, jobs, raw, sink, errors, breached, waiver_list, ba
             if recorder is not None and rec is not None:
                 _record(recorder, item, rec, rebuild=bool(waiver_list) or base is not None or bool(select or ignore))
             sink.report(item)
-            if fail_under is not None or fail_on is not None or strict:
+            if (fail_under is not None or fail_on is not None or strict) and not isinstance(item, RawReport):
                 breached.extend(breaches(build_result([item]), fail_under, fail_on.value if fail_on else None, strict))
         if progress is not None:
             progress.update(task, advance=1, description=item.source)
@@ -266,11 +266,11 @@ def check(
         cfg = load_config(config) if config is not None else find_config()
     except ConfigError as e:
         _fail(str(e))
-    cfg = cfg or ProjectConfig()
+    cfg = cfg or ProjectConfig.model_validate({})
     # a flag given on the command line wins over the config file
     if ruleset is None:
         rs_cfg = cfg.ruleset or "auto"
-        ruleset = cfg.resolve(rs_cfg) if rs_cfg.endswith((".yaml", ".yml")) else rs_cfg
+        ruleset = (cfg.resolve(rs_cfg) or rs_cfg) if rs_cfg.endswith((".yaml", ".yml")) else rs_cfg
     fmt_name = (fmt.value if isinstance(fmt, Enum) else str(fmt)) if fmt is not None else (cfg.format or "table")
     if fail_under is None:
         fail_under = cfg.fail_under
@@ -305,8 +305,8 @@ def check(
 
     files, missing = collect_inputs(paths)
     if cfg.exclude:
-        base = cfg.path.parent if cfg.path else None
-        files = [f for f in files if not excluded(f, cfg.exclude, base)]
+        cfg_dir = cfg.path.parent if cfg.path else None
+        files = [f for f in files if not excluded(f, cfg.exclude, cfg_dir)]
     if not files:
         _fail(no_input_message(paths, missing))
 
@@ -420,8 +420,8 @@ def check(
         sys.stderr.write(f"已记录 recorded {recorder.n_reports} 份报告 in {recorder.where}\n")
 
     if not quiet:
-        for e in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them
-            sys.stderr.write(f"{e.source}: {e.error}\n")
+        for err in errors if (fmt_name != "table" or output is not None) else ():  # a terminal table lists them
+            sys.stderr.write(f"{err.source}: {err.error}\n")
         for b in breached:
             sys.stderr.write(b + "\n")
     code = exit_code(build_result(errors), breached)

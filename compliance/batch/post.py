@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import json
 
 from compliance import __version__
@@ -23,7 +25,7 @@ def postprocess(rep: ReportResult, waivers=None, baseline=None) -> ReportResult:
     return rep
 
 
-def build_result(items: list[ReportResult | InputError]) -> CheckResult:
+def build_result(items: Sequence[ReportResult | InputError]) -> CheckResult:
     reports = [i for i in items if isinstance(i, ReportResult)]
     errors = [i for i in items if isinstance(i, InputError)]
     return CheckResult(
