@@ -7,6 +7,9 @@ keeps the index of every normalized character in the original so a match can be 
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
+
 import re
 import unicodedata
 from functools import lru_cache, cache
@@ -54,18 +57,21 @@ _MARKS = re.compile(r"\*\*|__")  # Markdown emphasis, in the text as written
 _SPACE_RUN = re.compile(r"\s+")  # in the half-width form (\s is str.isspace)
 
 
-def norm_map(text: str) -> tuple[str, list[int]]:
+def norm_map(text: str) -> tuple[str, Sequence[int]]:
     """Normalize for matching; return (norm, idx) where norm[i] came from text[idx[i]].
 
     Drops Markdown emphasis (`**`, `__`), and spaces that sit between a CJK character and a
     CJK character or digit (`13385 件` → `13385件`); keeps spaces between Latin words.
     Works run by run (what lies between two drops is copied in one slice), not character by
     character: a line of a flattened table holds a few dozen spaces among thousands of characters.
+    `idx` is a `range` when nothing is dropped and an int array otherwise: a list of int objects
+    cost ~36 bytes a character, and the cache below holds thousands of lines (a worker grew by
+    tens of MB on saved pages).
     """
     half = text.translate(_HALF)  # one char per char: half[i] == _half(text[i])
     marks = "**" in text or "__" in text
     if not marks and not _ANY_SPACE.search(half):
-        return half, list(range(len(text)))  # nothing dropped: the common case
+        return half, range(len(text))  # nothing dropped: the common case
     # (start, end, is_space) of everything that may be dropped; emphasis is never a space, so
     # the two kinds never overlap and each is found as the character loop would find it
     cuts = [(m.start(), m.end(), True) for m in _SPACE_RUN.finditer(half)]
@@ -73,7 +79,7 @@ def norm_map(text: str) -> tuple[str, list[int]]:
         cuts += [(m.start(), m.end(), False) for m in _MARKS.finditer(text)]
         cuts.sort()
     out: list[str] = []
-    idx: list[int] = []
+    idx = array("q")
     last = ""  # the last character kept
     pos = 0
     n = len(text)
@@ -101,9 +107,9 @@ def _is_cjkish(ch: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def cached_norm_map(text: str) -> tuple[str, list[int]]:
+def cached_norm_map(text: str) -> tuple[str, Sequence[int]]:
     """`norm_map`, cached: a line, sentence or quote is normalized by several passes (reading,
-    structure, metrics, evidence, quotes). Callers must not change the returned list."""
+    structure, metrics, evidence, quotes). Callers must not change the returned index."""
     return norm_map(text)
 
 

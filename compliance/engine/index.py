@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -41,7 +42,7 @@ class Sent:
     offset: int  # offset of the sentence in the paragraph text
     opens_item: bool = False  # the first body sentence of an item: where: heading accepts it too
     _clauses: list[tuple[int, int]] | None = None
-    _idx: list[int] | None = None
+    _idx: Sequence[int] | None = None
 
     @property
     def clauses(self) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ parts a normal document has on lines of their own."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from compliance.models import Span
 from compliance.normalize import vocab
@@ -85,7 +86,7 @@ def _flat_cuts(text: str, norm: str, first: bool, inline: bool = True) -> list[i
 _INLINE_PAREN = re.compile(r"\((?P<num>[一二三四五六七八九十]{1,3})\)")
 
 
-def _paren_cuts(norm: str, idx: list[int], n: int) -> list[int]:
+def _paren_cuts(norm: str, idx: Sequence[int], n: int) -> list[int]:
     """Offsets of inline （一）（二）… headings in a flattened line: each run numbered in order
     from （一） (a new run restarts under the next 一、 part); a run of one is no outline."""
     runs: list[list[int]] = []
