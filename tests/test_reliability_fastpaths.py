@@ -64,7 +64,8 @@ PIECES = list("ab1 \t\n\u3000\u00a0\u2002*_＊＿Ａ１，。法治〇①㎡ｶ�
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(PIECES), max_size=30).map("".join)))
 def test_norm_map_fast_path_equals_the_loop(text):
-    assert norm_map(text) == _slow_norm_map(text)
+    norm, idx = norm_map(text)
+    assert (norm, list(idx)) == _slow_norm_map(text)
 
 
 def test_norm_map_on_report_lines():
@@ -72,7 +73,8 @@ def test_norm_map_on_report_lines():
 
     for p in sorted((Path(__file__).resolve().parent.parent / "reports").glob("*.txt")):
         for line in p.read_text(encoding="utf-8").splitlines():
-            assert norm_map(line) == _slow_norm_map(line)
+            norm, idx = norm_map(line)
+            assert (norm, list(idx)) == _slow_norm_map(line)
 
 
 @settings(max_examples=300, deadline=None)
