@@ -411,6 +411,9 @@ def test_item_lead_is_its_first_clauses(rs, backend):
     # the duty in the lead's first clauses leads the item, however long the sentence
     early = "局长围绕职责清单，切实履行第一责任人职责，每季度研究部署法治工作，定期开展督促检查，带头学法用法。"
     assert st(run(rs, [("一、主要工作", "measures", ["（一）加强组织领导。" + early])], backend), "P-HEAD").status == "met"
+    # a top part leads with its first sentence only when headed on duties (not 一、主要工作)
+    assert st(run(rs, [("一、扛牢主体责任", "measures", [early])], backend), "P-HEAD").status == "met"
+    assert st(run(rs, [("一、主要工作", "measures", [early])], backend), "P-HEAD").status == "partial"
 
 
 def test_min_count(rs):

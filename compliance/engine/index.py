@@ -228,13 +228,15 @@ def _sentences(report: Report) -> list[Sent]:
     sents: list[Sent] = []
     heading_lines = set()
     opened: set[int] = set()  # sections whose first body sentence has been seen
-    # items (not a report's top parts such as 一、主要工作) whose first body sentence leads them
-    items = {sec.id for sec in report.iter_sections() if sec.level >= 2}
+    # items, and the top parts headed on duties (一、压实主体责任 — not 一、主要工作), whose first body
+    # sentence leads them
+    items = {sec.id for sec in report.iter_sections() if sec.level >= 2 or DUTY_HEADING_RE.search(sec.heading)}
     for pi, p in enumerate(report.paragraphs):
         if p.is_heading:
             heading_lines.add(p.line)
         lead_item = bool(ITEM_RE.match(p.text)) and not p.is_heading
-        # The first body sentence of a numbered item leads it too: "（一）加强组织领导。局长…"
+        # The first body sentence of a numbered item leads it too: "（一）加强组织领导。局长…" (only the
+        # first clauses of a long one count: Index.lead_end)
         first_body = -1
         if not p.is_heading and p.section_id is not None and p.section_id not in opened:
             opened.add(p.section_id)
