@@ -395,6 +395,27 @@ def test_where_heading_and_item_lead(rs):
     assert any("不在标题或条目首句中" in n.reason for n in r.trace.near_misses)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_item_lead_is_its_first_clauses(rs, backend):
+    long_lead = "局党组成立领导小组，每季度研究部署法治工作，定期开展督促检查，严格落实主要负责人第一责任人职责。"
+    # the duty closes a long lead sentence of an item on something else: in passing
+    r = st(run(rs, [("一、主要工作", "measures", ["（一）加强组织领导。" + long_lead])], backend), "P-HEAD")
+    assert r.status == "partial"
+    assert any("条目首句的后半句" in n.reason for n in r.trace.near_misses)
+    # a numbered sentence with its heading run in: the same
+    glued = "（一）加强组织领导，" + long_lead
+    assert st(run(rs, [("一、主要工作", "measures", [glued])], backend), "P-HEAD").status == "partial"
+    # an item headed on duties: all of its lead sentence leads it
+    duty = run(rs, [("一、主要工作", "measures", ["（一）压实主体责任。" + long_lead])], backend)
+    assert st(duty, "P-HEAD").status == "met"
+    # the duty in the lead's first clauses leads the item, however long the sentence
+    early = "局长围绕职责清单，切实履行第一责任人职责，每季度研究部署法治工作，定期开展督促检查，带头学法用法。"
+    assert st(run(rs, [("一、主要工作", "measures", ["（一）加强组织领导。" + early])], backend), "P-HEAD").status == "met"
+    # a top part leads with its first sentence only when headed on duties (not 一、主要工作)
+    assert st(run(rs, [("一、扛牢主体责任", "measures", [early])], backend), "P-HEAD").status == "met"
+    assert st(run(rs, [("一、主要工作", "measures", [early])], backend), "P-HEAD").status == "partial"
+
+
 def test_min_count(rs):
     assert st(run(rs, [(None, "measures", ["开展集体学法。"])]), "P-COUNT").status == "partial"
     assert st(run(rs, [(None, "measures", ["开展集体学法。", "再次集体学法。"])]), "P-COUNT").status == "met"

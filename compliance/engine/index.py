@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # The lead of a numbered item: 一是 / （一） / 1. / 1、 / （1） / 一、 / 第一，
 ITEM_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，,、])")
 LEAD_HEADING_MAX = 40  # an item's first sentence this short is its heading; the next one leads too
+LEAD_CLAUSES = 2  # how much of an item's lead sentence leads it: its first clauses, not its closing ones
+DUTY_HEADING_RE = re.compile("职责|责任")  # an item heading about duties: all of its lead sentence leads
 
 
 @dataclass
@@ -111,6 +113,29 @@ class Index:
                 if s.pi >= 0:
                     self._para_sents.setdefault(s.pi, []).append(s)
         return self._para_sents.get(pi, [])
+
+    def lead_end(self, s: Sent) -> int:
+        """End of what `where: heading` accepts in sentence `s`: all of a heading or of a short lead
+        sentence; of an item's long lead sentence, its first LEAD_CLAUSES clauses, so a sentence whose
+        closing clause names a duty does not lead on it ("（一）加强组织领导。成立领导小组，…，落实第一
+        责任人职责") — unless the item's own heading is about duties (…职责 / …责任)."""
+        n = len(s.norm)
+        if s.heading or not (s.lead or s.opens_item) or n <= LEAD_HEADING_MAX:
+            return n
+        cl = s.clauses
+        if not cl or DUTY_HEADING_RE.search(self._item_heading(s, cl[0])):
+            return n
+        return cl[min(LEAD_CLAUSES, len(cl)) - 1][1]
+
+    def _item_heading(self, s: Sent, first: tuple[int, int]) -> str:
+        """The heading of the item `s` leads: the short sentence before it in the same paragraph, its
+        section's heading, or (a numbered sentence with its heading run in) its own first clause."""
+        if s.opens_item and s.si > 0:
+            return self.sents_of_para(s.pi)[0].norm
+        sec = self.sections.get(s.section_id)
+        if s.opens_item and sec is not None:
+            return normalize(sec[0].heading)
+        return s.norm[first[0]:first[1]]
 
     def line_of(self, s: Sent, pos: int) -> int:
         if s.pi < 0:
@@ -204,13 +229,15 @@ def _sentences(report: Report) -> list[Sent]:
     sents: list[Sent] = []
     heading_lines = set()
     opened: set[int] = set()  # sections whose first body sentence has been seen
-    # items (not a report's top parts such as 一、主要工作) whose first body sentence leads them
-    items = {sec.id for sec in report.iter_sections() if sec.level >= 2}
+    # items, and the top parts headed on duties (一、压实主体责任 — not 一、主要工作), whose first body
+    # sentence leads them
+    items = {sec.id for sec in report.iter_sections() if sec.level >= 2 or DUTY_HEADING_RE.search(sec.heading)}
     for pi, p in enumerate(report.paragraphs):
         if p.is_heading:
             heading_lines.add(p.line)
         lead_item = bool(ITEM_RE.match(p.text)) and not p.is_heading
-        # The first body sentence of a numbered item leads it too: "（一）加强组织领导。局长…"
+        # The first body sentence of a numbered item leads it too: "（一）加强组织领导。局长…" (only the
+        # first clauses of a long one count: Index.lead_end)
         first_body = -1
         if not p.is_heading and p.section_id is not None and p.section_id not in opened:
             opened.add(p.section_id)

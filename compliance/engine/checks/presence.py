@@ -47,7 +47,9 @@ class Presence(Strict):
     near: Near | None = None
     not_: list[Pattern] = Field(default_factory=list, alias="not")  # a scope containing these does not count
     scope: Scope = "sentence"
-    where: Literal["any", "heading", "body"] = "any"  # heading: a section heading or the first sentence of a numbered item (一是/（一）/1.); body: not a heading line
+    # heading: a section heading, or the lead of a numbered item (一是/（一）/1.): the first clauses of its
+    # first sentence (of the next one when the first is a short heading); body: not a heading line
+    where: Literal["any", "heading", "body"] = "any"
     roles: list[Role] | None = None  # only hits under these roles count (default: all but closing)
     min_count: int = 1  # at least this many distinct scopes must match
     # `met` needs a passage that tells an act (markers.act in the cue's paragraph, or in the body of
@@ -172,12 +174,12 @@ class _Search:
 
     # -- step 1 and 2: hits by scope
 
-    def in_place(self, s: Sent) -> bool:
-        """The sentence is in a part and position (heading/body) the check accepts."""
+    def in_place(self, s: Sent, pos: int) -> bool:
+        """Position `pos` of the sentence is in a part and place (heading/body) the check accepts."""
         p = self.p
         if not self.ctx.role_ok(s, p.roles):
             return False
-        if p.where == "heading" and not (s.heading or s.lead or s.opens_item):
+        if p.where == "heading" and (not (s.heading or s.lead or s.opens_item) or pos >= self.ix.lead_end(s)):
             return False
         return not (p.where == "body" and s.heading)
 
@@ -190,16 +192,18 @@ class _Search:
         return f"“{s.norm[o.start:o.end]}”位于{why}" if why and not why.startswith("只有") else (why or "")
 
     def allowed(self, o: Occ) -> bool:
-        return self.in_place(self.ix.sents[o.gi]) and not self.context_why(o)
+        return self.in_place(self.ix.sents[o.gi], o.start) and not self.context_why(o)
 
     def place_why(self, s: Sent, o: Occ) -> str:
         """Why a main cue hit outside the accepted places does not count (a near miss)."""
         p = self.p
         cue = s.norm[o.start:o.end]
-        if self.in_place(s):
+        if self.in_place(s, o.start):
             return self.context_why(o)
         if p.where == "heading" and not (s.heading or s.lead or s.opens_item):
             return f"“{cue}”不在标题或条目首句中（本项只认标题或条目首句）"
+        if p.where == "heading" and o.start >= self.ix.lead_end(s):
+            return f"“{cue}”在条目首句的后半句，不是条目的开头（本项只认标题或条目首句的开头）"
         if p.where == "body" and s.heading:
             return f"“{cue}”只出现在标题中（本项只认正文）"
         return f"“{cue}”位于“{part_name(self.ix, s)}”部分，本项只认{roles_zh(self.p.roles or ())}"
