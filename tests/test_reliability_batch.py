@@ -147,3 +147,24 @@ def test_interrupted_jsonl_batch_keeps_whole_lines_and_cache_resumes(tmp_path, s
         p = _cli("check", str(src), "--jobs", "2", "--no-cache", "--format", "jsonl", "-o", str(fresh), "-q")
         assert p.returncode == 0
         assert fresh.read_bytes() == out.read_bytes()
+
+
+def test_the_html_text_view_reads_inputs_again_in_a_limited_worker(tmp_path):
+    """`--format html` re-reads each input for its text view: in a worker with the checks' limits,
+    so a file swapped for a FIFO (or anything unreadable) after its check costs its view only."""
+    import os
+
+    from compliance.batch.runner import LineReader
+
+    ok = tmp_path / "r.txt"
+    ok.write_text("某局2024年法治政府建设情况报告\n一、主要工作\n", encoding="utf-8")
+    fifo = tmp_path / "swapped.txt"
+    os.mkfifo(fifo)
+    reader = LineReader(timeout=20)
+    try:
+        assert reader(str(ok)) == ["某局2024年法治政府建设情况报告", "一、主要工作"]
+        assert reader(str(fifo)) is None
+        assert reader(str(tmp_path / "gone.txt")) is None
+        assert reader(str(ok)) == ["某局2024年法治政府建设情况报告", "一、主要工作"]  # the worker lives on
+    finally:
+        reader.close()

@@ -114,17 +114,6 @@ def _stdout_write(data: str | bytes) -> None:
         raise OutputError(f"无法写入输出 cannot write output: stdout: {why}") from None
 
 
-def _input_lines(source: str) -> list[str] | None:
-    """A report's input lines (for the HTML text view), read again: results may come from the
-    cache, and keeping every report's text in the result JSON would bloat it."""
-    try:
-        from compliance.readers import read
-
-        return read(source).lines
-    except Exception:  # the HTML still renders, without the text view
-        return None
-
-
 class _Sink:
     """Output written as reports arrive: whatever the format's builder gives at once (json, jsonl
     and csv stream; the others keep each report's small part and give the document at the end).
@@ -361,8 +350,11 @@ def check(
     from compliance.models import InputError
 
     opts: dict = {}
-    if fmt_name == "html":
-        opts["lines"] = _input_lines
+    line_reader = None
+    if fmt_name == "html":  # the text view: each input read again, with the checks' limits
+        from compliance.batch.runner import LineReader
+
+        opts["lines"] = line_reader = LineReader(timeout or None)
     if verbose > 1:
         from compliance.log import setup_logging
 
@@ -409,7 +401,11 @@ def check(
         finally:
             if progress is not None:
                 progress.stop()
-            sink.close(completed)
+            try:
+                sink.close(completed)
+            finally:
+                if line_reader is not None:
+                    line_reader.close()
             if recorder is not None:
                 recorder.close(completed)
     except OutputError as e:

@@ -348,6 +348,48 @@ def _isolated(path: str, job: Job) -> Item | tuple:
             return _timed_out(path, job)
 
 
+def _read_lines(path: str) -> list[str]:
+    from compliance.readers import read
+
+    return read(path).lines
+
+
+class LineReader:
+    """Input lines read again for a view of the text (the HTML report), in a worker process with
+    the checks' time and memory limits: the file may have changed since it was checked, or its
+    result came from the cache, and nothing a user hands the main process is read unbounded.
+    One worker serves every file; one that hangs or dies is replaced and its file has no view."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __call__(self, path: str) -> list[str] | None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is None:
+            try:
+                self._pool = ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(Job(use_cache=False),))
+            except (OSError, ImportError, NotImplementedError):
+                return None
+        try:
+            return self._pool.submit(_read_lines, path).result(timeout=self.timeout)
+        except TimeoutError:
+            _kill(self._pool)
+            self._pool = None
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        except Exception:  # unreadable now: the report renders without its text view
+            pass
+        return None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 def _check_many_wire(paths: list[str]) -> list[Item | tuple]:
     """A chunk of files in one task: a task costs two pipe messages, a future and a wake-up of
     the pool's manager thread, which is worth sharing between several ~10 ms reports."""
