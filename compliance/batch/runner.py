@@ -250,7 +250,7 @@ def _check_one_wire(path: str) -> Item | tuple:
         item = postprocess(item)  # fingerprints filled here, so a stream needs nothing of the main process
         data = item.model_dump_json(indent=job.indent).encode("utf-8")
         if job.record:
-            from compliance.store.records import rows_of
+            from compliance.store.rows import rows_of
 
             rows = rows_of(item, data if job.indent is None else None)
             return data, item.score.total, (rows.report, rows.rules, text_extra(path, lines, job))
