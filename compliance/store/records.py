@@ -2,22 +2,27 @@
 either fully recorded or absent, never half-written (see Recorder: reports are written a group
 at a time, each group in one transaction).
 
-The rows of a report (`Rows`) are built where the report was checked — in a batch worker, next
-to the JSON it sends back — so the main process only inserts them."""
+The rows of a report (`Rows`, compliance.store.rows) are built where the report was checked —
+in a batch worker, next to the JSON it sends back — so the main process only finds out what the
+store knows of it (earlier versions, copied sentences) and inserts them (`_Writer`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, insert, text, update
+from sqlalchemy import Connection, Dialect, Engine, Table, insert, text, update
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from compliance.models import InputError, ReportResult
+from compliance.store.digest import TextDigest, copied_share
 from compliance.store.rows import (  # noqa: F401 — the rows are built in compliance.store.rows (no SQLAlchemy there); re-exported
     FINDING,
     RULE_COLS,
@@ -31,16 +36,15 @@ from compliance.store.rows import (  # noqa: F401 — the rows are built in comp
     unpack_document,
     unpack_text,
 )
-from compliance.store.schema import Batch, InputErrorRow, ReportRow, RuleResultRow, RuleTally
+from compliance.store.schema import Base
 
-_B = Batch.__table__
-_R = ReportRow.__table__
-_RR = RuleResultRow.__table__
-_IE = InputErrorRow.__table__
-_T = RuleTally.__table__
+_TABLES = Base.metadata.tables
+_B: Table = _TABLES["batches"]
+_R: Table = _TABLES["reports"]
+_IE: Table = _TABLES["input_errors"]
+_T: Table = _TABLES["rule_tally"]
 _T_KEY = ("rule_id", "province", "year", "doc_type", "status", "waived")
 COPY_SHARE = 0.5  # a report sharing at least this share of its sentences with another is flagged
-_RULE_COLS = RULE_COLS
 
 
 def new_id() -> str:
@@ -80,25 +84,29 @@ def write(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-_PREV = ("SELECT id, version, previous_id, sha256 FROM reports WHERE issuer_key = ? AND period_end = ? "
-         "AND period_start = ? AND doc_type = ? AND superseded = ? ORDER BY checked_at DESC LIMIT 1")
+# What a group needs to know from the store, each read once for the whole group ({keys}: the
+# group's issuers, report ids or sketch values, as `IN (?, …)` or PostgreSQL's `= ANY(%s)`).
+_CURRENT = ("SELECT id, version, previous_id, sha256, checked_at, issuer_key, period_end, period_start, doc_type, "
+            "province, year FROM reports WHERE superseded = ? AND issuer_key {keys}")
+_RULES_OF = "SELECT report_id, rule_id, status, waived FROM rule_results WHERE report_id {keys}"
+# copy candidates: the reports holding each sketch value, read no further than COMMON + 1 (a value
+# in more reports than COMMON is boilerplate, and a value in 50,000 reports is not read whole)
+_PRESENT = "SELECT DISTINCT value FROM sketch WHERE value {keys}"
+_HOLDERS = "SELECT report_id FROM sketch WHERE value = ? LIMIT ?"
+_HOLDERS_PG = ("SELECT v, s.report_id FROM unnest(%s::bigint[]) AS v, "
+               "LATERAL (SELECT report_id FROM sketch WHERE value = v LIMIT %s) s")
+_OTHERS = "SELECT id, issuer_key, period_start, period_end, sha256, sentences, checked_at FROM reports WHERE id {keys}"
 _SUPERSEDE = "UPDATE reports SET superseded = ? WHERE id = ?"
-_PLACE = "SELECT province, year, doc_type FROM reports WHERE id = ?"
-_RULES_OF = "SELECT rule_id, status, waived FROM rule_results WHERE report_id = ?"
-# copy candidates: sketch values in more than COMMON reports (counted no further than that) are
-# boilerplate and left out; the rest find the reports that share at least two of them
-_COMMON_OF = ("WITH v(x) AS (VALUES {values}) SELECT x FROM v WHERE "
-              "(SELECT COUNT(*) FROM (SELECT 1 FROM sketch WHERE value = v.x LIMIT ?) t) > ?")
-_CANDIDATES = ("SELECT report_id, COUNT(*) FROM sketch WHERE value IN ({values}) "
-               "GROUP BY report_id HAVING COUNT(*) >= 2 ORDER BY COUNT(*) DESC, report_id LIMIT 10")
-_OTHERS = ("SELECT id, issuer_key, period_start, period_end, sha256, sentences, checked_at FROM reports "
-           "WHERE id IN ({ids})")
 _INS_SKETCH = "INSERT INTO sketch (value, report_id) VALUES (?, ?)"
-_INS_RULES = (f"INSERT INTO rule_results (report_id, {', '.join(_RULE_COLS)}) "
-              f"VALUES ({', '.join('?' * (len(_RULE_COLS) + 1))})")
+_INS_RULES = (f"INSERT INTO rule_results (report_id, {', '.join(RULE_COLS)}) "
+              f"VALUES ({', '.join('?' * (len(RULE_COLS) + 1))})")
 _TALLY = (f"INSERT INTO rule_tally ({', '.join(_T_KEY)}, n) VALUES ({', '.join('?' * (len(_T_KEY) + 1))}) "
           f"ON CONFLICT ({', '.join(_T_KEY)}) DO UPDATE SET n = rule_tally.n + excluded.n")
-_INS_REPORT = insert(_R)
+_CHUNK = 500  # keys per SQLite look-up (PostgreSQL takes them all as one array)
+
+_Key = tuple[str, int, int, str]  # issuer_key, period_end, period_start, doc_type: one report and its drafts
+_Digest = tuple[Any, ...]  # issuer_key, period_start, period_end, sha256, sentence hashes (frozenset), checked_at (naive UTC)
+_Place = tuple[Any, Any, str]  # province, year, doc_type: where a report counts in the tally
 
 
 def _utc(value: dt.datetime | str) -> dt.datetime:
@@ -108,33 +116,199 @@ def _utc(value: dt.datetime | str) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
-class _Writer:
-    """The rows of queued reports, written in the caller's transaction. Apart from the report row
-    itself (dates, JSON: SQLAlchemy's types), the statements go to the driver's cursor as plain
-    SQL with tuples: SQLAlchemy's handling of each parameter set cost more than the database.
-    Tally changes are summed over the transaction and written once, in a fixed order."""
+def _key(row: dict) -> _Key | None:
+    """The report's issuer, period and type, when all are known (else it has no earlier versions)."""
+    if row["issuer_key"] is None or row["period_end"] is None or row["period_start"] is None:
+        return None
+    return (row["issuer_key"], row["period_end"], row["period_start"], row["doc_type"])
 
-    def __init__(self, conn: Connection, digests: dict, common: set) -> None:
+
+def _top(counts: dict[str, int], n: int, least: int) -> list[str]:
+    """The `n` keys with the highest counts of at least `least`, ties by key (as ORDER BY count
+    DESC, key LIMIT n), in no particular order."""
+    top = heapq.nlargest(n, counts.values())
+    if not top or top[-1] < least:
+        top = [c for c in top if c >= least]
+    if not top:
+        return []
+    if len(top) < n:
+        return [k for k, c in counts.items() if c >= least]
+    edge = top[-1]  # the n-th count: all above it are in, and the first keys of those at it
+    above = [k for k, c in counts.items() if c > edge]
+    return above + sorted(k for k, c in counts.items() if c == edge)[: n - len(above)]
+
+
+def _remember(digests: dict[str, _Digest], rid: str, digest: _Digest) -> None:
+    if len(digests) >= _DIGESTS:
+        del digests[next(iter(digests))]
+    digests[rid] = digest
+
+
+class _RowInsert:
+    """The INSERT of whole rows of a table as SQLAlchemy compiles it for the dialect, each value
+    converted by its column type's own bind processor (JSON, dates, booleans): the rows stored
+    are those `conn.execute(insert(table), row)` stores, without its work per statement (which
+    was a third of the main process's time per report)."""
+
+    def __init__(self, table: Table, dialect: Dialect) -> None:
+        from sqlalchemy.sql.compiler import SQLCompiler
+
+        compiled = cast(SQLCompiler, insert(table).compile(dialect=dialect))
+        self.sql = compiled.string
+        self.names = [c.key for c in table.columns]
+        self.order = compiled.positiontup  # the parameters' names in order (SQLite's ?), None for named (%(x)s)
+        self.convert: list[tuple[str, Callable[[Any], Any]]] = []
+        for c in table.columns:
+            proc = c.type.dialect_impl(dialect).bind_processor(dialect)
+            if proc is not None:
+                self.convert.append((c.key, proc))
+
+    def _values(self, row: dict) -> dict[str, Any]:
+        values = {k: row[k] for k in self.names}  # every column given: a missing one is an error, not a default
+        for k, proc in self.convert:
+            values[k] = proc(values[k])
+        return values
+
+    def write(self, cur: DBAPICursor, rows: Iterable[dict]) -> None:
+        values = [self._values(r) for r in rows]
+        if self.order is None:
+            cur.executemany(self.sql, values)
+        else:
+            order = self.order
+            cur.executemany(self.sql, [tuple(v[k] for k in order) for v in values])
+
+
+@dataclass
+class _Current:
+    """The latest check (not superseded) of an issuer's report for a period."""
+
+    id: str
+    version: int
+    previous_id: str | None
+    sha256: str
+
+
+_KNOWN = 100_000  # issuers' reports and sketch values `_Known` keeps between groups, each at most
+
+
+@dataclass
+class _Known:
+    """What a batch's groups have read from the store and written to it: the current report of
+    each issuer's report looked up (and where it counts in the tally), and the reports holding
+    each sketch value looked up (as many as COMMON + 1). Kept up to date as reports are added.
+    On SQLite it is kept from one group to the next while nothing else has written to the store:
+    not another connection (PRAGMA data_version is unchanged), nor another user of the same pooled
+    connection (its count of changed rows is where the last group left it). A group then reads
+    only what is new to the batch; otherwise each group starts afresh."""
+
+    dbapi: Any = None  # the driver's connection it was read on, its data_version then, and its
+    version: Any = None  # total_changes when the last group committed
+    changes: int = -1
+    keys: set[_Key] = field(default_factory=set)  # looked up: the current report of each, if any, in `current`
+    current: dict[_Key, _Current] = field(default_factory=dict)
+    places: dict[str, _Place] = field(default_factory=dict)  # of the current reports
+    holders: dict[int, list[str]] = field(default_factory=dict)  # sketch value → the reports holding it
+
+    def small(self) -> bool:
+        return len(self.keys) <= _KNOWN and len(self.holders) <= _KNOWN
+
+
+class _Writer:
+    """Writes a group of queued reports in the caller's transaction.
+
+    What the group needs from the store — the current version of each issuer's report, the rule
+    rows a resubmission takes out of the tally, the reports holding each sketch value — is read
+    once at the start (`prepare`, and only what `_Known` does not hold yet), and kept up to date
+    in memory as the group's reports are added, so that a report sees the group's earlier ones
+    exactly as if they had been written.
+    With `bulk`, the rows are then written at the end in one `executemany` per table (PostgreSQL:
+    a few round trips per group instead of ten per report); without it, each report's rows as it
+    comes, so a failing row is pinned on its report. The statements go to the driver's cursor as
+    plain SQL with tuples: SQLAlchemy's handling of each parameter set cost more than the
+    database. Tally changes are summed over the transaction and written once, in a fixed order."""
+
+    def __init__(self, conn: Connection, ins: _RowInsert, digests: dict[str, _Digest], common: set[int],
+                 bulk: bool = True, known: _Known | None = None) -> None:
         self.conn = conn
-        self.cur = conn.connection.cursor()
+        self.cur: DBAPICursor = conn.connection.cursor()
         self.pg = conn.dialect.name == "postgresql"
-        self.tally: Counter = Counter()
-        self.digests = digests  # report id → (issuer_key, period_start, period_end, sha256, sentences, checked_at)
+        self.ins = ins
+        self.bulk = bulk
+        self.tally: dict[tuple, int] = {}
+        self.digests = digests  # recent copy candidates' digests, by report id (kept across groups)
         self.common = common  # sketch values known to be boilerplate (committed)
         self.new_common: set[int] = set()  # found in this transaction: kept if it commits
+        self.mine: dict[str, _Digest] = {}  # this group's digests: candidates for its later reports
+        self.rules_of: dict[str, list[tuple]] = {}  # (rule, status, waived) of the group's current reports: to untally
+        # with bulk: what finish() writes
+        self.reports: dict[str, dict] = {}
+        self.superseded: list[str] = []
+        self.rule_rows: list[tuple] = []
+        self.sketch_rows: list[tuple] = []
+        self.errors: list[dict] = []
         if self.pg:  # one writer at a time, as SQLite's BEGIN IMMEDIATE: two groups never deadlock
             self.cur.execute("SELECT pg_advisory_xact_lock(7215013)")
+            self.known = _Known()
+        else:  # in the write transaction: nobody else writes until it ends
+            dbapi = conn.connection.dbapi_connection
+            version = self.all("PRAGMA data_version", ())[0][0]
+            same = (known is not None and known.dbapi is dbapi and known.version == version
+                    and known.changes == dbapi.total_changes)
+            self.known = known if known is not None and same else _Known(dbapi, version)
+        self.current, self.places, self.holders = self.known.current, self.known.places, self.known.holders
+
+    # ------------------------------------------------------------------ SQL
 
     def sql(self, q: str) -> str:
         return q.replace("?", "%s") if self.pg else q
 
-    def one(self, q: str, params: tuple):
-        self.cur.execute(self.sql(q), params)
-        return self.cur.fetchone()
-
-    def all(self, q: str, params: tuple) -> list:
+    def all(self, q: str, params: tuple) -> Sequence[Any]:
         self.cur.execute(self.sql(q), params)
         return self.cur.fetchall()
+
+    def many(self, q: str, keys: Sequence[Any], before: tuple = ()) -> list[Any]:
+        """Rows of `q` for many keys, in as few statements as the database allows."""
+        out: list[Any] = []
+        if self.pg:
+            if keys:
+                out += self.all(q.format(keys="= ANY(?)"), (*before, list(keys)))
+            return out
+        for i in range(0, len(keys), _CHUNK):
+            chunk = tuple(keys[i : i + _CHUNK])
+            out += self.all(q.format(keys=f"IN ({', '.join('?' * len(chunk))})"), (*before, *chunk))
+        return out
+
+    # ------------------------------------------------------------------ the group
+
+    def prepare(self, group: Iterable[Rows]) -> None:
+        """Read what the group's reports need to know of the store (see the class)."""
+        group = list(group)
+        mine = {k for r in group if (k := _key(r.report)) is not None}
+        keys = mine - self.known.keys
+        if keys:
+            latest: dict[_Key, tuple] = {}
+            for rid, version, previous_id, sha, at, *k, province, year in self.many(
+                    _CURRENT, sorted({k[0] for k in keys}), (False,)):
+                key = (k[0], k[1], k[2], k[3])
+                if key in keys and (key not in latest or (_utc(at), rid) > latest[key][0]):
+                    latest[key] = ((_utc(at), rid), _Current(rid, version, previous_id, sha), (province, year, key[3]))
+            for key, (_, cur, place) in latest.items():
+                self.current[key] = cur
+                self.places[cur.id] = place
+            self.known.keys |= keys
+        ids = sorted(self.current[k].id for k in mine if k in self.current)
+        for rid, rule_id, status, waived in self.many(_RULES_OF, ids) if ids else ():
+            self.rules_of.setdefault(rid, []).append((rule_id, status, waived))
+        values = sorted({v for r in group for v in r.extra.get("sketch", ())} - self.common - self.holders.keys())
+        for v in values:
+            self.holders[v] = []
+        one: dict[str, str] = {}  # each report id as one string object: counted faster (an identity compares)
+        if self.pg:
+            for v, rid in self.all(_HOLDERS_PG, (values, COMMON + 1)) if values else ():
+                self.holders[v].append(one.setdefault(rid, rid))
+        else:
+            for (v,) in self.many(_PRESENT, values):
+                self.holders[v] = [one.setdefault(rid, rid) for (rid,) in self.all(_HOLDERS, (v, COMMON + 1))]
 
     def report(self, rows: Rows, *, rid: str, batch_id: str | None, seq: int, ruleset_hash: str | None,
                checked_at: dt.datetime) -> dict:
@@ -147,63 +321,115 @@ class _Writer:
         row.setdefault("sentences", None)
         row.update(dup_of_id=None, dup_share=None)
         self._resubmission(row)
+        sentences = TextDigest.unpack(row["sentences"]) if sketch else frozenset()
         if sketch:
-            self._copied_from(row, sketch)
-        self.conn.execute(_INS_REPORT, row)
-        if sketch:
-            self.cur.executemany(self.sql(_INS_SKETCH), [(v, rid) for v in sketch])
-            if row["sentences"]:
-                self._remember(rid, (row["issuer_key"], row["period_start"], row["period_end"], row["sha256"],
-                                     row["sentences"], _utc(checked_at)))
-        if rows.rules:
-            self.cur.executemany(self.sql(_INS_RULES), [(rid, *r) for r in rows.rules])
-            self._count(row, [(r[0], r[3], r[6]) for r in rows.rules], +1)
+            self._copied_from(row, sketch, sentences)
+        if self.bulk:
+            self.reports[rid] = row
+            self.sketch_rows += [(v, rid) for v in sketch]
+            self.rule_rows += [(rid, *r) for r in rows.rules]
+        else:
+            self.ins.write(self.cur, [row])
+            if sketch:
+                self.cur.executemany(self.sql(_INS_SKETCH), [(v, rid) for v in sketch])
+            if rows.rules:
+                self.cur.executemany(self.sql(_INS_RULES), [(rid, *r) for r in rows.rules])
+        # what the group's later reports see of this one
+        statuses = [(r[0], r[3], r[6]) for r in rows.rules]
+        key = _key(row)
+        if key is not None:
+            self.current[key] = _Current(rid, row["version"], row["previous_id"], row["sha256"])
+            self.places[rid] = (row["province"], row["year"], row["doc_type"])
+            self.rules_of[rid] = statuses
+        for v in sketch:
+            held = self.holders.get(v)
+            if held is not None:
+                held.append(rid)
+        if sentences:
+            self.mine[rid] = (row["issuer_key"], row["period_start"], row["period_end"], row["sha256"],
+                              sentences, _utc(checked_at))
+        self._count((row["province"], row["year"], row["doc_type"]), statuses, +1)
         return row
 
-    def _remember(self, rid: str, digest: tuple) -> None:
-        if len(self.digests) >= _DIGESTS:
-            del self.digests[next(iter(self.digests))]
-        self.digests[rid] = digest
+    def error(self, batch_id: str, err: InputError) -> None:
+        e = {"batch_id": batch_id, "source": err.source, "error": err.error}
+        if self.bulk:
+            self.errors.append(e)
+        else:
+            self.conn.execute(insert(_IE), [e])
+
+    def finish(self) -> None:
+        """With bulk, the group's rows (reports first: the others refer to them); then the summed
+        tally changes, in key order (two writers never wait on each other's rows in opposite
+        orders)."""
+        if self.reports:
+            self.ins.write(self.cur, self.reports.values())
+        if self.superseded:
+            self.cur.executemany(self.sql(_SUPERSEDE), [(True, i) for i in self.superseded])
+        if self.rule_rows:
+            self.cur.executemany(self.sql(_INS_RULES), self.rule_rows)
+        if self.sketch_rows:
+            self.cur.executemany(self.sql(_INS_SKETCH), sorted(self.sketch_rows))  # in index order
+        if self.errors:
+            self.conn.execute(insert(_IE), self.errors)
+        changes = sorted((k, n) for k, n in self.tally.items() if n)
+        if changes:
+            self.cur.executemany(self.sql(_TALLY), [(*k, n) for k, n in changes])
+        self.tally.clear()
+        if not self.pg:  # the commit to come changes no count of rows: the next group compares with this
+            self.known.changes = self.known.dbapi.total_changes
+
+    # ------------------------------------------------------------------ one report
 
     def _resubmission(self, row: dict) -> None:
         """Fill version/previous_id/same_text from the latest earlier check of the same issuer,
         period and document type, and mark that one superseded."""
-        if row["issuer_key"] is None or row["period_end"] is None:
-            return
-        prev = self.one(_PREV, (row["issuer_key"], row["period_end"], row["period_start"], row["doc_type"], False))
+        key = _key(row)
+        prev = self.current.get(key) if key is not None else None
         if prev is None:
             return
-        prev_id, prev_version, prev_previous, prev_sha = prev
-        self._untally(prev_id)
-        if prev_sha == row["sha256"]:  # the same file checked again: same version
-            row.update(version=prev_version, previous_id=prev_previous, same_text=True)
+        self._untally(prev.id)
+        self.places.pop(prev.id, None)  # no longer current: never untallied again
+        self.rules_of.pop(prev.id, None)
+        if prev.sha256 == row["sha256"]:  # the same file checked again: same version
+            row.update(version=prev.version, previous_id=prev.previous_id, same_text=True)
         else:
-            row.update(version=prev_version + 1, previous_id=prev_id)
-        self.cur.execute(self.sql(_SUPERSEDE), (True, prev_id))
+            row.update(version=prev.version + 1, previous_id=prev.id)
+        queued = self.reports.get(prev.id)
+        if queued is not None:  # of this group, not yet written
+            queued["superseded"] = True
+        elif self.bulk:
+            self.superseded.append(prev.id)
+        else:
+            self.cur.execute(self.sql(_SUPERSEDE), (True, prev.id))
 
-    def _copied_from(self, row: dict, sketch) -> None:
+    def _copied_from(self, row: dict, sketch: Sequence[int], mine: frozenset[int]) -> None:
         """Flag a copy: the earlier report (another bureau, or another period) whose sentences make
         up the largest share of this one's, if that share reaches COPY_SHARE. Candidates share at
-        least two sketch values; the share is then counted exactly from the stored sentences."""
-        from compliance.store.digest import TextDigest, copied_share
-
+        least two sketch values that are not boilerplate (held by more than COMMON reports); the
+        ten sharing the most (ties: by id) are compared, the share counted exactly from their
+        stored sentences."""
         values = [v for v in sketch if v not in self.common and v not in self.new_common]
         if len(values) >= 2:
-            self.new_common.update(x for (x,) in self.all(
-                _COMMON_OF.format(values=", ".join(["(CAST(? AS BIGINT))"] * len(values))), (*values, COMMON + 1, COMMON)))
+            self.new_common.update(v for v in values if len(self.holders.get(v, ())) > COMMON)
             values = [v for v in values if v not in self.new_common]
         if len(values) < 2:
             return
-        cand = self.all(_CANDIDATES.format(values=", ".join("?" * len(values))), tuple(values))
+        shared: Counter[str] = Counter()
+        for v in values:
+            shared.update(self.holders.get(v, ()))  # a list at a time: counted in C
+        cand = _top(shared, 10, 2)
         if not cand:
             return
-        others = {c[0]: self.digests[c[0]] for c in cand if c[0] in self.digests}
-        missing = [c[0] for c in cand if c[0] not in others]
-        if missing:
-            for o in self.all(_OTHERS.format(ids=", ".join("?" * len(missing))), tuple(missing)):
-                others[o[0]] = (*o[1:6], _utc(o[6]))
-                self._remember(o[0], others[o[0]])
-        mine = TextDigest.unpack(row["sentences"])
+        others: dict[str, _Digest] = {}
+        for c in cand:
+            d = self.mine.get(c) or self.digests.get(c)
+            if d is not None:
+                others[c] = d
+        missing = [c for c in cand if c not in others]
+        for o in self.many(_OTHERS, missing) if missing else ():
+            others[o[0]] = (*o[1:5], TextDigest.unpack(o[5]), _utc(o[6]))
+            _remember(self.digests, o[0], others[o[0]])
         best: tuple[float, str] | None = None
         for oid in sorted(others, key=lambda i: (others[i][5], i)):  # a tie goes to the earliest recorded
             o_key, o_start, o_end, o_sha, o_sentences, _ = others[oid]
@@ -212,32 +438,25 @@ class _Writer:
             if o_key is not None and o_key == row["issuer_key"] and o_end == row["period_end"] \
                     and o_start == row["period_start"]:
                 continue  # an earlier draft of the same report (a resubmission)
-            share = copied_share(mine, TextDigest.unpack(o_sentences))
+            share = copied_share(mine, o_sentences)
             if share >= COPY_SHARE and (best is None or share > best[0]):
                 best = (share, oid)
         if best is not None:
             row.update(dup_of_id=best[1], dup_share=round(best[0], 3))
 
-    def _count(self, place: dict, rules: list[tuple], delta: int) -> None:
+    def _count(self, place: _Place, rules: list[tuple], delta: int) -> None:
         """Add `delta` to the tally of each (rule, status, waived) for this place/year/type."""
-        key = (place["province"] or "", place["year"] or 0, place["doc_type"])
+        province, year, doc_type = place[0] or "", place[1] or 0, place[2]
+        tally = self.tally
         for r, s, w in rules:
-            self.tally[(r, *key, s, bool(w))] += delta
+            k = (r, province, year, doc_type, s, bool(w))
+            tally[k] = tally.get(k, 0) + delta
 
     def _untally(self, report_id: str) -> None:
         """A report superseded by a later check no longer counts."""
-        place = self.one(_PLACE, (report_id,))
+        place = self.places.get(report_id)
         if place is not None:
-            rules = self.all(_RULES_OF, (report_id,))
-            self._count(dict(zip(("province", "year", "doc_type"), place)), rules, -1)
-
-    def finish(self) -> None:
-        """The summed tally changes, in key order (two writers never wait on each other's rows
-        in opposite orders)."""
-        changes = sorted((k, n) for k, n in self.tally.items() if n)
-        if changes:
-            self.cur.executemany(self.sql(_TALLY), [(*k, n) for k, n in changes])
-        self.tally.clear()
+            self._count(place, self.rules_of.get(report_id, []), -1)
 
 
 RECOUNT = ("SELECT rr.rule_id, COALESCE(r.province, ''), COALESCE(r.year, 0), r.doc_type, rr.status, "
@@ -253,8 +472,7 @@ def rebuild_tally(conn: Connection) -> None:
 
 @dataclass
 class _Queued:
-    rows: Rows | None
-    error: InputError | None
+    item: Rows | InputError
     rid: str
     seq: int
     checked_at: dt.datetime
@@ -266,9 +484,10 @@ class Recorder:
     Reports are queued and written together, `group` at a time or once the oldest has waited
     `group_seconds` (and at `flush`/`close`), in one transaction: a transaction per report cost
     the batch more than checking it. Every report is still whole or absent: a report whose
-    rows fail is left out (the others of its group are written again without it, and its error
-    raised); a process killed outright loses the reports it had not yet written, never part
-    of one. `on_recorded(Recorded)` is called for each report once it is committed."""
+    rows fail is left out (the group is written again a report at a time, which finds it, and
+    the others are kept; its error is raised); a process killed outright loses the reports it
+    had not yet written, never part of one. `on_recorded(Recorded)` is called for each report
+    once it is committed."""
 
     def __init__(self, engine: Engine, origin: str = "cli", ruleset: str = "auto",
                  ruleset_hash: str | None = None, keep_text: bool = False, batch_id: str | None = None,
@@ -286,8 +505,10 @@ class Recorder:
         self.n_errors = 0
         self._queue: list[_Queued] = []
         self._since = 0.0
-        self._digests: dict[str, tuple] = {}
+        self._digests: dict[str, _Digest] = {}
         self._common: set[int] = set()
+        self._known: _Known | None = None
+        self._insert = _RowInsert(_R, engine.dialect)
         with write(engine) as conn:
             conn.execute(insert(_B), [{"id": self.batch_id, "origin": origin, "ruleset": ruleset[:200],
                                        "started_at": now(), "finished_at": None, "status": "running",
@@ -308,12 +529,12 @@ class Recorder:
         if not self.keep_text:
             rows.extra.pop("text_z", None)
         rid = rid or new_id()
-        self._push(_Queued(rows, None, rid, self.seq, now()))
+        self._push(_Queued(rows, rid, self.seq, now()))
         self.seq += 1
         return rid
 
     def error(self, err: InputError) -> None:
-        self._push(_Queued(None, err, "", 0, now()))
+        self._push(_Queued(err, "", 0, now()))
 
     def _push(self, item: _Queued) -> None:
         if not self._queue:
@@ -323,23 +544,26 @@ class Recorder:
             self.flush()
 
     def flush(self) -> None:
-        """Write the queued reports and errors in one transaction. A report whose rows fail is
+        """Write the queued reports and errors in one transaction, each table's rows at once. If
+        that fails, the group is written again a report at a time: a report whose rows fail is
         dropped and the rest written again; its error is raised afterwards."""
         todo, self._queue = self._queue, []
         failed: BaseException | None = None
+        bulk = True
         while todo:
             at: int | None = None
             done: list[Recorded] = []
+            known, self._known = self._known, None  # what the group changes in it counts once it commits
             try:
                 with write(self.engine) as conn:
-                    w = _Writer(conn, self._digests, self._common)
+                    w = _Writer(conn, self._insert, self._digests, self._common, bulk, known)
+                    w.prepare(q.item for q in todo if isinstance(q.item, Rows))
                     for i, q in enumerate(todo):
                         at = i
-                        if q.error is not None:
-                            conn.execute(insert(_IE), [{"batch_id": self.batch_id, "source": q.error.source,
-                                                        "error": q.error.error}])
+                        if isinstance(q.item, InputError):
+                            w.error(self.batch_id, q.item)
                             continue
-                        row = w.report(q.rows, rid=q.rid, batch_id=self.batch_id, seq=q.seq,
+                        row = w.report(q.item, rid=q.rid, batch_id=self.batch_id, seq=q.seq,
                                        ruleset_hash=self.ruleset_hash, checked_at=q.checked_at)
                         done.append(Recorded(row["id"], row["version"], row["previous_id"], row["same_text"],
                                              row["dup_of_id"], row["dup_share"], row["source"]))
@@ -349,6 +573,9 @@ class Recorder:
                 if not isinstance(e, Exception):  # Ctrl-C while writing: queued again, for close()
                     self._queue = todo + self._queue
                     raise
+                if bulk:  # which report's rows failed: a report at a time finds it
+                    bulk = False
+                    continue
                 if at is None:  # not one report's fault (the connection, the commit): nothing of the group is kept
                     raise
                 failed = failed or e
@@ -356,8 +583,12 @@ class Recorder:
                 continue
             if len(self._common) < _COMMONS:
                 self._common.update(w.new_common)
+            if not w.pg and w.known.small():
+                self._known = w.known
+            for rid, digest in w.mine.items():
+                _remember(self._digests, rid, digest)
             self.n_reports += len(done)
-            self.n_errors += sum(q.error is not None for q in todo)
+            self.n_errors += sum(isinstance(q.item, InputError) for q in todo)
             if self.on_recorded is not None:
                 for r in done:
                     self.on_recorded(r)
