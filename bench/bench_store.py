@@ -2,11 +2,17 @@
 
 1. Recording: `compliance check DIR --jobs 2 --no-cache -f jsonl` with and without `--record`,
    interleaved A/B on the same generated reports; the target is ≤ 10% more batch time.
-2. Queries at scale: a store seeded synthetically to N reports (default 100,000: the rows of a few
+2. In-process (`--skip recording,queries --inprocess N`): per report, what `--record` adds in a
+   worker (A/B on the same file: `_check_one_wire` with and without the store's rows) and in the
+   main process (the rows replayed into a new store, a group per transaction, ids fixed so runs
+   compare), CPU (user + system) of this process; `--flags FILE` writes each report's resubmission
+   and copy flags to compare two builds.
+3. Queries at scale: a store seeded synthetically to N reports (default 100,000: the rows of a few
    hundred really checked reports copied under many bureaus and years), then `history` and each
    `stats --by` timed in-process; the target is under a second each.
 
     python bench/bench_store.py [-n 10000] [--seed-reports 100000] [--workdir /tmp/bench-store]
+    python bench/bench_store.py --skip recording,queries --inprocess 1000 [--db postgresql://…] [--flags f.json]
 """
 
 from __future__ import annotations
@@ -64,6 +70,81 @@ def recording(work: Path, n: int, rounds: int) -> dict:
             "plain_cpu_s": round(pc, 1), "record_cpu_s": round(rc, 1), "cpu_overhead_pct": round(100 * (rc / pc - 1), 1),
             "db_mb_per_1000": round(os.path.getsize(db) / 1e6 / n * 1000, 1) if db.exists() else None,
             "load_average": loads}
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def inprocess(work: Path, n: int, db_url: str | None, flags: Path | None) -> dict:
+    """Per report, in this process (see the module's docstring): the worker's extra CPU for the
+    store's rows and the size of what it sends back, then the main process's CPU writing them."""
+    import pickle
+
+    from compliance.batch import runner
+    from compliance.log import setup_logging
+    from compliance.store import open_engine
+    from compliance.store.records import GROUP, Recorder, Rows
+
+    setup_logging(0)
+    reports = work / "reports"
+    if not reports.is_dir() or len(list(reports.iterdir())) < n:
+        shutil.rmtree(reports, ignore_errors=True)
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(reports), "-n", str(n)], check=True, stdout=subprocess.DEVNULL)
+    files = sorted(str(p) for p in reports.iterdir())[:n]
+    plain, record = runner.Job(use_cache=False), runner.Job(use_cache=False, record=True)
+    cpu = {"plain": 0.0, "record": 0.0}
+    size = {"plain": 0, "record": 0}
+    wires = []
+    runner._CHOOSER = runner.Chooser("auto")  # a worker's state (its initializer also limits memory: not here)
+    for job in (plain, record):  # warm: rulesets compiled, modules imported
+        runner._JOB = job
+        runner._check_one_wire(files[0])
+    for i, f in enumerate(files):  # A/B on each file, the order alternating
+        for job in (plain, record) if i % 2 == 0 else (record, plain):
+            runner._JOB = job
+            c = _cpu()
+            got = runner._check_one_wire(f)
+            back = pickle.loads(pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))  # the pipe: pickled both ways
+            kind = "record" if job.record else "plain"
+            cpu[kind] += _cpu() - c
+            size[kind] += len(pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))
+            if job.record and isinstance(back, tuple):
+                wires.append((f, back[2]))
+    out: dict = {"reports": n, "worker_plain_ms": round(cpu["plain"] / n * 1e3, 2),
+                 "worker_store_ms": round((cpu["record"] - cpu["plain"]) / n * 1e3, 3),
+                 "sent_back_kb": {k: round(v / n / 1e3, 1) for k, v in size.items()}}
+    url = db_url or str(work / "inprocess.db")
+    if db_url is None:
+        for p in work.glob("inprocess.db*"):
+            p.unlink()
+    engine = open_engine(url)
+    if engine.dialect.name == "postgresql":  # a new store: the tables emptied
+        from sqlalchemy import text
+
+        with engine.begin() as c:
+            c.execute(text("TRUNCATE batches, reports, rule_results, sketch, rule_tally, input_errors"))
+    rec = Recorder(engine, group=GROUP)
+    c, t = _cpu(), time.perf_counter()
+    for i, (_, (report, rules, extra)) in enumerate(wires):
+        rec.report(Rows(report, rules), extra, rid=f"r{i:07d}")
+    rec.close(True)
+    out["main_ms"] = round((_cpu() - c) / len(wires) * 1e3, 3)
+    out["main_wall_ms"] = round((time.perf_counter() - t) / len(wires) * 1e3, 3)
+    out["store"] = engine.dialect.name
+    if flags is not None:
+        from sqlalchemy import text
+
+        with engine.connect() as conn:
+            got = conn.execute(text("SELECT r.id, r.source, r.version, p.source, r.same_text, r.superseded, d.source, r.dup_share "
+                                    "FROM reports r LEFT JOIN reports p ON p.id = r.previous_id "
+                                    "LEFT JOIN reports d ON d.id = r.dup_of_id ORDER BY r.seq")).all()
+        flags.write_text(json.dumps([[*r[1:4], bool(r[4]), bool(r[5]), *r[6:]] for r in got], ensure_ascii=False, indent=0))
+        out["flags"] = {"resubmissions": sum(r[2] > 1 for r in got), "same_text": sum(bool(r[4]) for r in got),
+                        "copies": sum(r[6] is not None for r in got)}
+    print(f"  in-process: {out}", file=sys.stderr)
+    return out
 
 
 def seed(base_db: Path, target: Path, n: int) -> None:
@@ -150,11 +231,16 @@ def main() -> None:
     ap.add_argument("--seed-reports", type=int, default=100_000)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-store"))
     ap.add_argument("--skip", default="", help="recording,queries")
+    ap.add_argument("--inprocess", type=int, default=0, metavar="N", help="also the in-process costs per report, on N reports")
+    ap.add_argument("--db", default=None, help="with --inprocess: the store to replay into (default: a new SQLite file)")
+    ap.add_argument("--flags", type=Path, default=None, help="with --inprocess: write each report's flags here")
     a = ap.parse_args()
     a.workdir.mkdir(parents=True, exist_ok=True)
     result: dict = {"load_avg_at_start": os.getloadavg()[0], "cpus": os.cpu_count()}
     if "recording" not in a.skip:
         result["recording"] = recording(a.workdir, a.n, a.rounds)
+    if a.inprocess:
+        result["inprocess"] = inprocess(a.workdir, a.inprocess, a.db, a.flags)
     if "queries" not in a.skip:
         base = a.workdir / "rec-0.db"
         if not base.exists():
