@@ -13,6 +13,7 @@ import heapq
 import secrets
 import time
 from collections import Counter
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ class Recorded:
 # --------------------------------------------------------------------------- writing
 
 GROUP = 200  # `check --record`: at most this many reports per transaction …
-GROUP_SECONDS = 1.0  # … held back at most this long (see Recorder)
+GROUP_SECONDS = 5.0  # … held back at most this long (see Recorder)
 COMMON = 200  # a sketch value in more reports than this is boilerplate: no evidence of a copy
 _DIGESTS = 4096  # sentence hashes of recent copy candidates kept in memory (≈1 KB each)
 _COMMONS = 200_000  # boilerplate sketch values remembered (a value once common stays common)
@@ -155,27 +156,27 @@ class _RowInsert:
 
         compiled = cast(SQLCompiler, insert(table).compile(dialect=dialect))
         self.sql = compiled.string
-        self.names = [c.key for c in table.columns]
-        self.order = compiled.positiontup  # the parameters' names in order (SQLite's ?), None for named (%(x)s)
-        self.convert: list[tuple[str, Callable[[Any], Any]]] = []
-        for c in table.columns:
-            proc = c.type.dialect_impl(dialect).bind_processor(dialect)
+        # the parameters' names in order (SQLite's ?), or None for named ones (psycopg's %(x)s)
+        self.names: list[str] = list(compiled.positiontup) if compiled.positiontup is not None else [c.key for c in table.columns]
+        self.named = compiled.positiontup is None
+        self.get = itemgetter(*self.names)  # every column given: a missing one is an error, not a default
+        self.convert: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, name in enumerate(self.names):
+            proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             if proc is not None:
-                self.convert.append((c.key, proc))
-
-    def _values(self, row: dict) -> dict[str, Any]:
-        values = {k: row[k] for k in self.names}  # every column given: a missing one is an error, not a default
-        for k, proc in self.convert:
-            values[k] = proc(values[k])
-        return values
+                self.convert.append((i, proc))
 
     def write(self, cur: DBAPICursor, rows: Iterable[dict]) -> None:
-        values = [self._values(r) for r in rows]
-        if self.order is None:
-            cur.executemany(self.sql, values)
+        values = []
+        for row in rows:
+            v = list(self.get(row))
+            for i, proc in self.convert:
+                v[i] = proc(v[i])
+            values.append(v)
+        if self.named:
+            cur.executemany(self.sql, [dict(zip(self.names, v)) for v in values])
         else:
-            order = self.order
-            cur.executemany(self.sql, [tuple(v[k] for k in order) for v in values])
+            cur.executemany(self.sql, values)
 
 
 @dataclass
@@ -234,7 +235,8 @@ class _Writer:
         self.pg = conn.dialect.name == "postgresql"
         self.ins = ins
         self.bulk = bulk
-        self.tally: dict[tuple, int] = {}
+        self.added: Counter[tuple] = Counter()  # tally changes, summed over the transaction
+        self.removed: Counter[tuple] = Counter()
         self.digests = digests  # recent copy candidates' digests, by report id (kept across groups)
         self.common = common  # sketch values known to be boilerplate (committed)
         self.new_common: set[int] = set()  # found in this transaction: kept if it commits
@@ -298,7 +300,7 @@ class _Writer:
             self.known.keys |= keys
         ids = sorted(self.current[k].id for k in mine if k in self.current)
         for rid, rule_id, status, waived in self.many(_RULES_OF, ids) if ids else ():
-            self.rules_of.setdefault(rid, []).append((rule_id, status, waived))
+            self.rules_of.setdefault(rid, []).append((rule_id, status, bool(waived)))
         values = sorted({v for r in group for v in r.extra.get("sketch", ())} - self.common - self.holders.keys())
         for v in values:
             self.holders[v] = []
@@ -335,7 +337,7 @@ class _Writer:
             if rows.rules:
                 self.cur.executemany(self.sql(_INS_RULES), [(rid, *r) for r in rows.rules])
         # what the group's later reports see of this one
-        statuses = [(r[0], r[3], r[6]) for r in rows.rules]
+        statuses = [(r[0], r[3], bool(r[6])) for r in rows.rules]
         key = _key(row)
         if key is not None:
             self.current[key] = _Current(rid, row["version"], row["previous_id"], row["sha256"])
@@ -372,10 +374,11 @@ class _Writer:
             self.cur.executemany(self.sql(_INS_SKETCH), sorted(self.sketch_rows))  # in index order
         if self.errors:
             self.conn.execute(insert(_IE), self.errors)
-        changes = sorted((k, n) for k, n in self.tally.items() if n)
+        changes = sorted((k, n) for k in self.added.keys() | self.removed.keys() if (n := self.added[k] - self.removed[k]))
         if changes:
             self.cur.executemany(self.sql(_TALLY), [(*k, n) for k, n in changes])
-        self.tally.clear()
+        self.added.clear()
+        self.removed.clear()
         if not self.pg:  # the commit to come changes no count of rows: the next group compares with this
             self.known.changes = self.known.dbapi.total_changes
 
@@ -445,12 +448,9 @@ class _Writer:
             row.update(dup_of_id=best[1], dup_share=round(best[0], 3))
 
     def _count(self, place: _Place, rules: list[tuple], delta: int) -> None:
-        """Add `delta` to the tally of each (rule, status, waived) for this place/year/type."""
+        """Add `delta` to the tally of each (rule, status, waived: a bool) for this place/year/type."""
         province, year, doc_type = place[0] or "", place[1] or 0, place[2]
-        tally = self.tally
-        for r, s, w in rules:
-            k = (r, province, year, doc_type, s, bool(w))
-            tally[k] = tally.get(k, 0) + delta
+        (self.added if delta > 0 else self.removed).update([(r, province, year, doc_type, s, w) for r, s, w in rules])
 
     def _untally(self, report_id: str) -> None:
         """A report superseded by a later check no longer counts."""
