@@ -10,7 +10,7 @@ import cn2an
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.text import cn_number, norm_map
+from compliance.text import _KEEPS, _half, cn_number, half_width, norm_map, norm_text
 
 
 def _slow_norm_map(text: str) -> tuple[str, list[int]]:
@@ -68,6 +68,25 @@ def test_norm_map_fast_path_equals_the_loop(text):
     assert (norm, list(idx)) == _slow_norm_map(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(PIECES), max_size=30).map("".join)))
+def test_norm_text_equals_the_loop(text):
+    assert norm_text(text) == _slow_norm_map(text)[0]
+    assert half_width(text) == "".join(_half(c) for c in text)
+
+
+def test_half_width_trusts_only_characters_that_stay():
+    """Every character `half_width` skips without a look-up is one `_half` leaves as it is."""
+    trusted = re.compile(f"[{_KEEPS}]")
+    kept = [chr(c) for c in range(0x10000) if trusted.match(chr(c))]
+    assert len(kept) > 20_000
+    assert all(_half(c) == c for c in kept)
+    # and over the whole range, one character at a time and all of them at once
+    every = "".join(chr(c) for c in range(0x20000) if not 0xD800 <= c < 0xE000)
+    assert half_width(every) == "".join(_half(c) for c in every)
+    assert all(half_width(c) == _half(c) for c in every[:0x10000])
+
+
 def test_norm_map_on_report_lines():
     from pathlib import Path
 
@@ -75,6 +94,7 @@ def test_norm_map_on_report_lines():
         for line in p.read_text(encoding="utf-8").splitlines():
             norm, idx = norm_map(line)
             assert (norm, list(idx)) == _slow_norm_map(line)
+            assert norm_text(line) == norm
 
 
 @settings(max_examples=300, deadline=None)
