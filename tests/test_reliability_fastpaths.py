@@ -148,3 +148,58 @@ def test_regex_prefilter_never_skips_a_match():
                     checked += 1
                     assert all(lit in ln for lit in req), (cue.raw, req, m.group())
     assert checked > 100
+
+
+def _report_lines() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    lines: list[str] = []
+    for p in sorted((root.parent / "reports").glob("*.txt")) + sorted((root / "data" / "corpus").glob("*.txt")):
+        lines += p.read_text(encoding="utf-8").splitlines()
+    return lines
+
+
+HEAD_PIECES = ["第三部分", "一、", "十二.", "（二）", "(3)", "4.", "5、", "6 ", "7)", "①", "#", "## ", "**", " ", "\u3000",
+               "加强", "年", "2023", "12.5", "个", "，", "。", "、", "[一]"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(HEAD_PIECES), max_size=8).map("".join))
+def test_heading_style_alternation_equals_the_loop(text):
+    from compliance.normalize.linetypes import HEADING_STYLES, heading_style
+
+    def loop(norm: str):
+        s = norm.lstrip("#").lstrip()
+        for name, rx in HEADING_STYLES:
+            m = rx.match(s)
+            if m:
+                return name, m.group(0)
+        return None
+
+    assert heading_style(text) == loop(text)
+
+
+CHROME_SAMPLES = ["当前位置：首页 > 政务公开", "首页>通知公告>正文", "【打印】【关闭】", "字体：[大 中 小]", "分享到：",
+                  "- 3 -", "第 2 页 共 5 页", "2/7", "今天是:2019年10月31日 星期三", "无障碍 | 简体 | 繁体",
+                  "浙ICP备12345678号", "供大家参考。", "公文汇 www.example.com", "扫一扫在手机打开当前页"]
+
+
+def test_heading_style_and_chrome_on_report_lines():
+    """The one-alternation forms against the patterns tried one by one, on real lines."""
+    from compliance.normalize import vocab
+    from compliance.normalize.linetypes import _CHROME_ANY, HEADING_STYLES, heading_style, hnorm
+
+    chrome_res = [re.compile(p) for p in vocab.CHROME_LINE_PATTERNS]
+    hits = 0
+    for line in _report_lines() + CHROME_SAMPLES:
+        n = hnorm(line)
+        s = n.lstrip("#").lstrip()
+        want = next(((name, m.group(0)) for name, rx in HEADING_STYLES if (m := rx.match(s))), None)
+        assert heading_style(n) == want
+        # the scan asks about a line without its indent
+        assert heading_style(hnorm("  " + line.strip())) == heading_style(hnorm(line.strip()))
+        chrome = any(rx.match(n) for rx in chrome_res)
+        assert (_CHROME_ANY.match(n) is not None) == chrome
+        hits += chrome
+    assert hits >= len(CHROME_SAMPLES)

@@ -89,8 +89,9 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
     taken: list[tuple[int, int]] = []
 
     def emit(a: int, b: int, num_start: int, value: float, unit: str, kind: str) -> None:
-        if any(not (b <= x or a >= y) for x, y in taken):
-            return
+        for x, y in taken:
+            if b > x and a < y:
+                return  # overlaps a metric already taken
         taken.append((a, b))
         ca, ce = split_clause_around(norm, num_start)
         # The subject starts after a list separator or an earlier number in the same clause

@@ -56,7 +56,10 @@ def is_traditional(lines: list[str]) -> bool:
     sample = _NOT_CJK.sub("", "".join(head)[: SAMPLE * 2])[:SAMPLE]
     if len(sample) < 20:
         return False
-    changed = sum(map(ne, sample, _converter().convert(sample)))
+    simplified = _converter().convert(sample)
+    if simplified == sample:
+        return False  # nothing to convert: the common case, decided without a count
+    changed = sum(map(ne, sample, simplified))
     return changed >= MIN_CHANGED and changed / len(sample) >= MIN_SHARE
 
 

@@ -23,6 +23,7 @@ CANONICAL = {"md1": 0, "md2": 1, "md3": 2, "plain": 3, "chapter": 3, "cn": 4, "c
 _STRONG_TOP = {"chapter", "cn", "md1", "md2"}
 
 _SHI = re.compile(r"(?:\*\*|__)?\s*([一二三四五六七八九十]{1,3})是(?:\*\*|__)?")
+_SHI_CORE = re.compile("[一二三四五六七八九十]是")  # in every _SHI match; a quick scan rules most paragraphs out
 _SHI_BOUNDARY = set("。；;：:，,！!？?")
 _LEAD_END = set("。；;！!？?")
 _LEAD_SOFT = set("，,：:")
@@ -42,16 +43,22 @@ _CLOSING_RES = [
 
 
 
+_MD_HASHES = re.compile(r"^#+\s*")
+_LEAD_HASH = re.compile(r"^#+")
+_MD_HEADING = re.compile(r"^(#{1,3})\s*\S")
+_ANY_SPACE = re.compile(r"\s")
+
+
 def clean_heading(text: str) -> str:
     """Heading as written minus Markdown markers, surrounding space and a closing 。；."""
     t = text.strip()
-    t = re.sub(r"^#+\s*", "", t)
+    t = _MD_HASHES.sub("", t)
     t = t.replace("**", "").replace("__", "")
     return t.strip().rstrip("。；;.").strip()
 
 
 def _clean_number(text: str) -> str:
-    return re.sub(r"^#+", "", text).replace("**", "").replace("__", "").strip()
+    return _LEAD_HASH.sub("", text).replace("**", "").replace("__", "").strip()
 
 
 _GAP = re.compile(r"(?<=[\u4e00-\u9fff”」』）)])[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff“「『（(])")
@@ -72,7 +79,7 @@ def lead_clause(text: str, start: int, max_len: int, gap: bool = False) -> int:
     if gap:
         body = start + len(text[start:]) - len(text[start:].lstrip())
         m = _GAP.search(text, body, min(end, body + max_len + 1))
-        if m and m.start() - body >= 4 and not re.search(r"\s", text[body:m.start()]):
+        if m and m.start() - body >= 4 and not _ANY_SPACE.search(text, body, m.start()):
             return m.start()
     if end - start > max_len:
         for i in range(start, min(end, n)):
@@ -261,6 +268,8 @@ def _shi_items(text: str) -> list[tuple[int, int, str]]:
     """(start, numeral end, numeral) of 一是/二是 items that start a clause; ascending numbers,
     the first being 一 unless it opens the paragraph."""
     found: list[tuple[int, int, str]] = []
+    if not _SHI_CORE.search(text):
+        return found
     for m in _SHI.finditer(text):
         s = m.start()
         k = s - 1
@@ -312,7 +321,7 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
             b.add_paragraph(text, spans, sec, sec.role, True)
             continue
         hs = heading_style(norm)
-        md = re.match(r"^(#{1,3})\s*\S", text.strip())
+        md = _MD_HEADING.match(text.strip())
         if md and not hs:
             sec = b.open_section(clean_heading(text), None, f"md{len(md.group(1))}", blk.line)
             b.add_paragraph(text, spans, sec, sec.role, True)
