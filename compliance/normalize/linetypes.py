@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from compliance.models import Span
+from compliance.models import Span, trusted
 from compliance.normalize import vocab
 from compliance.text import cached_norm as tnorm  # noqa: F401  (the matching form of a line)
 
@@ -211,7 +211,7 @@ class Block:
     kind: str = "text"  # text | heading | title | date | org
 
     def add(self, piece: str, line: int, col: int) -> None:
-        self.spans.append(Span(offset=len(self.text), line=line, col=col))
+        self.spans.append(trusted(Span, {"offset": len(self.text), "line": line, "col": col}))
         self.text += piece
 
     @property

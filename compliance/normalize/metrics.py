@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from compliance.models import Metric, Paragraph
+from compliance.models import Metric, Paragraph, trusted
 from compliance.text import _clauses, cached_norm_map as norm_map, cn_number
 
 # unit → kind. Matched longest first.
@@ -119,17 +119,17 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         t_start = idx[a]
         t_end = idx[b - 1] + 1
         out.append(
-            Metric(
-                value=value,
-                unit=unit,
-                kind=kind,  # type: ignore[arg-type]
-                per_capita=bool(_PER_CAPITA.search(subject)),
-                text=s.text[t_start:t_end],
-                subject=subject,
-                line=p.line_at(s.offset + t_start),
-                paragraph=p.id,
-                sentence=sentence_index,
-            )
+            trusted(Metric, {
+                "value": value,
+                "unit": unit,
+                "kind": kind,
+                "per_capita": bool(_PER_CAPITA.search(subject)),
+                "text": s.text[t_start:t_end],
+                "subject": subject,
+                "line": p.line_at(s.offset + t_start),
+                "paragraph": p.id,
+                "sentence": sentence_index,
+            })
         )
 
     # each pattern only where the characters it needs are (a C-level `in` instead of a scan)

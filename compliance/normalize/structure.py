@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span, line_at
+from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span, line_at, trusted
 from compliance.normalize import vocab
 from compliance.normalize.headings import _keywords_in, _strong_child_role, cn_int, keyword_share, role_from_heading
 from compliance.normalize.lines import Block, heading_style, hnorm, is_date_line, is_org_line, tnorm
@@ -229,17 +229,17 @@ class _Builder:
         pid = len(self.paragraphs)
         sentences = []
         for off, s in split_sentences(text):
-            sentences.append(Sentence(text=s, norm=tnorm(s), offset=off, line=line_at(spans, _first_ink(s, off))))
-        p = Paragraph(
-            id=pid,
-            text=text,
-            spans=spans,
-            sentences=sentences,
-            section_id=sec.id if sec else None,
-            section=sec.path if sec else "",
-            role=role,
-            is_heading=is_heading,
-        )
+            sentences.append(trusted(Sentence, {"text": s, "norm": tnorm(s), "offset": off, "line": line_at(spans, _first_ink(s, off))}))
+        p = trusted(Paragraph, {
+            "id": pid,
+            "text": text,
+            "spans": list(spans),  # as validation would: a list of its own
+            "sentences": sentences,
+            "section_id": sec.id if sec else None,
+            "section": sec.path if sec else "",
+            "role": role,
+            "is_heading": is_heading,
+        })
         self.paragraphs.append(p)
         return p
 
@@ -258,9 +258,9 @@ def slice_spans(spans: list[Span], start: int, end: int) -> list[Span]:
         if nxt <= start or sp.offset >= end:
             continue
         if sp.offset <= start:
-            out.append(Span(offset=0, line=sp.line, col=sp.col + (start - sp.offset)))
+            out.append(trusted(Span, {"offset": 0, "line": sp.line, "col": sp.col + (start - sp.offset)}))
         else:
-            out.append(Span(offset=sp.offset - start, line=sp.line, col=sp.col))
+            out.append(trusted(Span, {"offset": sp.offset - start, "line": sp.line, "col": sp.col}))
     return out
 
 
