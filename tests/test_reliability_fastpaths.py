@@ -248,3 +248,17 @@ def test_normalized_reports_survive_revalidation():
         again = Report.model_validate_json(wire)
         assert again.model_dump_json() == wire
         assert again == r
+
+
+SENTENCE_PIECES = ["。", "；", "！", "”", " ", "\u3000", "**", "__", "，", "办结21件", "Word 文档", "ＡＢ", "法治", "１２"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=20).map("".join))
+def test_sentence_norms_sliced_from_the_paragraph_are_their_own(text):
+    from compliance.models import Span
+    from compliance.normalize.structure import _Builder
+
+    p = _Builder("annual_report").add_paragraph(text, [Span(offset=0, line=1, col=0)], None, "preamble", False)
+    for s in p.sentences:
+        assert s.norm == norm_map(s.text)[0]
