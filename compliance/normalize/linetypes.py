@@ -118,6 +118,7 @@ def is_org_line(norm: str) -> bool:
 
 _BULLETS = "•·●▪◆■◇□○◦‣∙ \t"
 _PIPE = re.compile(r"[|｜]")
+_SPACES = re.compile(r"\s+")
 _KEY_SET = {k for k in vocab.META_KEYS}
 _GLUED = re.compile(rf"^(?P<key>{'|'.join(re.escape(k) for k in sorted(vocab.META_KEYS_GLUED, key=len, reverse=True))})(?P<val>[^:：\s].*)$")
 
@@ -127,7 +128,7 @@ def _pipe_cells(norm: str) -> list[str] | None:
     first cell is a metadata key; None for any other line."""
     if not _PIPE.search(norm):
         return None
-    cells = [re.sub(r"\s+", "", c) for c in _PIPE.split(norm)]
+    cells = [_SPACES.sub("", c) for c in _PIPE.split(norm)]
     while cells and not cells[0]:
         cells.pop(0)
     if not cells:
