@@ -6,7 +6,6 @@ parts a normal document has on lines of their own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from compliance.models import Span
 from compliance.normalize import vocab
@@ -59,36 +58,42 @@ _SENTENCE_START = re.compile(
 
 def _flat_cuts(text: str, norm: str, first: bool, inline: bool = True) -> list[int]:
     """Offsets in `text` where a flattened line should be cut: after a leading title (`first`
-    line only) and before each inline 一、二、三、 heading, numbered in order from 一."""
-    _, idx = cached_norm_map(text)
-    cuts: list[int] = []
+    line only) and before each inline 一、二、三、 heading, numbered in order from 一. Found on
+    `norm`; mapped back to `text` only when there is a cut (most long lines have none, and the
+    index of a long line with spaces is the costly part)."""
+    title: int | None = None  # norm position of the title's last character
     if first:
         for m in _TITLE_NOUN.finditer(norm[:70]):
             head, rest = norm[:m.end()], norm[m.end():].lstrip()
             if 6 <= len(head) and _SENTENCE_START.match(rest) and not heading_style(head) \
-                    and not re.search(r"[，,。；;：:！!？?]", head):
-                k = m.end() - 1
-                if k < len(idx):
-                    cuts.append(idx[k] + 1)
+                    and not _CLAUSE_MARK.search(head):
+                title = m.end() - 1
                 break
+    inline_at: list[int] = []
     want = 1
     for m in (_INLINE_CN.finditer(norm) if inline else ()):
         if cn_int(m.group("num")) == want:
-            cuts.append(idx[m.start("num")] if m.start("num") < len(idx) else len(text))
+            inline_at.append(m.start("num"))
             want += 1
     if want == 2:  # a lone 一、 inside a paragraph is no outline
-        cuts.pop()
-    if inline:
-        cuts += _paren_cuts(norm, idx, len(text))
-    return sorted(set(c for c in cuts if 0 < c < len(text)))
+        inline_at.pop()
+    paren_at = _paren_cuts(norm) if inline else []
+    if title is None and not inline_at and not paren_at:
+        return []
+    _, idx = cached_norm_map(text)
+    n = len(text)
+    cuts = [idx[title] + 1] if title is not None and title < len(idx) else []
+    cuts += [idx[k] if k < len(idx) else n for k in inline_at + paren_at]
+    return sorted(set(c for c in cuts if 0 < c < n))
 
 
+_CLAUSE_MARK = re.compile(r"[，,。；;：:！!？?]")
 _INLINE_PAREN = re.compile(r"\((?P<num>[一二三四五六七八九十]{1,3})\)")
 
 
-def _paren_cuts(norm: str, idx: Sequence[int], n: int) -> list[int]:
-    """Offsets of inline （一）（二）… headings in a flattened line: each run numbered in order
-    from （一） (a new run restarts under the next 一、 part); a run of one is no outline."""
+def _paren_cuts(norm: str) -> list[int]:
+    """Positions in `norm` of inline （一）（二）… headings in a flattened line: each run numbered in
+    order from （一） (a new run restarts under the next 一、 part); a run of one is no outline."""
     runs: list[list[int]] = []
     want = 0
     for m in _INLINE_PAREN.finditer(norm):
@@ -99,7 +104,7 @@ def _paren_cuts(norm: str, idx: Sequence[int], n: int) -> list[int]:
             want = 1
         if val != want or not runs:
             continue
-        runs[-1].append(idx[k] if k < len(idx) else n)
+        runs[-1].append(k)
         want += 1
     return [c for run in runs if len(run) >= 2 for c in run]
 

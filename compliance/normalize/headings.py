@@ -47,8 +47,10 @@ def _keyword_automaton():
     return auto
 
 
+@lru_cache(maxsize=4096)
 def _keywords_in(text: str) -> list[tuple[int, str, tuple[str, ...], tuple[str, ...]]]:
-    """(start, keyword, roles, strong roles) of every keyword occurrence in `text`."""
+    """(start, keyword, roles, strong roles) of every keyword occurrence in `text`. Cached (callers
+    only read it): a heading's role, strong role and keyword share each ask for the same one."""
     if not text:
         return []
     return [(end - len(w) + 1, w, roles, strong) for end, (w, roles, strong) in _keyword_automaton().iter(text)]

@@ -21,6 +21,7 @@ _LONE_NUMBER = re.compile(r"^\d{1,3}$")
 # Characters that mark a line as cut mid-sentence even when short.
 _OPEN_END = set("，,、（(《“‘[【-—+")
 _CONT_START = set("，,。、；;：:）)》”’】]%")
+_STOP = re.compile("[。！？!?；;]")
 
 
 def _strip(line: str) -> tuple[str, int]:
@@ -42,7 +43,8 @@ def scan(lines: list[str]) -> LineScan:
     chrome_meta: list[tuple[str, str, int]] = []
     chrome_lines: list[int] = []
     stripped = [_strip(raw) for raw in lines]
-    width = wrap_width([" " * min(c, 4) + t if t else t for t, c in stripped])  # indent counts, see _span
+    norms = [hnorm(t) if t else "" for t, _c in stripped]
+    width = wrap_width([" " * min(c, 4) + t if t else t for t, c in stripped], norms)  # indent counts, see _span
     prev_chrome_full = False
     prev_chrome_digit = False
     pending_key: str | None = None  # "发布机构:" with its value on the next line
@@ -54,7 +56,7 @@ def scan(lines: list[str]) -> LineScan:
                 pending_key = None
             continue
         blanks = 0
-        norm = hnorm(text)
+        norm = norms[i - 1]
         if not norm.strip("*_#"):
             continue
         if pending_key and _VALUE_OK.get(vocab.META_FIELDS.get(pending_key, ""), _NO).match(norm):
@@ -186,12 +188,15 @@ def _span(text: str, col: int) -> int:
     return len(text) + min(col, 4)
 
 
-def wrap_width(texts: list[str]) -> int | None:
+def wrap_width(texts: list[str], norms: list[str] | None = None) -> int | None:
     """The fixed line width of wrapped text (PDF, OFD, fixed-width .txt), or None.
 
     Wrapped text has many lines of (nearly) the same maximal length; text with one paragraph
-    per line has lengths all over the place."""
-    lens = [len(t) for t in texts if len(t) >= 15 and not heading_style(hnorm(t))]
+    per line has lengths all over the place. `norms`: each text's `hnorm` when known (the
+    indent a text may carry here changes neither its matching form nor its numbering)."""
+    if norms is None:
+        norms = [hnorm(t) for t in texts]
+    lens = [len(t) for t, n in zip(texts, norms) if len(t) >= 15 and not heading_style(n)]
     if len(lens) < 4:
         return None
     counts: dict[int, int] = {}
@@ -233,7 +238,7 @@ def _continues(cur: Block, prev_norm: str, norm: str, kind: str, before_heading:
         return True
     if (last.isdigit() or last == ".") and (norm[0].isdigit() or norm[0] in "万亿件个人次%."):
         return True
-    if any(ch in "。！？!?；;" for ch in prev_norm[:-1]):
+    if _STOP.search(prev_norm, 0, len(prev_norm) - 1):
         return True  # a line of sentences that stops mid-sentence is cut, whatever its length
     # Soft wraps and page breaks cut full-width lines; a short unterminated line is a heading
     # or label of its own.

@@ -388,6 +388,9 @@ def _province_short_vote(text: str, least: int = 2) -> dict:
     return gz.chain(best) if best else {}
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,
                chrome: list[tuple[str, str, int]] | tuple = ()) -> dict[str, int]:
     """Input line each metadata value was read from (1-based), so a verdict on metadata can quote
@@ -429,8 +432,8 @@ def meta_lines(meta: Meta, lines: list[str], title_line: int = 0,
             if ln:
                 out["issuer"] = ln
     if meta.doc_number:
-        want = re.sub(r"\s+", "", tnorm(meta.doc_number))
-        ln = next((i + 1 for i, t in enumerate(norm) if want and want in re.sub(r"\s+", "", t)), None)
+        want = _SPACES.sub("", tnorm(meta.doc_number))
+        ln = next((i + 1 for i, t in enumerate(norm) if want and want in _SPACES.sub("", t)), None)
         if ln:
             out["doc_number"] = ln
     if meta.period:

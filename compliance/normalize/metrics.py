@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from compliance.models import Metric, Paragraph
-from compliance.text import cached_norm_map as norm_map, cn_number, split_clauses
+from compliance.models import Metric, Paragraph, trusted
+from compliance.text import _clauses, cached_norm_map as norm_map, cn_number
 
 # unit → kind. Matched longest first.
 UNITS: dict[str, str] = {
@@ -56,10 +56,21 @@ _RANGE_MARKS = set("-~～—–至到")
 _EACH = re.compile(r"均(?:不少于|不低于|达到|超过|已达|已超过|完成)")
 _FUNCTION_WORDS = re.compile(r"^(?:对|共|有|其中|全年|累计|合计|总计|达|达到|约|近|超|超过|计|为|了|共计)+")
 _SUBJECT_TRIM = re.compile(r"^[\s,，、；;：:。]+|[\s,，、；;：:]+$")
+# What every match of the four patterns above contains (a digit, 百分之, or a numeral's last
+# character with what may follow it up to a unit): a sentence without it has no metric. Most
+# sentences of a report have none, so the per-sentence set-up is skipped for them.
+_UNIT_FIRST = "".join(sorted({u[0] for u in UNITS}))
+_MAYBE = re.compile(rf"\d|百分之|[{_CN}]\s*(?:余|多)?\s*(?:万|亿)?[{_UNIT_FIRST}]")
+_CN_DIGITS = re.compile("[一二三四五六七八九十两]")
+_DECIMAL = re.compile(r"\d+\.\d+")
+_PER_CAPITA = re.compile("人均|每人|每名|平均每|人人|" + _EACH.pattern)
+_AFTER_CUT = re.compile(r"[、,，;；。\d]")
+_PREV_CUT = re.compile(r"[,，;；。:：]")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def _cn_value(s: str) -> float | None:
-    if not re.search("[一二三四五六七八九十两]", s):
+    if not _CN_DIGITS.search(s):
         return None  # 万/千/百 alone are words (万件化访), not numbers
     if s == "一":
         return None  # 一次到位, 一件事, 一网通办: idioms, not counts
@@ -67,16 +78,22 @@ def _cn_value(s: str) -> float | None:
 
 
 def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
+    """Metrics of one sentence, found on its matching form (`Sentence.norm`, which structure
+    builds as `norm_map(text)[0]`) and quoted from its text as written."""
     s = p.sentences[sentence_index]
-    norm, idx = norm_map(s.text)
+    norm = s.norm
+    if not _MAYBE.search(norm):
+        return []
+    idx = norm_map(s.text)[1]
     out: list[Metric] = []
     taken: list[tuple[int, int]] = []
 
     def emit(a: int, b: int, num_start: int, value: float, unit: str, kind: str) -> None:
-        if any(not (b <= x or a >= y) for x, y in taken):
-            return
+        for x, y in taken:
+            if b > x and a < y:
+                return  # overlaps a metric already taken
         taken.append((a, b))
-        ca, _ = split_clause_around(norm, num_start)
+        ca, ce = split_clause_around(norm, num_start)
         # The subject starts after a list separator or an earlier number in the same clause
         # (主项107个、子项170个 → 子项).
         for _x, y in taken[:-1]:
@@ -89,41 +106,41 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         subject = _SUBJECT_TRIM.sub("", norm[ca:num_start])
         if listed or len(_FUNCTION_WORDS.sub("", subject)) < 2:
             # "对122个重大行政处罚案件…": what is counted follows the number.
-            _, ce = split_clause_around(norm, num_start)
             after = _SUBJECT_TRIM.sub("", norm[b:ce])
-            after = re.split(r"[、,，;；。\d]", after)[0][:16]  # up to the next number (36个单位200项…)
+            after = _AFTER_CUT.split(after)[0][:16]  # up to the next number (36个单位200项…)
             if len(after) >= 2:
                 subject = after
             elif ca > 0:
                 # "总量突破千万户,达1042.8万户": the clause before names what is counted.
-                prev = re.split(r"[,，;；。:：]", _SUBJECT_TRIM.sub("", norm[:ca]))[-1]
+                prev = _PREV_CUT.split(_SUBJECT_TRIM.sub("", norm[:ca]))[-1]
                 prev = _FUNCTION_WORDS.sub("", prev)
-                if len(prev) >= 2 and not re.search(r"\d", prev):
+                if len(prev) >= 2 and not _HAS_DIGIT.search(prev):
                     subject = prev[-16:]
         t_start = idx[a]
         t_end = idx[b - 1] + 1
         out.append(
-            Metric(
-                value=value,
-                unit=unit,
-                kind=kind,  # type: ignore[arg-type]
-                per_capita=any(w in subject for w in ("人均", "每人", "每名", "平均每", "人人")) or bool(_EACH.search(subject)),
-                text=s.text[t_start:t_end],
-                subject=subject,
-                line=p.line_at(s.offset + t_start),
-                paragraph=p.id,
-                sentence=sentence_index,
-            )
+            trusted(Metric, {
+                "value": value,
+                "unit": unit,
+                "kind": kind,
+                "per_capita": bool(_PER_CAPITA.search(subject)),
+                "text": s.text[t_start:t_end],
+                "subject": subject,
+                "line": p.line_at(s.offset + t_start),
+                "paragraph": p.id,
+                "sentence": sentence_index,
+            })
         )
 
-    for m in _PCT_RE.finditer(norm):
+    # each pattern only where the characters it needs are (a C-level `in` instead of a scan)
+    for m in _PCT_RE.finditer(norm) if "%" in norm or "‰" in norm else ():
         emit(m.start(), m.end(), m.start(), float(m.group("num")), m.group("unit"), "percent" if m.group("unit") == "%" else "other")
-    for m in _ONE_TO_N.finditer(norm):
+    for m in _ONE_TO_N.finditer(norm) if "1" in norm and (":" in norm or "比" in norm) else ():
         ca, _ = split_clause_around(norm, m.start())
         around = norm[ca:m.end() + 8]
         if _ONE_TO_N_CONTEXT.search(around) and not _MAP_SCALE.search(around):
             emit(m.start(), m.end(), m.start(), round(100 / int(m.group("n")), 2), "%", "percent")
-    for m in _PCT_CN_RE.finditer(norm):
+    for m in _PCT_CN_RE.finditer(norm) if "百分之" in norm else ():
         num = m.group("num")
         v = 100.0 if num == "百" else _cn_point(num)  # 百分之百; 百分之一 is a real number here
         if v is not None:
@@ -142,7 +159,7 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         nxt = norm[m.end():m.end() + 1]
         if nxt and nxt in _NOT_UNIT_AFTER.get(unit, ""):
             continue
-        if num.isdigit() or re.fullmatch(r"\d+\.\d+", num):
+        if num.isdigit() or _DECIMAL.fullmatch(num):
             if num.isdigit() and len(num) == 4 and unit in ("名", "个", "期") and 1949 <= int(num) <= 2100:
                 continue
             value: float | None = float(num)
@@ -157,7 +174,8 @@ def sentence_metrics(p: Paragraph, sentence_index: int) -> list[Metric]:
         if unit == "余人":
             full_unit, kind = "人", "count"
         emit(a, m.end(), a, value, full_unit, kind)
-    out.sort(key=lambda x: s.text.find(x.text))
+    if len(out) > 1:
+        out.sort(key=lambda x: s.text.find(x.text))
     return out
 
 
@@ -176,7 +194,7 @@ def _cn_point(s: str) -> float | None:
 
 
 def split_clause_around(norm: str, pos: int) -> tuple[int, int]:
-    for a, b in split_clauses(norm):
+    for a, b in _clauses(norm):
         if a <= pos < b:
             return a, b
     return 0, len(norm)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import ne
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 SAMPLE = 4000
 MIN_CHANGED = 8
 MIN_SHARE = 0.04  # a simplified text has almost no character t2s changes; a traditional one 15–30 %
@@ -42,11 +44,22 @@ def _line(line: str) -> str:
 
 
 def is_traditional(lines: list[str]) -> bool:
-    """Whether enough of the text's first characters are traditional forms."""
-    sample = "".join(_CJK.findall("".join(lines)[: SAMPLE * 2]))[:SAMPLE]
+    """Whether enough of the text's first characters are traditional forms (the CJK characters
+    among the first 2×SAMPLE; only the lines that hold those are joined)."""
+    head: list[str] = []
+    size = 0
+    for line in lines:
+        head.append(line)
+        size += len(line)
+        if size >= SAMPLE * 2:
+            break
+    sample = _NOT_CJK.sub("", "".join(head)[: SAMPLE * 2])[:SAMPLE]
     if len(sample) < 20:
         return False
-    changed = sum(1 for a, b in zip(sample, _converter().convert(sample)) if a != b)
+    simplified = _converter().convert(sample)
+    if simplified == sample:
+        return False  # nothing to convert: the common case, decided without a count
+    changed = sum(map(ne, sample, simplified))
     return changed >= MIN_CHANGED and changed / len(sample) >= MIN_SHARE
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span, line_at
+from compliance.models import DocType, Paragraph, Role, Section, Sentence, Span, line_at, trusted
 from compliance.normalize import vocab
 from compliance.normalize.headings import _keywords_in, _strong_child_role, cn_int, keyword_share, role_from_heading
 from compliance.normalize.lines import Block, heading_style, hnorm, is_date_line, is_org_line, tnorm
@@ -23,9 +23,10 @@ CANONICAL = {"md1": 0, "md2": 1, "md3": 2, "plain": 3, "chapter": 3, "cn": 4, "c
 _STRONG_TOP = {"chapter", "cn", "md1", "md2"}
 
 _SHI = re.compile(r"(?:\*\*|__)?\s*([一二三四五六七八九十]{1,3})是(?:\*\*|__)?")
+_SHI_CORE = re.compile("[一二三四五六七八九十]是")  # in every _SHI match; a quick scan rules most paragraphs out
 _SHI_BOUNDARY = set("。；;：:，,！!？?")
-_LEAD_END = set("。；;！!？?")
-_LEAD_SOFT = set("，,：:")
+_LEAD_END_RE = re.compile("[。；;！!？?]")  # a lead sentence's end
+_LEAD_SOFT_RE = re.compile("[，,：:]")  # where an over-long lead may be cut
 
 _CLOSING_RES = [
     re.compile(p)
@@ -42,16 +43,22 @@ _CLOSING_RES = [
 
 
 
+_MD_HASHES = re.compile(r"^#+\s*")
+_LEAD_HASH = re.compile(r"^#+")
+_MD_HEADING = re.compile(r"^(#{1,3})\s*\S")
+_ANY_SPACE = re.compile(r"\s")
+
+
 def clean_heading(text: str) -> str:
     """Heading as written minus Markdown markers, surrounding space and a closing 。；."""
     t = text.strip()
-    t = re.sub(r"^#+\s*", "", t)
+    t = _MD_HASHES.sub("", t)
     t = t.replace("**", "").replace("__", "")
     return t.strip().rstrip("。；;.").strip()
 
 
 def _clean_number(text: str) -> str:
-    return re.sub(r"^#+", "", text).replace("**", "").replace("__", "").strip()
+    return _LEAD_HASH.sub("", text).replace("**", "").replace("__", "").strip()
 
 
 _GAP = re.compile(r"(?<=[\u4e00-\u9fff”」』）)])[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff“「『（(])")
@@ -64,21 +71,16 @@ def lead_clause(text: str, start: int, max_len: int, gap: bool = False) -> int:
     solid run: web text often puts a heading and its body on one line
     (`一、加强组织领导 今年以来，…`); letter-spaced PDF text has no such run."""
     n = len(text)
-    end = n
-    for i in range(start, n):
-        if text[i] in _LEAD_END:
-            end = i
-            break
+    stop = _LEAD_END_RE.search(text, start)
+    end = stop.start() if stop else n
     if gap:
         body = start + len(text[start:]) - len(text[start:].lstrip())
         m = _GAP.search(text, body, min(end, body + max_len + 1))
-        if m and m.start() - body >= 4 and not re.search(r"\s", text[body:m.start()]):
+        if m and m.start() - body >= 4 and not _ANY_SPACE.search(text, body, m.start()):
             return m.start()
     if end - start > max_len:
-        for i in range(start, min(end, n)):
-            if text[i] in _LEAD_SOFT and i - start >= 4:
-                return i
-        return min(end, start + max_len)
+        soft = _LEAD_SOFT_RE.search(text, start + 4, min(end, n))
+        return soft.start() if soft else min(end, start + max_len)
     return end
 
 
@@ -99,7 +101,8 @@ def glued_end(text: str, start: int, end: int) -> int:
     """End of a heading that runs on into its body without a stop (see above); `end` otherwise."""
     if end >= len(text.rstrip()) or text[end:end + 1].isspace():
         return end
-    hard = next((i for i in range(start, len(text)) if text[i] in _LEAD_END), len(text))
+    stop = _LEAD_END_RE.search(text, start)
+    hard = stop.start() if stop else len(text)
     seg = text[start:min(hard, start + 60)]
     cuts = [m.start() for m in _GLUED_NEST.finditer(seg) if m.start() >= 2]
     cuts += [m.start() for m in _GLUED_START.finditer(seg) if m.start() >= 4]
@@ -221,18 +224,24 @@ class _Builder:
     def add_paragraph(self, text: str, spans: list[Span], sec: Section | None, role: Role, is_heading: bool) -> Paragraph:
         pid = len(self.paragraphs)
         sentences = []
-        for off, s in split_sentences(text):
-            sentences.append(Sentence(text=s, norm=tnorm(s), offset=off, line=line_at(spans, _first_ink(s, off))))
-        p = Paragraph(
-            id=pid,
-            text=text,
-            spans=spans,
-            sentences=sentences,
-            section_id=sec.id if sec else None,
-            section=sec.path if sec else "",
-            role=role,
-            is_heading=is_heading,
-        )
+        pieces = split_sentences(text)
+        # When normalizing the paragraph drops nothing (no space, no emphasis: most paragraphs), a
+        # sentence's matching form is the same slice of the paragraph's (whose is mostly cached).
+        whole = tnorm(text) if len(pieces) > 1 else ""
+        sliced = len(whole) == len(text) and not _ANY_SPACE.search(whole)
+        for off, s in pieces:
+            norm = whole[off:off + len(s)] if sliced else tnorm(s)
+            sentences.append(trusted(Sentence, {"text": s, "norm": norm, "offset": off, "line": line_at(spans, _first_ink(s, off))}))
+        p = trusted(Paragraph, {
+            "id": pid,
+            "text": text,
+            "spans": list(spans),  # as validation would: a list of its own
+            "sentences": sentences,
+            "section_id": sec.id if sec else None,
+            "section": sec.path if sec else "",
+            "role": role,
+            "is_heading": is_heading,
+        })
         self.paragraphs.append(p)
         return p
 
@@ -251,9 +260,9 @@ def slice_spans(spans: list[Span], start: int, end: int) -> list[Span]:
         if nxt <= start or sp.offset >= end:
             continue
         if sp.offset <= start:
-            out.append(Span(offset=0, line=sp.line, col=sp.col + (start - sp.offset)))
+            out.append(trusted(Span, {"offset": 0, "line": sp.line, "col": sp.col + (start - sp.offset)}))
         else:
-            out.append(Span(offset=sp.offset - start, line=sp.line, col=sp.col))
+            out.append(trusted(Span, {"offset": sp.offset - start, "line": sp.line, "col": sp.col}))
     return out
 
 
@@ -261,6 +270,8 @@ def _shi_items(text: str) -> list[tuple[int, int, str]]:
     """(start, numeral end, numeral) of 一是/二是 items that start a clause; ascending numbers,
     the first being 一 unless it opens the paragraph."""
     found: list[tuple[int, int, str]] = []
+    if not _SHI_CORE.search(text):
+        return found
     for m in _SHI.finditer(text):
         s = m.start()
         k = s - 1
@@ -312,7 +323,7 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
             b.add_paragraph(text, spans, sec, sec.role, True)
             continue
         hs = heading_style(norm)
-        md = re.match(r"^(#{1,3})\s*\S", text.strip())
+        md = _MD_HEADING.match(text.strip())
         if md and not hs:
             sec = b.open_section(clean_heading(text), None, f"md{len(md.group(1))}", blk.line)
             b.add_paragraph(text, spans, sec, sec.role, True)
@@ -324,7 +335,7 @@ def build(blocks: list[Block], doc_type: DocType, top_items: bool = False) -> Bu
             lead_end = lead_clause(text, lead_off, 40, gap=True)
             end = glued_end(text, lead_off, lead_end)
             glued = end < lead_end
-            if style in ("cn", "chapter") and len(norm) <= 62 and not any(c in _LEAD_END for c in text) \
+            if style in ("cn", "chapter") and len(norm) <= 62 and not _LEAD_END_RE.search(text) \
                     and not text[end:end + 1].isspace():
                 end = len(text.rstrip())  # a long top heading wrapped over two lines, no body
             rest = text[end:].strip()
