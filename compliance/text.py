@@ -153,14 +153,16 @@ def norm_text(text: str) -> str:
     return _KEPT_GAP.sub(" ", "\x00".join(half.split())).replace("\x00", "")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def cached_norm_map(text: str) -> tuple[str, Sequence[int]]:
-    """`norm_map`, cached: a line, sentence or quote is normalized by several passes (reading,
-    structure, metrics, evidence, quotes). Callers must not change the returned index."""
+    """`norm_map`, cached: a sentence or quote is mapped back by several passes (metrics, evidence,
+    quotes). Callers must not change the returned index. Most callers want only the matching form
+    (`cached_norm`), so a report's few hundred entries fit in 1,024; more kept index arrays of long
+    lines alive (a worker's peak grew by ~10 MB at 4,096)."""
     return norm_map(text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def cached_norm(text: str) -> str:
     """`norm_text`, cached: the matching form alone is what structure, metadata and the
     evidence pass ask for, most of them more than once per line or sentence."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from compliance.models import Span, trusted
 from compliance.normalize import vocab
@@ -82,10 +81,8 @@ _VALUE_OK: dict[str, re.Pattern[str]] = {
 _ANY_STYLE = re.compile("|".join(f"(?P<{name}>{rx.pattern})" for name, rx in HEADING_STYLES))
 
 
-@lru_cache(maxsize=8192)
 def heading_style(norm: str) -> tuple[str, str] | None:
-    """(style, numbering) if the normalized line starts with heading numbering. Cached: the scan,
-    the wrap-width guess and the structure pass each ask about the same lines."""
+    """(style, numbering) if the normalized line starts with heading numbering."""
     s = norm.lstrip("#").lstrip()
     m = _ANY_STYLE.match(s)
     if m is None:
