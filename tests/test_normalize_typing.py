@@ -286,3 +286,48 @@ def test_a_plan_the_text_carries_out_does_not_make_it_a_plan():
     r = norm("2019年，在上级的正确领导下，某县以落实法治政府建设实施纲要为主线，狠抓落实年度法治政府建设工作要点，"
              "各项工作迈上新台阶。\n一、2019年推进法治政府建设情况\n（一）依法全面履行政府职能")
     assert r.meta.doc_type == "annual_report"
+
+
+# ----------------------------------------------------------------------------- untitled openings, round 4
+
+
+@pytest.mark.parametrize("opening", [
+    "2025年以来，在区党委的坚强领导下，某某地区扎实推进法治政府建设，各项工作取得新进展。",
+    "2025年是规划收官之年，某某县交通运输局认真落实法治政府建设各项部署，依法履职。",
+    "今年以来，某某县扎实推进法治政府建设，依法行政水平稳步提升。",
+])
+def test_an_untitled_opening_about_the_year_s_rule_of_law_work_is_a_report(opening):
+    r = norm(opening + "\n一、2025年法治政府建设总体情况\n（一）加强党的领导，开展专题学习3次。")
+    assert r.meta.doc_type == "annual_report"
+
+
+def test_a_quoted_set_of_plans_the_text_follows_does_not_make_it_a_plan():
+    r = norm("2025年是关键之年，全市税务系统对照法治建设“一规划两方案”，推动法治政府建设走在前列。\n"
+             "一、深入学习贯彻习近平法治思想。一是领导带头学。6月，召开专题学习会。")
+    assert r.meta.doc_type == "annual_report"
+
+
+def test_the_subject_of_an_untitled_opening_is_the_issuer_even_after_a_comma():
+    r = norm("2025年，在市委、市政府的正确领导下，某某市水务局，以依法行政为目标，抓好法治政府建设各项工作。"
+             "现将有关工作情况报告如下：\n一、主要举措")
+    assert r.meta.issuer == "某某市水务局"
+
+
+def test_the_year_of_an_untitled_report_from_its_first_heading():
+    r = norm("今年以来，全州各级政府深入推进法治政府建设，法治保障更加有力。现将工作情况报告如下：\n"
+             "一、2025年工作回顾\n（一）坚持党的领导。\n二、2026年工作打算")
+    assert r.meta.period == (2025, 2025)
+
+
+def test_a_two_character_county_names_its_place_where_a_place_is_expected():
+    r = norm("攸县交通运输局2024年法治政府建设情况报告\n2024年，我局推进依法行政。")
+    assert (r.meta.province, r.meta.city, r.meta.county) == ("湖南省", "株洲市", "攸县")
+    # ...but not inside a word: 健康县域 is no 康县, 完成县委 no 成县
+    r = norm("某某局2024年法治政府建设情况报告\n2024年，我局推进健康县域建设，完成县委交办任务。")
+    assert r.meta.county is None
+
+
+def test_places_named_only_as_the_ends_of_a_route_do_not_place_the_report():
+    r = norm("2024年，市公安局推进法治政府建设。现将情况报告如下：\n一、主要工作\n"
+             "梳理“跨省通办”事项，针对本市—长沙市确定通办事项8项，针对本市—广州市确定通办事项6项。")
+    assert r.meta.province is None

@@ -21,6 +21,7 @@ _YEAR_DIGITS.update({"零": "0", "○": "0", "Ｏ": "0", "O": "0"})
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年?")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)")
 _SINCE = re.compile(r"(?:自|从)?\s*((?:19|20)\d{2})\s*年\s*以来")
+_HEADING_YEAR = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]\s*((?:19|20)\d{2})\s*年度?(?!\s*(?:及|和|的)?\s*(?:下一步|下步|工作(?:计划|打算|安排|要点|思路)|重点工作))")
 _OPENING_YEAR = re.compile(r"^\s*(?:今年|\S{0,6}?)?((?:19|20)\d{2})\s*年(?:度)?\s*(?:[,，]|以来|来|全年|上半年)", re.M)
 
 
@@ -154,8 +155,11 @@ def find_period(title: str | None, preamble: str, body: str, date: dt.date | Non
         # Annual reports are due in the first quarter and cover the year before.
         y = date.year - 1 if date.month <= 3 else date.year
         return (y, y)
-    if report_like:  # no year in the opening and no date: the first body paragraph that states one
-        m = next((x for x in (_OPENING_YEAR.search(tnorm(ln)) for ln in body[:3000].splitlines()) if x), None)
+    if report_like:  # no year in the opening and no date: the first body paragraph that states one,
+        # else a top heading that names the year reviewed ("一、2024年工作回顾", "一、2023年度主要工作")
+        lines = body[:3000].splitlines()
+        m = next((x for x in (_OPENING_YEAR.search(tnorm(ln)) for ln in lines) if x), None) \
+            or next((x for x in (_HEADING_YEAR.match(tnorm(ln)) for ln in lines) if x), None)
         if m:
             y = int(m.group(1))
             return (y, y)

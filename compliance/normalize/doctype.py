@@ -77,8 +77,13 @@ def _preamble_type(p: str) -> DocType | None:
 
 def _opening_year_report(p: str) -> bool:
     first = re.sub(r"《[^》]*》", "", re.split(r"[。:：；;]", p, maxsplit=1)[0])
-    return bool(re.match(r"^\s*(?:19|20)\d{2}\s*年(?:度)?\s*[,，]", p)) \
-        and any(w in first for w in vocab.UNTITLED_REPORT_TOPICS)
+    return bool(_YEAR_OPENING.match(p)) and any(w in first for w in vocab.UNTITLED_REPORT_TOPICS)
+
+
+# How a year's report opens: "2023年，…", "2024年以来，…", "2023年是…之年，…", "今年以来，…", "一年来，…"
+_YEAR_OPENING = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年度?\s*(?:以来|来)?\s*[,，]|(?:19|20)\d{2}\s*年是"
+    r"|(?:今年以来|一年来|过去(?:的)?一年(?:里|中)?)\s*[,，])")
 
 
 def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
@@ -99,7 +104,9 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
     first = re.split(r"[。:：；;]", p, maxsplit=1)[0]
     first = re.sub(r"《[^》]*》", "", first)
     # "狠抓落实年度…工作要点": a document the text carries out is not what the text is
-    first = re.sub(r"(?:落实|贯彻|按照|对照|根据|依据|围绕)[^，,。]{0,20}?(?:要点|方案|计划|规划)", "", first)
+    # "2025年是“十四五”规划收官之年": what the year is, not what the text is
+    first = re.sub(r"(?:(?:19|20)\d{2}\s*年|今年|明年)是[^，,。]{0,30}?之年", "", first)
+    first = re.sub(r'(?:落实|贯彻|按照|对照|根据|依据|围绕)[^，,。]{0,20}(?:要点|方案|计划|规划)[”"’]?', "", first)
     if any(re.search(x, first) for x in vocab.OTHER_TITLE_PATTERNS):
         return "other"
     kind = _head_type(first)

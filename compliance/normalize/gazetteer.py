@@ -118,8 +118,11 @@ class Gazetteer:
             if start < pos:
                 continue
             if full:
-                if len(key) <= 2 and not (hits and hits[-1].end == start):
-                    continue  # 城区/郊区/矿区 only right after their city
+                if len(key) <= 2 and not (hits and hits[-1].end == start) \
+                        and not (key[-1] in "县旗" and self._short_ok(text, start, end, hits)):
+                    # 城区/郊区/矿区 only right after their city; a two-character county (攸县, 赵县)
+                    # also where a short name would count (健康县域, 完成县委… are not places)
+                    continue
                 hits.append(Hit(start, end, key, False, full))
                 pos = end
                 part = _ZONE_PART.match(text[end:]) if any(d.code in self.zones for d in full) else None

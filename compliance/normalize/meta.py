@@ -148,8 +148,8 @@ def signature(lines: list[str]) -> tuple[str | None, dt.date | None, bool]:
 # "2022年，司法部坚持…", "2023年,省政府坚持…", "2017年，山东省以…": an untitled report's opening
 # sentence names who reports.
 _OPENING_SUBJECT = re.compile(
-    r"^\s*(?:(?:19|20)\d{2}\s*年度?|今年|一年来|过去一年)\s*[,，]?\s*(?:在[^,，。]{2,40}[,，]\s*)?"
-    r"(?P<who>[\u4e00-\u9fff]{2,20}?)"
+    r"^\s*(?:(?:19|20)\d{2}\s*年度?(?:以来)?|今年以来|今年|一年来|过去一年)\s*[,，]?\s*(?:在[^,，。]{2,40}[,，]\s*)?"
+    r"(?P<who>[\u4e00-\u9fff]{2,20}?)[,，]?"
     r"(?:坚持|深入|认真|全面|紧紧|始终|以|在|按照|围绕|聚焦|持续|扎实|严格|立足|着力)"
 )
 # "现将省政府2023年度…情况报告如下": the level's own government, named by the place the text is about.
@@ -354,17 +354,26 @@ def _same_place(a: str, b: str) -> bool:
 def _body_vote(body: str) -> dict:
     """Last resort: the division whose full name the body repeats most."""
     gz = gazetteer()
+    text = body[:20000]
     counts: dict[str, int] = {}
-    for h in gz.find(body[:20000]):
-        if h.short:
-            continue
+    for h in gz.find(text):
+        if h.short or _ROUTE_END.match(text[h.end:]) or _ROUTE_START.search(text[:h.start]):
+            continue  # "宜春—长沙市通办事项": the other end of a route or a pairing
         for d in h.candidates:
             counts[d.code] = counts.get(d.code, 0) + 1
     if not counts:
         return {}
-    code = max(counts, key=lambda c: (counts[c], len(c)))
-    best = gz.division(code)
-    return gz.chain(best) if best else {}
+    top = max(counts.values())
+    tied = [gz.division(c) for c in sorted(counts, key=len, reverse=True) if counts[c] == top]
+    chains = [ch for ch in (gz.chain(d) for d in tied if d is not None) if ch]
+    if not chains:
+        return {}
+    # equally often named places in different provinces: no guess, only what they agree on
+    return {lv: d for lv, d in chains[0].items() if all(lv in ch and ch[lv].code == d.code for ch in chains)}
+
+
+_ROUTE_END = re.compile(r"^\s*[—–\-－~～]{1,2}\s*[\u4e00-\u9fff]")
+_ROUTE_START = re.compile(r"[\u4e00-\u9fff]\s*[—–\-－~～]{1,2}\s*$")
 
 
 def _province_short_vote(text: str, least: int = 2) -> dict:
