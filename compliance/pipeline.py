@@ -24,7 +24,10 @@ def _normalized(raw, doc_type: str | None) -> Report:
 
     report = normalize(raw)
     if doc_type is not None:
+        from compliance.normalize.doctype import TYPE_WARNING
+
         report.meta.doc_type = doc_type  # type: ignore[assignment]
+        report.warnings = [w for w in report.warnings if not w.startswith(TYPE_WARNING)]  # the user decided
     return report
 
 

@@ -132,7 +132,21 @@ def test_untitled_outline_of_duties_is_a_report_with_a_warning():
             "（二）行政执法\n推行执法全过程记录。\n二、存在的问题\n普法不够深入。\n三、下一步工作打算\n加强法治建设。")
     r = norm(text)
     assert r.meta.doc_type == "annual_report"
-    assert any("文件类型不确定" in w and "other" in w for w in r.warnings)
+    warning = next(w for w in r.warnings if "文件类型不确定" in w)
+    assert "other" in warning and "--doc-type annual_report" in warning  # what confirms the type
+
+
+def test_a_type_the_user_gives_drops_the_uncertainty_warning(tmp_path):
+    from compliance.pipeline import load_report
+
+    f = tmp_path / "r.txt"
+    f.write_text("我们围绕中心工作开展了以下工作。\n一、主要工作开展情况\n（一）依法行政\n落实合法性审查。\n"
+                 "（二）行政执法\n推行执法全过程记录。\n二、存在的问题\n普法不够深入。\n三、下一步工作打算\n加强法治建设。",
+                 encoding="utf-8")
+    assert any("文件类型不确定" in w for w in load_report(f).warnings)
+    given = load_report(f, "work_summary")
+    assert given.meta.doc_type == "work_summary"
+    assert not any("文件类型不确定" in w for w in given.warnings)
 
 
 def test_a_titled_non_rule_of_law_summary_names_its_runner_up():
