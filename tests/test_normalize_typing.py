@@ -345,3 +345,42 @@ def test_places_named_only_as_the_ends_of_a_route_do_not_place_the_report():
     r = norm("2024年，市公安局推进法治政府建设。现将情况报告如下：\n一、主要工作\n"
              "梳理“跨省通办”事项，针对本市—长沙市确定通办事项8项，针对本市—广州市确定通办事项6项。")
     assert r.meta.province is None
+
+
+@pytest.mark.parametrize("opening", [
+    "2024年，某某街道扎实推进法治政府建设，将述法工作作为班子成员述职的重要内容。现将某某街道办事处2024年法治政府建设年度报告如下：",
+    "2024年，某某县推进法治政府建设，推进党政主要负责人述法、领导班子学法等制度落实。现将有关情况报告如下。",
+])
+def test_a_report_that_tells_of_shufa_among_its_duties_is_not_a_shufa_report(opening):
+    r = norm(opening + "\n一、主要举措\n（一）加强党的领导，召开专题会议3次。")
+    assert r.meta.doc_type == "annual_report"
+
+
+def test_an_untitled_head_s_own_account_is_a_shufa_report():
+    r = norm("本人作为局主要负责人，认真履行推进法治建设第一责任人职责。现将本人2024年度述法情况报告如下：\n"
+             "一、履职情况\n主持召开党组会专题研究法治工作3次。")
+    assert r.meta.doc_type == "shufa_report"
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("某区卫生健康局2025年度法治政府建设述法报告", "shufa_report"),
+    ("某局2024年度法治政府建设情况暨述法报告", "annual_report"),
+])
+def test_the_head_noun_of_a_title_decides_shufa(title, kind):
+    assert guess_doc_type(title)[0] == kind
+
+
+def test_the_mandated_opening_of_an_information_disclosure_report_is_other():
+    r = norm("本年度报告根据《中华人民共和国政府信息公开条例》的要求，由某区审计局编制。全文包括总体情况、主动公开政府信息情况等部分。"
+             "本年度发布2024年度法治政府建设工作情况报告1篇。")
+    assert r.meta.doc_type == "other"
+
+
+@pytest.mark.parametrize("opening, issuer", [
+    ("2024年，某某区商务局法治政府建设工作坚持以习近平法治思想为指导，开展普法宣传。", "某某区商务局"),
+    ("一年来，某某乡在县委、县政府的正确领导下，有序推进法治政府建设工作。", "某某乡"),
+    ("市委、市政府：\n2024年，在市委、市政府坚强领导下，某某高新区全面贯彻落实党的二十大精神，加快推进依法行政。", "某某高新区"),
+])
+def test_the_body_an_untitled_opening_is_about(opening, issuer):
+    r = norm(opening + "现将有关情况报告如下。\n一、主要举措\n（一）完善制度。")
+    assert r.meta.issuer == issuer

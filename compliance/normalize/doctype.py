@@ -50,9 +50,21 @@ def _special_type(t: str, head: DocType) -> DocType:
     if head in vocab.FCR_HEADS and vocab.FCR_TITLE in t:
         return "fair_competition_report"
     if head in ("annual_report", "work_summary", "other") and any(re.search(p, t) for p in vocab.SHUFA_TITLE) \
-            and not any(w in t for w in vocab.SHUFA_NOT):
+            and (not any(w in t for w in vocab.SHUFA_NOT) or _SHUFA_HEAD.search(t)):
         return "shufa_report"
     return head
+
+
+# "…法治政府建设述法报告": the head noun is 述法 — unless the title joins a report to it (…情况暨述法报告)
+_SHUFA_HEAD = re.compile(r"述法(?:报告|材料|情况)?$(?<!(?:暨|及|和|与)述法报告)")
+
+
+def _announcing(p: str) -> str:
+    """The sentence that announces the body (…报告如下), or the first sentence when none does."""
+    for sent in re.split(r"(?<=[。；;！!])", p):
+        if re.search(r"(?:报告|汇报|总结|述法|述职)(?:情况)?如下", sent):
+            return sent
+    return re.split(r"[。；;]", p, maxsplit=1)[0]
 
 
 def _duty_terms(text: str) -> int:
@@ -93,13 +105,16 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
     whose words are duties (主要举措…/存在的问题/下一步 over 依法行政, 行政执法…)."""
     if not p or not (any(w in p for w in vocab.RULE_OF_LAW_TOPICS) or _duty_terms(" ".join(outline)) >= 2):
         return "other"
+    head_sentence = re.split(r"[。；;]", p, maxsplit=1)[0]
+    if re.search(r"本(?:年度)?报告", head_sentence) and "政府信息公开" in head_sentence:
+        return "other"  # "本年度报告根据《…政府信息公开条例》…编制": the mandated opening of a 信息公开年报
     pre = _preamble_type(p)
     if pre:
         t = re.sub(r"《[^》]*》", "", p)
         if pre != "plan" and vocab.FCR_TITLE in t and "法治政府" not in t:
             return "fair_competition_report"
-        if pre != "plan" and "述法" in t and "法治政府建设情况" not in t:
-            return "shufa_report"
+        if pre != "plan" and "述法" in _announcing(t) and "法治政府建设情况" not in t:
+            return "shufa_report"  # "现将本人…述法如下"; a report that tells of 述法 among its duties is not one
         return pre
     first = re.split(r"[。:：；;]", p, maxsplit=1)[0]
     first = re.sub(r"《[^》]*》", "", first)

@@ -152,6 +152,8 @@ _OPENING_SUBJECT = re.compile(
     r"(?P<who>[\u4e00-\u9fff]{2,20}?)[,，]?"
     r"(?:坚持|深入|认真|全面|紧紧|始终|以|在|按照|围绕|聚焦|持续|扎实|严格|立足|着力)"
 )
+_ADDRESSEE = re.compile(r"^\s*[^。，,：:\n]{0,30}(?:委|政府|局|办|厅)[:：]\s*")
+_LOCAL_BODY = re.compile(r"^(?!全|我|本|该|各|每|一)[\u4e00-\u9fff]{2,10}(?:乡|镇|街道|街|高新区|开发区|经开区|新区|园区)$")
 # "现将省政府2023年度…情况报告如下": the level's own government, named by the place the text is about.
 _OWN_GOV = re.compile(r"(?:现将|我们将)?(?P<lv>省|市|县|区)(?:人民)?政府(?:(?:19|20)\d{2}年度?)?[^。]{0,20}(?:报告|总结)如下")
 _GOV_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county"}
@@ -160,12 +162,18 @@ _GOV_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county"
 def opening_issuer(opening: str, chain: dict) -> str | None:
     """The reporter named by an untitled opening: an organisation (司法部, 某市司法局), a division
     (山东省, 广东 → its 人民政府), or "省政府"/"市政府" with the place the text is about."""
-    p = tnorm(opening)[:300]
+    p = _ADDRESSEE.sub("", tnorm(opening)[:300], count=1)  # "市委、市政府：2024年，…"
     m = _OPENING_SUBJECT.match(p)
     if m:
         who = m.group("who")
+        # "2024年，某区商务局法治政府建设工作坚持…": the body before its subject's topic
+        org = re.match(rf"^([\u4e00-\u9fff]{{2,16}}?{vocab.ORG_SUFFIX})(?:法治|依法|普法)", who)
+        if org and not re.search(rf"{vocab.ORG_SUFFIX}$", who):
+            who = org.group(1)
         if re.search(rf"{vocab.ORG_SUFFIX}$", who) and not re.match(r"^(?:省|市|县|区|我|本)", who) \
                 and not _NOT_ORG.search(who):
+            return who
+        if _LOCAL_BODY.match(who):  # a township, street or zone the gazetteer does not list, as written
             return who
         hits = gazetteer().find(who)
         if hits and hits[0].start == 0 and hits[0].end == len(who):
