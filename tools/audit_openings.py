@@ -1,6 +1,6 @@
 """Score metadata and document type on real report openings that are not in the repository.
 
-usage: python tools/audit_openings.py [AUDIT_DIR] [--verbose] [--json OUT]
+usage: python tools/audit_openings.py [AUDIT_DIR] [--verbose] [--json OUT] [--labels FILE]
 
 AUDIT_DIR (default: $COMPLIANCE_AUDIT_DIR) holds `labels.yaml` and `openings/*.txt`: openings of real
 reports, notices and news found with the search tool, kept out of the repository (third-party
@@ -15,14 +15,10 @@ the detected type) and, with --verbose, every miss. The table is what docs/accur
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 from collections import Counter
-from pathlib import Path
 
-import yaml
 
 FIELDS = ("province", "doc_type", "year", "issuer")
 
@@ -45,20 +41,11 @@ def _got(report) -> dict[str, str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("audit_dir", nargs="?", default=os.environ.get("COMPLIANCE_AUDIT_DIR"), type=Path)
-    ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("--json", type=Path, help="write per-opening results here")
-    a = ap.parse_args(argv)
-    if a.audit_dir is None:
-        ap.error("give AUDIT_DIR or set COMPLIANCE_AUDIT_DIR (the audit set is kept out of the repository)")
+    from _audit import audit_args
 
-    from loguru import logger
-
-    logger.remove()
+    a, labels = audit_args(__doc__, "COMPLIANCE_AUDIT_DIR", "write per-opening results here", argv)
     from compliance.pipeline import load_report
 
-    labels = yaml.safe_load((a.audit_dir / "labels.yaml").read_text(encoding="utf-8"))
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     confusion: Counter[tuple[str, str]] = Counter()

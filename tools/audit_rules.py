@@ -1,6 +1,6 @@
 """Score rule verdicts on real report openings that are not in the repository.
 
-usage: python tools/audit_rules.py [AUDIT_DIR] [--verbose] [--json OUT]
+usage: python tools/audit_rules.py [AUDIT_DIR] [--verbose] [--json OUT] [--labels FILE]
 
 AUDIT_DIR (default: $COMPLIANCE_RULES_AUDIT_DIR) holds `labels.yaml` and `openings/*.txt`: openings
 (title, header and first paragraphs) of real reports found with the search tool, kept out of the
@@ -25,14 +25,10 @@ a per-rule table; with --verbose, every miss with the checker's first quote.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 from collections import Counter
-from pathlib import Path
 
-import yaml
 
 WHOLE_DOCUMENT = {"AR-01", "AR-02", "AR-07", "TES-01"}  # scored only when labelled
 OK_STATES = {"met", "not_applicable"}
@@ -54,20 +50,11 @@ def _pairs(label: dict, results: dict[str, tuple[str, str]]) -> list[tuple[str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("audit_dir", nargs="?", default=os.environ.get("COMPLIANCE_RULES_AUDIT_DIR"), type=Path)
-    ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("--json", type=Path, help="write every scored pair here")
-    a = ap.parse_args(argv)
-    if a.audit_dir is None:
-        ap.error("give AUDIT_DIR or set COMPLIANCE_RULES_AUDIT_DIR (the audit set is kept out of the repository)")
+    from _audit import audit_args
 
-    from loguru import logger
-
-    logger.remove()
+    a, labels = audit_args(__doc__, "COMPLIANCE_RULES_AUDIT_DIR", "write every scored pair here", argv)
     from compliance.pipeline import check_file
 
-    labels = yaml.safe_load((a.audit_dir / "labels.yaml").read_text(encoding="utf-8"))
     right = total = 0
     tp = fp = fn = 0
     cred = cred_ok = ev_want = ev_found = 0
