@@ -371,13 +371,9 @@ def _body_vote(body: str) -> dict:
             counts[d.code] = counts.get(d.code, 0) + 1
     if not counts:
         return {}
-    top = max(counts.values())
-    tied = [gz.division(c) for c in sorted(counts, key=len, reverse=True) if counts[c] == top]
-    chains = [ch for ch in (gz.chain(d) for d in tied if d is not None) if ch]
-    if not chains:
-        return {}
-    # equally often named places in different provinces: no guess, only what they agree on
-    return {lv: d for lv, d in chains[0].items() if all(lv in ch and ch[lv].code == d.code for ch in chains)}
+    code = max(counts, key=lambda c: (counts[c], len(c)))  # a tie: the place named first
+    best = gz.division(code)
+    return gz.chain(best) if best else {}
 
 
 _ROUTE_END = re.compile(r"^\s*[—–\-－~～]{1,2}\s*[\u4e00-\u9fff]")
