@@ -384,3 +384,44 @@ def test_the_mandated_opening_of_an_information_disclosure_report_is_other():
 def test_the_body_an_untitled_opening_is_about(opening, issuer):
     r = norm(opening + "现将有关情况报告如下。\n一、主要举措\n（一）完善制度。")
     assert r.meta.issuer == issuer
+
+
+# ----------------------------------------------------------------------------- round 5 (meta7 development set)
+
+
+def test_a_flattened_table_with_glued_title_and_row_is_chrome():
+    text = ("当前位置:首页>政府信息公开>依法行政\n索引号000012345/2025-00001\n发文机关某县林业局 主题词\n"
+            "标题某县林业局关于2024年法治政府建设情况的报告\n主题分类其它 发布日期2025-02-26\n\n"
+            "某县林业局关于2024年法治政府建设情况的报告\n2024年，我局推进依法行政。")
+    r = norm(text)
+    assert r.meta.title == "某县林业局关于2024年法治政府建设情况的报告"
+    assert r.meta.issuer == "某县林业局"
+
+
+def test_news_of_a_meeting_that_deliberates_the_year_s_key_points_is_other():
+    r = norm("8月20日下午，区委书记主持召开区委常委会会议，审议我区2025年法治政府建设工作要点，安排有关工作。\n"
+             "会议强调，建设法治政府是推进治理现代化的重要支撑。")
+    assert r.meta.doc_type == "other"
+
+
+@pytest.mark.parametrize("opening, issuer", [
+    ("2024年是关键之年，也是某某街道发展的重要之年。某某街道始终坚持以习近平法治思想为指导，推进法治政府建设。", "某某街道"),
+    ("市委全面依法治市委员会：\n2025年，某某乡法治政府建设工作在市委的正确领导下，认真落实上级各项工作部署。", "某某乡"),
+])
+def test_a_local_body_named_without_a_year_or_before_its_topic(opening, issuer):
+    r = norm(opening + "现将有关情况报告如下。\n一、主要举措\n（一）完善制度。")
+    assert r.meta.issuer == issuer
+
+
+@pytest.mark.parametrize("sentence, province", [
+    ("深入学习贯彻习近平总书记考察浙江重要讲话精神，推进法治政府建设。", "浙江省"),
+    ("2023年平安珠海建设考评、法治珠海建设考评均获得优秀等次。", "广东省"),
+])
+def test_a_province_named_only_in_passing(sentence, province):
+    r = norm("2024年，高新区坚持以习近平法治思想为指导，扎实推进法治政府建设。" + sentence + "\n一、主要举措\n（一）完善制度。")
+    assert r.meta.province == province
+
+
+def test_a_zone_titled_by_its_name_is_the_issuer():
+    r = norm("某某高新区2023年度法治政府建设情况报告\n2023年，某某高新区坚持依法行政。")
+    assert r.meta.issuer == "某某高新区"

@@ -118,10 +118,11 @@ def _untitled_type(p: str, outline: list[str] | tuple = ()) -> DocType:
         return pre
     first = re.split(r"[。:：；;]", p, maxsplit=1)[0]
     first = re.sub(r"《[^》]*》", "", first)
-    # "狠抓落实年度…工作要点": a document the text carries out is not what the text is
+    # "狠抓落实年度…工作要点": a document the text carries out (or a meeting deliberates) is not what
+    # the text is
     # "2025年是“十四五”规划收官之年": what the year is, not what the text is
     first = re.sub(r"(?:(?:19|20)\d{2}\s*年|今年|明年)是[^，,。]{0,30}?之年", "", first)
-    first = re.sub(r'(?:落实|贯彻|按照|对照|根据|依据|围绕)[^，,。]{0,20}(?:要点|方案|计划|规划)[”"’]?', "", first)
+    first = re.sub(r'(?:落实|贯彻|按照|对照|根据|依据|围绕|审议|审定|讨论)[^，,。]{0,20}(?:要点|方案|计划|规划)[”"’]?', "", first)
     if any(re.search(x, first) for x in vocab.OTHER_TITLE_PATTERNS):
         return "other"
     kind = _head_type(first)

@@ -117,6 +117,11 @@ _BULLETS = "•·●▪◆■◇□○◦‣∙ \t"
 _PIPE = re.compile(r"[|｜]")
 _SPACES = re.compile(r"\s+")
 _KEY_SET = {k for k in vocab.META_KEYS}
+# "标题某县林业局关于2024年法治政府建设情况的报告": a glued title must look like a document's title
+_GLUED_TITLE_OK = re.compile(r"^[^，,。；;]{6,100}(?:报告|总结|方案|通知|意见|办法|计划|要点|情况|规定|公告|通报)$")
+# "主题分类其它 发布日期2025-02-26": a flattened table row of glued pairs (two keys, no prose)
+_LONG_KEY_ALT = "|".join(re.escape(k) for k in sorted((k for k in vocab.META_KEYS if len(k) >= 3), key=len, reverse=True))
+_GLUED_ROW = re.compile(rf"^(?:{_LONG_KEY_ALT})[^:：，,。；;]{{0,24}}?(?:{_KEY_ALT})[^，,。；;]{{0,30}}$")
 _GLUED = re.compile(rf"^(?P<key>{'|'.join(re.escape(k) for k in sorted(vocab.META_KEYS_GLUED, key=len, reverse=True))})(?P<val>[^:：\s].*)$")
 
 
@@ -153,7 +158,8 @@ def _glued_pair(norm: str) -> tuple[str, str] | None:
         return None
     val = m.group("val").strip()
     field = vocab.META_FIELDS.get(m.group("key"), "")
-    return (m.group("key"), val) if _VALUE_OK.get(field, _NO).match(val) else None
+    ok = _GLUED_TITLE_OK if field == "title" else _VALUE_OK.get(field, _NO)  # "标题…" in prose is rare, not impossible
+    return (m.group("key"), val) if ok.match(val) else None
 
 
 def _unbullet(norm: str) -> str:
@@ -196,6 +202,8 @@ def is_chrome(norm: str) -> bool:
         return False
     norm = _unbullet(norm)
     if _META_START.match(norm) or _pipe_cells(norm) is not None or _glued_pair(norm):
+        return True
+    if len(norm) <= 60 and _GLUED_ROW.match(norm):
         return True
     return _CHROME_ANY.match(norm) is not None
 

@@ -16,7 +16,7 @@ from loguru import logger
 from compliance.models import DocType, Meta
 from compliance.normalize import vocab
 from compliance.normalize.dates import CN_NUM, find_period, parse_date, parse_month
-from compliance.normalize.gazetteer import gazetteer
+from compliance.normalize.gazetteer import Division, gazetteer
 from compliance.normalize.lines import is_date_line
 from compliance.normalize.lines import tnorm
 
@@ -88,8 +88,8 @@ def find_title_issuer(title: str | None) -> str | None:
 _GOV_TITLE_AFTER = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?|关于|法治|依法行政|全面依法)")
 # A township titled by its name alone (`某某镇2024年法治政府建设年度报告`): towns are not in the
 # gazetteer, so their name is read from the title's head.
-_TOWN_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,6}?(?P<kind>镇|乡|街道))(?=(?:19|20)\d{2}|关于|法治|依法行政)")
-_TOWN_GOV = {"镇": "人民政府", "乡": "人民政府", "街道": "办事处"}
+_TOWN_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,6}?(?P<kind>镇|乡|街道|高新区|开发区|经开区|新区))(?=(?:19|20)\d{2}|关于|法治|依法行政)")
+_TOWN_GOV = {"镇": "人民政府", "乡": "人民政府", "街道": "办事处"}  # a zone's name is written as it is
 
 
 def division_issuer(title: str | None) -> str | None:
@@ -102,7 +102,7 @@ def division_issuer(title: str | None) -> str | None:
     if not hits or hits[0].start != 0 or hits[0].short:
         m = _TOWN_TITLE.match(t)
         if m and not (hits and hits[0].start == 0 and hits[0].end > m.end("name")):
-            return m.group("name") + _TOWN_GOV[m.group("kind")]
+            return m.group("name") + _TOWN_GOV.get(m.group("kind"), "")
         return None
     h = hits[0]
     if not _GOV_TITLE_AFTER.match(t[h.end:]):
@@ -152,7 +152,10 @@ _OPENING_SUBJECT = re.compile(
     r"(?P<who>[\u4e00-\u9fff]{2,20}?)[,，]?"
     r"(?:坚持|深入|认真|全面|紧紧|始终|以|在|按照|围绕|聚焦|持续|扎实|严格|立足|着力)"
 )
-_ADDRESSEE = re.compile(r"^\s*[^。，,：:\n]{0,30}(?:委|政府|局|办|厅)[:：]\s*")
+_ADDRESSEE = re.compile(r"^\s*[^。，,：:\n]{0,30}(?:委|政府|局|办|厅|会)[:：]\s*")
+_YEAR_IS = re.compile(r"^\s*(?:19|20)\d{2}\s*年是[^。]{0,120}。")
+# a sentence opening on its subject with no year before it: only a body a clerk would name (below)
+_BARE_SUBJECT = re.compile(r"^\s*(?P<who>[\u4e00-\u9fff]{2,16}?)(?:始终|坚持|深入|认真|全面|紧紧|扎实|持续|聚焦|立足|以)")
 _LOCAL_BODY = re.compile(r"^(?!全|我|本|该|各|每|一)[\u4e00-\u9fff]{2,10}(?:乡|镇|街道|街|高新区|开发区|经开区|新区|园区)$")
 # "现将省政府2023年度…情况报告如下": the level's own government, named by the place the text is about.
 _OWN_GOV = re.compile(r"(?:现将|我们将)?(?P<lv>省|市|县|区)(?:人民)?政府(?:(?:19|20)\d{2}年度?)?[^。]{0,20}(?:报告|总结)如下")
@@ -163,11 +166,18 @@ def opening_issuer(opening: str, chain: dict) -> str | None:
     """The reporter named by an untitled opening: an organisation (司法部, 某市司法局), a division
     (山东省, 广东 → its 人民政府), or "省政府"/"市政府" with the place the text is about."""
     p = _ADDRESSEE.sub("", tnorm(opening)[:300], count=1)  # "市委、市政府：2024年，…"
+    p = _YEAR_IS.sub("", p, count=1)  # "2024年是…之年。某街道始终坚持…"
     m = _OPENING_SUBJECT.match(p)
+    bare = m is None and _BARE_SUBJECT.match(p)
+    if bare:  # no year before it: a township, street or zone, or an organisation named in full
+        who = bare.group("who")
+        if _LOCAL_BODY.match(who) or (len(who) >= 5 and re.search(rf"{vocab.ORG_SUFFIX}$", who)
+                                      and not re.match(r"^(?:省|市|县|区|我|本)", who) and not _NOT_ORG.search(who)):
+            return who
     if m:
         who = m.group("who")
         # "2024年，某区商务局法治政府建设工作坚持…": the body before its subject's topic
-        org = re.match(rf"^([\u4e00-\u9fff]{{2,16}}?{vocab.ORG_SUFFIX})(?:法治|依法|普法)", who)
+        org = re.match(rf"^([\u4e00-\u9fff]{{2,16}}?(?:{vocab.ORG_SUFFIX}|乡|镇|街道))(?:法治|依法|普法)", who)
         if org and not re.search(rf"{vocab.ORG_SUFFIX}$", who):
             who = org.group(1)
         if re.search(rf"{vocab.ORG_SUFFIX}$", who) and not re.match(r"^(?:省|市|县|区|我|本)", who) \
@@ -288,7 +298,8 @@ def build_meta(
     if not chain:
         # "现将省政府…报告如下": one mention of one province is enough
         own = _OWN_GOV.search(tnorm(preamble or body[:300])[:300])
-        chain = _province_short_vote(body[:20000], least=1 if own and own.group("lv") == "省" else 2)
+        chain = _province_short_vote(body[:20000], least=1 if own and own.group("lv") == "省" else 2) \
+            or _named_in_passing(body[:3000])
     if issuer is None and doc_type != "other":
         issuer = opening_issuer(preamble or body[:300], chain)
         if issuer:
@@ -378,6 +389,27 @@ def _body_vote(body: str) -> dict:
 
 _ROUTE_END = re.compile(r"^\s*[—–\-－~～]{1,2}\s*[\u4e00-\u9fff]")
 _ROUTE_START = re.compile(r"[\u4e00-\u9fff]\s*[—–\-－~～]{1,2}\s*$")
+
+
+# Where a local text names its own province or city only in passing: the leader's speech on
+# inspecting it ("考察浙江重要讲话精神"), the local campaign ("法治珠海建设", "平安某市建设").
+_VISITED = re.compile(r"(?:考察|视察|对)(?P<p>[\u4e00-\u9fff]{2,3}?)(?:工作)?(?:时|期间)?的?(?:系列)?重要(?:讲话|指示)")
+_CAMPAIGN = re.compile(r"(?:法治|平安)(?P<p>[\u4e00-\u9fff]{2,3}?)(?:建设|考评|考核)")
+
+
+def _named_in_passing(text: str) -> dict:
+    """The one division named so (a province or a city by its short name), else nothing."""
+    gz = gazetteer()
+    found: dict[str, Division] = {}
+    for rx in (_VISITED, _CAMPAIGN):
+        for m in rx.finditer(text):
+            for h in gz.find(m.group("p")):
+                if h.start == 0 and h.end == len(m.group("p")) and len(h.candidates) == 1 \
+                        and h.candidates[0].level in ("province", "city"):
+                    found[h.candidates[0].code] = h.candidates[0]
+    if len(found) != 1:
+        return {}
+    return gz.chain(next(iter(found.values())))
 
 
 def _province_short_vote(text: str, least: int = 2) -> dict:

@@ -82,7 +82,7 @@ META_KEYS = [
 ]
 # Keys a flattened table may glue to their value without a colon ("发文字号皖交发〔2021〕63号");
 # the value must then look like that field's value (lines._VALUE_OK).
-META_KEYS_GLUED = ["发文字号", "发文机关", "发布机构", "成文日期", "发文日期", "发布日期", "印发日期", "文号"]
+META_KEYS_GLUED = ["发文字号", "发文机关", "发布机构", "成文日期", "发文日期", "发布日期", "印发日期", "文号", "标题", "索引号"]
 # A page's 发布机构 that names the website or its newsroom, not the body that wrote the document.
 NOT_ISSUER_WORDS = ["网站", "门户", "新闻中心", "融媒体", "编辑部", "信息中心", "网站群", "政务网"]
 # Keys whose value is a document field.
