@@ -33,6 +33,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_split(server: int) -> tuple[float, float]:
+    """(the server process's CPU, its checking processes' CPU) so far."""
+    return _cpu_s(server), sum(_cpu_s(p) for p in _tree(server) if p != server)
+
+
 def _post(url: str, name: str, data: bytes) -> tuple[float, int]:
     boundary = uuid.uuid4().hex
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
@@ -84,6 +98,7 @@ def main() -> None:
         threading.Thread(target=sample, daemon=True).start()
         lat: list[float] = []
         bad = 0
+        cpu0, client0 = _cpu_split(server.pid), time.process_time()
         t0 = time.perf_counter()
         for r in range(a.rounds):
             batch = [docs[(r * a.concurrent + k) % len(docs)] for k in range(a.concurrent)]
@@ -103,6 +118,7 @@ def main() -> None:
             lat += [t for t, _ in out]
             bad += sum(1 for _, s in out if s != 200)
         wall = time.perf_counter() - t0
+        cpu1, client1 = _cpu_split(server.pid), time.process_time()
     finally:
         stop.set()
         server.terminate()
@@ -111,11 +127,14 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     res.update({"requests": len(lat), "non_200": bad, "p50_s": _pct(lat, 0.5), "p95_s": _pct(lat, 0.95),
-                "max_s": max(lat), "per_s": len(lat) / wall, "peak_rss_mb": peak[0] / 1024,
+                "max_s": max(lat), "per_s": len(lat) / wall,
+                "server_cpu_ms": 1000 * (cpu1[0] - cpu0[0]) / len(lat), "workers_cpu_ms": 1000 * (cpu1[1] - cpu0[1]) / len(lat),
+                "client_cpu_ms": 1000 * (client1 - client0) / len(lat), "peak_rss_mb": peak[0] / 1024,
                 "mean_chars": sum(len(d.decode()) for _, d in docs) / len(docs), "loadavg_end": os.getloadavg()})
     print(f"{res['requests']} requests ({a.concurrent} at a time, {bad} not 200): p50 {res['p50_s']:.2f} s, "
           f"p95 {res['p95_s']:.2f} s, max {res['max_s']:.2f} s, {res['per_s']:.1f}/s; peak RSS {res['peak_rss_mb']:.0f} MB "
-          f"(reports of {res['mean_chars']:.0f} chars on average; load {res['loadavg_start'][0]:.1f} → {res['loadavg_end'][0]:.1f})")
+          f"(reports of {res['mean_chars']:.0f} chars on average); CPU per request: server {res['server_cpu_ms']:.0f} ms, "
+          f"checking processes {res['workers_cpu_ms']:.0f} ms, this client {res['client_cpu_ms']:.0f} ms (load {res['loadavg_start'][0]:.1f} → {res['loadavg_end'][0]:.1f})")
     if a.json:
         a.json.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
 

@@ -486,3 +486,68 @@ def test_killing_a_stuck_pool_leaves_no_manager_thread_behind():
     assert manager is not None and manager.is_alive()
     runner._kill(pool)
     assert not manager.is_alive()
+
+
+def test_web_api_json_from_workers_is_the_same_bytes_as_from_report_objects():
+    """The JSON API splices the workers' finished report JSON into the envelope; the answer is
+    the same bytes as rebuilding every report object and rendering `--format json`, and a bad
+    upload is still one error entry among the good ones."""
+    from compliance.web.service import Upload, check_json, check_many, make_check_result, render_download
+    from compliance.web.workers import CheckPool
+
+    root = Path(__file__).resolve().parent.parent / "reports"
+    uploads = [Upload(p.name, p.read_bytes()) for p in sorted(root.glob("*.txt"))[:2]]
+    uploads.insert(1, Upload("坏文件.docx", b"PK\x03\x04 truncated"))
+    uploads.append(Upload("空.txt", b"  "))
+    done, errors = check_many(uploads, "auto", None)  # in this process, as objects
+    expected = render_download(make_check_result([c.result for c in done], errors), "json")
+    assert len(done) == 2 and len(errors) == 2
+    assert check_json(uploads, "auto", None) == expected  # in this process, as text
+    pool = CheckPool(1, timeout=60)
+    try:
+        assert check_json(uploads, "auto", None, pool) == expected
+    finally:
+        pool.close()
+
+
+def test_web_pool_hands_a_freed_worker_to_the_oldest_waiting_request(monkeypatch):
+    """Requests waiting for a busy pool are served in arrival order (no polling, no overtaking),
+    and closing the pool ends every wait with CheckFailed."""
+    import threading
+
+    from compliance.web.workers import CheckFailed, CheckPool, _Worker
+
+    pool = CheckPool(1)
+    monkeypatch.setattr(pool, "_spawn", lambda: _Worker(proc=None, conn=None))
+    first = pool._acquire()  # the one worker, started on demand
+    got: list[int] = []
+
+    def wait(k: int) -> None:
+        try:
+            pool._acquire()
+        except CheckFailed:
+            got.append(-k)
+            return
+        got.append(k)
+        pool._release(first)
+
+    threads = []
+    for k in range(1, 6):
+        th = threading.Thread(target=wait, args=(k,))
+        th.start()
+        threads.append(th)
+        while len(pool._waiting) < k:  # queued before the next one arrives
+            threading.Event().wait(0.001)
+    pool._release(first)
+    for th in threads:
+        th.join()
+    assert got == [1, 2, 3, 4, 5]
+
+    pool._acquire()  # busy again: a waiting request ends when the pool closes
+    th = threading.Thread(target=wait, args=(9,))
+    th.start()
+    while not pool._waiting:
+        threading.Event().wait(0.001)
+    pool.close()  # no processes to stop here (none was started)
+    th.join()
+    assert got[-1] == -9

@@ -24,10 +24,13 @@ BINARY_FORMATS = frozenset({"xlsx", "docx"})
 
 
 class RawReport(Protocol):
-    """A report already serialized by a batch worker (`batch.runner.RawReport`)."""
+    """A report already serialized by a worker (`batch.runner.RawReport`), read-only."""
 
-    text: str
-    total: float | None
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def total(self) -> float | None: ...
 
 
 class Builder(Protocol):

@@ -31,6 +31,7 @@ from compliance.web.service import (
     Store,
     Upload,
     UserError,
+    check_json,
     check_many,
     display_name,
     make_check_result,
@@ -459,8 +460,7 @@ def create_app(limits: Limits | None = None, store: Store | None = None, records
     async def api_check(request: Request):
         try:
             form = await _read_form(request, limits)
-            done, errors = await run_in_threadpool(check_many, form.uploads, form.ruleset, form.doc_type, pool)
-            data = render_download(make_check_result([c.result for c in done], errors), "json")
+            data = await run_in_threadpool(check_json, form.uploads, form.ruleset, form.doc_type, pool)
         except UserError as exc:
             return JSONResponse({"detail": exc.message}, exc.status)
         return Response(content=data, media_type="application/json")
