@@ -151,5 +151,21 @@ def test_results_are_the_same_cold_warm_and_off(tmp_path):
         outs.append(out.read_text(encoding="utf-8").split('"generated_at"')[0])
         if i == 0:
             kinds = sorted({p.name.split("-")[0] for p in (tmp_path / "p").glob("*.pickle")})
-            assert kinds == ["gazetteer", "matcher", "ruleset"]
+            assert kinds == ["descriptions", "gazetteer", "matcher", "ruleset"]
     assert outs[0] == outs[1] == outs[2]
+
+
+def test_cue_descriptions_kept_between_runs_are_the_ones_worked_out(tmp_path, monkeypatch):
+    """The readable forms and near-miss vocabulary read from the cache equal those computed."""
+    from compliance.engine import explain
+    from compliance.rules.load import load_ruleset
+
+    monkeypatch.setenv("COMPLIANCE_PREPARED_DIR", str(tmp_path))
+    rs = load_ruleset("zhejiang")
+    cold = explain._kept_descriptions(rs)  # built and written
+    assert list(tmp_path.glob("descriptions-*.pickle"))
+    table, vocabulary = explain._kept_descriptions(rs)  # read back
+    assert (table, vocabulary) == cold
+    assert set(table) == set(rs.cues)
+    assert all(table[raw] == explain._readable(raw) for raw in rs.cues)
+    assert vocabulary == explain._vocabulary(rs)

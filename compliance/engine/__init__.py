@@ -290,6 +290,9 @@ def evaluate(report: Report, ruleset, backend: str = "auto", trace: bool = True)
     from compliance.rules.load import CompiledRuleset, load_ruleset, take_timeouts
 
     rs: CompiledRuleset = ruleset if isinstance(ruleset, CompiledRuleset) else load_ruleset(ruleset)
+    from compliance.engine.explain import descriptions
+
+    descriptions(rs)  # the cues' readable forms, from the prepared cache when it has them
     take_timeouts()  # only this report's
     be = resolve_backend(backend)
     auto = backend == "auto" and os.environ.get("COMPLIANCE_BACKEND", "auto") in ("", "auto")
