@@ -151,7 +151,7 @@ def test_results_are_the_same_cold_warm_and_off(tmp_path):
         outs.append(out.read_text(encoding="utf-8").split('"generated_at"')[0])
         if i == 0:
             kinds = sorted({p.name.split("-")[0] for p in (tmp_path / "p").glob("*.pickle")})
-            assert kinds == ["descriptions", "gazetteer", "matcher", "ruleset"]
+            assert kinds == ["descriptions", "gazetteer", "matcher", "regexes", "ruleset"]
     assert outs[0] == outs[1] == outs[2]
 
 
@@ -169,3 +169,27 @@ def test_cue_descriptions_kept_between_runs_are_the_ones_worked_out(tmp_path, mo
     assert set(table) == set(rs.cues)
     assert all(table[raw] == explain._readable(raw) for raw in rs.cues)
     assert vocabulary == explain._vocabulary(rs)
+
+
+def test_regexes_kept_between_runs_match_as_compiled_ones(tmp_path, monkeypatch):
+    """A regex cue's pattern loaded from the cache finds what the freshly compiled one finds."""
+    import regex
+
+    from compliance.rules import cues as cues_mod
+    from compliance.rules.load import load_ruleset
+
+    monkeypatch.setenv("COMPLIANCE_PREPARED_DIR", str(tmp_path))
+    monkeypatch.setattr(cues_mod, "_KEPT", {})
+    rs = load_ruleset("zhejiang")
+    cues_mod.keep_compiled(rs.cues)  # built and written
+    assert list(tmp_path.glob("regexes-*.pickle"))
+    cues_mod._KEPT.clear()
+    cues_mod.keep_compiled(rs.cues)  # read back
+    regex_cues = [c for c in rs.cues.values() if c.source is not None]
+    assert regex_cues and {c.source for c in regex_cues} == set(cues_mod._KEPT)
+    text = (ROOT / "tests" / "data" / "corpus" / "shaoxing-2019-summary.txt").read_text(encoding="utf-8")
+    for c in regex_cues:
+        kept = cues_mod.Cue(c.raw, c.literal, c.source).bounded  # a new cue: from the table
+        fresh = regex.compile(c.source)
+        assert kept.pattern == fresh.pattern and kept.flags == fresh.flags
+        assert [m.span() for m in kept.finditer(text)] == [m.span() for m in fresh.finditer(text)]

@@ -187,7 +187,9 @@ def matcher(rs: CompiledRuleset) -> Matcher:
     """The ruleset's matcher, kept between runs (compliance.prepared): it is a function of the cue
     set alone, and building it (the automaton, every regex's requirement sets) is ~0.1 s."""
     from compliance import prepared
+    from compliance.rules.cues import keep_compiled
 
+    keep_compiled(rs.cues)  # the regexes compiled once, between runs too
     return prepared.cached("matcher", sorted(rs.cues), lambda: _build_matcher(rs), lambda m: isinstance(m, Matcher))
 
 
