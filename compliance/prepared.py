@@ -1,6 +1,7 @@
 """Prepared data kept between runs: what every process builds before its first report (a compiled
-ruleset chain, the gazetteer's automaton) costs 0.1–0.3 s of CPU to build and a few milliseconds to
-load, which is most of a one-report `compliance check`.
+ruleset chain, its cue matcher, compiled regexes and cue descriptions, the gazetteer's automaton)
+costs 0.1–0.3 s of CPU to build and a few milliseconds to load, which is most of a one-report
+`compliance check`.
 
 Entries are pickles in `$COMPLIANCE_PREPARED_DIR` (default: the user's cache folder,
 `~/.cache/compliance/prepared`; `off` turns the cache off), named by a digest of everything they
