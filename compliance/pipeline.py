@@ -22,7 +22,7 @@ RulesetChoice = Union[str, Callable[[Union[str, None]], "CompiledRuleset"]]
 def _normalized(raw, doc_type: str | None) -> Report:
     from compliance.normalize import normalize
 
-    report = normalize(raw)
+    report = normalize(raw, doc_type)  # type: ignore[arg-type]
     if doc_type is not None:
         from compliance.normalize.doctype import TYPE_WARNING
 

@@ -425,3 +425,16 @@ def test_a_province_named_only_in_passing(sentence, province):
 def test_a_zone_titled_by_its_name_is_the_issuer():
     r = norm("某某高新区2023年度法治政府建设情况报告\n2023年，某某高新区坚持依法行政。")
     assert r.meta.issuer == "某某高新区"
+
+
+def test_a_type_given_by_the_user_decides_the_section_roles():
+    # a document the detector takes for a plan: with --doc-type annual_report its work sections
+    # are measures (not plans, which would make every act "planned")
+    text = ("某局2025年法治政府建设工作要点\n"
+            "一、加强党的领导\n将习近平法治思想纳入局党委理论学习中心组年度学习计划，5月召开党委会组织专题学习。")
+    raw = RawDocument(source="t.txt", sha256="0", format="txt", lines=text.split("\n"))
+    guessed = normalize(raw)
+    assert guessed.meta.doc_type == "plan" and [s.role for s in guessed.sections] == ["plans"]
+    given = normalize(raw, "annual_report")
+    assert given.meta.doc_type == "annual_report" and [s.role for s in given.sections] == ["measures"]
+    assert not any("文件类型不确定" in w for w in given.warnings)

@@ -30,8 +30,11 @@ def _page_values(raw: RawDocument, scan: L.LineScan) -> dict[str, str]:
     return page
 
 
-def normalize(raw: RawDocument) -> Report:
+def normalize(raw: RawDocument, doc_type: DocType | None = None) -> Report:
     """Normalize a read document. Never raises on odd text; problems go to `warnings`.
+
+    `doc_type` (the user's `--doc-type`) replaces the detected type before the sections get
+    their roles: a report the detector takes for a plan keeps its work sections as measures.
 
     A traditional-character text is analysed as a simplified copy of the same length (see
     `script`); the report keeps the input's lines and shows its paragraphs as written."""
@@ -62,7 +65,11 @@ def normalize(raw: RawDocument) -> Report:
         title = D.run_in_title(script.to_simplified([first])[0] if traditional else first)
     fallback = " ".join(b.text for b in [b for b in scan.blocks if b.kind != "title"][:4])
     headings = [b.text for b in scan.blocks if b.kind == "heading"][:12]
-    doc_type, runner_up = D.guess_doc_type(title, fallback, headings)
+    guessed, runner_up = D.guess_doc_type(title, fallback, headings)
+    if doc_type is None:
+        doc_type = guessed
+    else:
+        runner_up = None  # the type is the user's, not a guess
 
     built = S.build(scan.blocks, doc_type)
     paras = built.paragraphs
