@@ -100,7 +100,7 @@ class Index:
     occ: dict[str, list[Occ]]
     plan: bool
     para_by_id: dict[int, int]
-    acts: dict[tuple[str, int], bool] = field(default_factory=dict)  # paragraph/section → tells an act
+    acts: dict[tuple[str, int], bool] = field(default_factory=dict)  # paragraph/section/sentence pair → tells an act
     near_index: NearIndex | None = None  # built by the first near-miss search that covers the ruleset
     # (negation set, sentence, clause start) → each marker's spans in that clause, or None when the
     # clause holds no marker: every cue hit in a clause asks the same question (engine.checks.context)

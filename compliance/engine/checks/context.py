@@ -71,12 +71,19 @@ class CheckContext:
                 return why
         return None
 
-    def tells_act(self, s: Sent) -> bool:
-        """The cue's paragraph (a heading: its section's body) tells an act (markers.act)."""
-        key = ("p", s.pi) if s.pi >= 0 else ("s", s.section_id)
+    def tells_act(self, s: Sent, narrow: bool = False) -> bool:
+        """The cue's paragraph (a heading: its section's body) tells an act (markers.act); with
+        `narrow`, the cue's sentence or the next one of its paragraph (a heading: still its body)."""
+        key: tuple = ("p", s.pi) if s.pi >= 0 else ("s", s.section_id)
+        if narrow and s.pi >= 0:
+            key = ("n", s.gi)
         got = self.ix.acts.get(key)
         if got is None:
-            if s.pi >= 0:
+            if narrow and s.pi >= 0:
+                para = self.ix.sents_of_para(s.pi)
+                k = next((i for i, t in enumerate(para) if t.gi == s.gi), 0)
+                texts = [t.norm for t in para[k:k + 2]]
+            elif s.pi >= 0:
                 texts = [t.norm for t in self.ix.sents_of_para(s.pi)]
             else:
                 texts = [t.norm for t in self.ix.sents if t.section_id == s.section_id and not t.heading]

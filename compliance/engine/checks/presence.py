@@ -12,7 +12,7 @@ Evaluation, step by step:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, Union
 
 from pydantic import ConfigDict, Field
 
@@ -54,7 +54,9 @@ class Presence(Strict):
     min_count: int = 1  # at least this many distinct scopes must match
     # `met` needs a passage that tells an act (markers.act in the cue's paragraph, or in the body of
     # a heading's section); in a `met` tier the same check without it also counts as `partial`.
-    act: bool = False
+    # `act: sentence` narrows the passage to the cue's sentence and the one after it in its
+    # paragraph: a count told elsewhere in a long paragraph does not back a slogan.
+    act: Union[bool, Literal["sentence"]] = False
     # a cue inside a higher-level document's 《title》 counts too (the rule asks for that document to be applied)
     in_titles: bool = False
 
@@ -187,7 +189,7 @@ class _Search:
         """Why a hit in the right place still does not count: not the bureau's act, or no act told."""
         s = self.ix.sents[o.gi]
         why = self.ctx.not_evidence(s, o.start, o.end, self.p.in_titles)
-        if why is None and self.p.act and not self.ctx.tells_act(s):
+        if why is None and self.p.act and not self.ctx.tells_act(s, self.p.act == "sentence"):
             why = NO_ACT
         return f"“{s.norm[o.start:o.end]}”位于{why}" if why and not why.startswith("只有") else (why or "")
 
