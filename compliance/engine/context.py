@@ -11,7 +11,8 @@ only applies them:
   但…仍未落实) is positive for what it names; the admitted gap stays in its own clause.
 - `act`: a passage that tells an act — a count, a date, how often, a named document of its own —
   rather than a slogan (严格落实第一责任人职责). A presence check with `act: true` needs one in the
-  cue's paragraph (or, for a heading, in its section's body) to reach `met`.
+  cue's paragraph (or, for a heading, in its section's body) to reach `met`; `act: sentence` in the
+  cue's sentence or the next one.
 """
 
 from __future__ import annotations
