@@ -13,6 +13,7 @@ import heapq
 import secrets
 import time
 from collections import Counter
+from itertools import chain
 from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -412,15 +413,17 @@ class _Writer:
         least two sketch values that are not boilerplate (held by more than COMMON reports); the
         ten sharing the most (ties: by id) are compared, the share counted exactly from their
         stored sentences."""
-        values = [v for v in sketch if v not in self.common and v not in self.new_common]
-        if len(values) >= 2:
-            self.new_common.update(v for v in values if len(self.holders.get(v, ())) > COMMON)
-            values = [v for v in values if v not in self.new_common]
+        common, new_common, holders = self.common, self.new_common, self.holders
+        values = [v for v in sketch if v not in common and v not in new_common]
         if len(values) < 2:
             return
-        shared: Counter[str] = Counter()
-        for v in values:
-            shared.update(self.holders.get(v, ()))  # a list at a time: counted in C
+        lists = [holders.get(v, ()) for v in values]  # the reports holding each value
+        if any(len(h) > COMMON for h in lists):  # boilerplate from now on
+            new_common.update(v for v, h in zip(values, lists) if len(h) > COMMON)
+            lists = [h for h in lists if len(h) <= COMMON]
+            if len(lists) < 2:
+                return
+        shared = Counter(chain.from_iterable(lists))  # one count, in C
         cand = _top(shared, 10, 2)
         if not cand:
             return
