@@ -1,7 +1,10 @@
 """The store's costs (not a timed test; numbers vary with the machine's load):
 
 1. Recording: `compliance check DIR --jobs 2 --no-cache -f jsonl` with and without `--record`,
-   interleaved A/B on the same generated reports; the target is ≤ 10% more batch time.
+   interleaved A/B on the same generated reports; the target is ≤ 10% more batch time. The
+   generated reports (`bench/generate.py`, ~2,300 characters) are smaller than real ones, which
+   makes recording's share look larger: `--realistic N` runs the same A/B on N reports of
+   `bench/realistic.py` (3,000–30,000 characters, real layouts) too, and reports both.
 2. In-process (`--skip recording,queries --inprocess N`): per report, what `--record` adds in a
    worker (A/B on the same file: `_check_one_wire` with and without the store's rows) and in the
    main process (the rows replayed into a new store, a group per transaction, ids fixed so runs
@@ -11,8 +14,8 @@
    hundred really checked reports copied under many bureaus and years), then `history` and each
    `stats --by` timed in-process; the target is under a second each.
 
-    python bench/bench_store.py [-n 10000] [--seed-reports 100000] [--workdir /tmp/bench-store]
-    python bench/bench_store.py --skip recording,queries --inprocess 1000 [--db postgresql://…] [--flags f.json]
+    python bench/bench_store.py [-n 10000] [--realistic 2000] [--seed-reports 100000] [--workdir /tmp/bench-store]
+    python bench/bench_store.py --skip recording,queries --inprocess 1000 [--corpus realistic] [--db postgresql://…] [--flags f.json]
 """
 
 from __future__ import annotations
@@ -45,28 +48,46 @@ def batch(folder: Path, out: Path, record_db: Path | None) -> tuple[float, float
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def recording(work: Path, n: int, rounds: int) -> dict:
-    reports = work / "reports"
+CORPORA = {"generated": ("reports", "generate.py"), "realistic": ("realistic", "realistic.py")}
+
+
+def corpus(work: Path, n: int, kind: str = "generated") -> Path:
+    """The folder of at least n reports of this kind (made by bench/generate.py or bench/realistic.py)."""
+    name, script = CORPORA[kind]
+    reports = work / name
     if not reports.is_dir() or len(list(reports.iterdir())) < n:
         shutil.rmtree(reports, ignore_errors=True)
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(reports), "-n", str(n)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, str(HERE / script), str(reports), "-n", str(n)], check=True, stdout=subprocess.DEVNULL)
+    return reports
+
+
+def recording(work: Path, n: int, rounds: int, kind: str = "generated") -> dict:
+    reports = corpus(work, n, kind)
+    if len(list(reports.iterdir())) > n:  # the batch checks a folder: exactly n of them
+        reports = work / f"{reports.name}-{n}"
+        if not reports.is_dir() or len(list(reports.iterdir())) != n:
+            shutil.rmtree(reports, ignore_errors=True)
+            reports.mkdir()
+            for p in sorted(corpus(work, n, kind).iterdir())[:n]:
+                os.link(p, reports / p.name)
+    prefix = "rec" if kind == "generated" else f"rec-{kind}"  # rec-0.db: the base of the seeded store
     res: dict = {"plain": [], "record": []}
     loads: list = []  # (kind, load average before, after): the machine is shared
     for i in range(rounds):
         for kind in ("plain", "record") if i % 2 == 0 else ("record", "plain"):
-            db = work / f"rec-{i}.db"
-            for p in work.glob(f"rec-{i}.db*"):
+            db = work / f"{prefix}-{i}.db"
+            for p in work.glob(f"{prefix}-{i}.db*"):
                 p.unlink()
             load = os.getloadavg()[0]
             res[kind].append(batch(reports, work / "out.jsonl", db if kind == "record" else None))
             loads.append((kind, round(load, 1), round(os.getloadavg()[0], 1)))
-            print(f"  {kind}: {res[kind][-1][0]:.1f} s wall, {res[kind][-1][1]:.1f} s CPU "
+            print(f"  {reports.name} {kind}: {res[kind][-1][0]:.1f} s wall, {res[kind][-1][1]:.1f} s CPU "
                   f"(load average {loads[-1][1]} → {loads[-1][2]})", file=sys.stderr)
     mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
     pw, rw = mean([w for w, _ in res["plain"]]), mean([w for w, _ in res["record"]])
     pc, rc = mean([c for _, c in res["plain"]]), mean([c for _, c in res["record"]])
-    db = work / "rec-0.db"
-    return {"reports": n, "plain_wall_s": round(pw, 1), "record_wall_s": round(rw, 1), "wall_overhead_pct": round(100 * (rw / pw - 1), 1),
+    db = work / f"{prefix}-0.db"
+    return {"reports": n, "corpus": kind, "plain_wall_s": round(pw, 1), "record_wall_s": round(rw, 1), "wall_overhead_pct": round(100 * (rw / pw - 1), 1),
             "plain_cpu_s": round(pc, 1), "record_cpu_s": round(rc, 1), "cpu_overhead_pct": round(100 * (rc / pc - 1), 1),
             "db_mb_per_1000": round(os.path.getsize(db) / 1e6 / n * 1000, 1) if db.exists() else None,
             "load_average": loads}
@@ -77,7 +98,7 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def inprocess(work: Path, n: int, db_url: str | None, flags: Path | None) -> dict:
+def inprocess(work: Path, n: int, db_url: str | None, flags: Path | None, kind: str = "generated") -> dict:
     """Per report, in this process (see the module's docstring): the worker's extra CPU for the
     store's rows and the size of what it sends back, then the main process's CPU writing them."""
     import pickle
@@ -88,10 +109,7 @@ def inprocess(work: Path, n: int, db_url: str | None, flags: Path | None) -> dic
     from compliance.store.records import GROUP, Recorder, Rows
 
     setup_logging(0)
-    reports = work / "reports"
-    if not reports.is_dir() or len(list(reports.iterdir())) < n:
-        shutil.rmtree(reports, ignore_errors=True)
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(reports), "-n", str(n)], check=True, stdout=subprocess.DEVNULL)
+    reports = corpus(work, n, kind)
     files = sorted(str(p) for p in reports.iterdir())[:n]
     plain, record = runner.Job(use_cache=False), runner.Job(use_cache=False, record=True)
     cpu = {"plain": 0.0, "record": 0.0}
@@ -112,7 +130,7 @@ def inprocess(work: Path, n: int, db_url: str | None, flags: Path | None) -> dic
             size[kind] += len(pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))
             if job.record and isinstance(back, tuple):
                 wires.append((f, back[2]))
-    out: dict = {"reports": n, "worker_plain_ms": round(cpu["plain"] / n * 1e3, 2),
+    out: dict = {"reports": n, "corpus": kind, "worker_plain_ms": round(cpu["plain"] / n * 1e3, 2),
                  "worker_store_ms": round((cpu["record"] - cpu["plain"]) / n * 1e3, 3),
                  "sent_back_kb": {k: round(v / n / 1e3, 1) for k, v in size.items()}}
     url = db_url or str(work / "inprocess.db")
@@ -228,6 +246,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10_000, help="reports checked for the recording cost")
     ap.add_argument("--rounds", type=int, default=2, help="A/B rounds (each runs the batch with and without --record)")
+    ap.add_argument("--realistic", type=int, default=0, metavar="N",
+                    help="also the recording A/B on N reports of bench/realistic.py (real sizes and layouts)")
+    ap.add_argument("--corpus", choices=sorted(CORPORA), default="generated", help="with --inprocess: which reports")
     ap.add_argument("--seed-reports", type=int, default=100_000)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-store"))
     ap.add_argument("--skip", default="", help="recording,queries")
@@ -239,8 +260,10 @@ def main() -> None:
     result: dict = {"load_avg_at_start": os.getloadavg()[0], "cpus": os.cpu_count()}
     if "recording" not in a.skip:
         result["recording"] = recording(a.workdir, a.n, a.rounds)
+        if a.realistic:
+            result["recording_realistic"] = recording(a.workdir, a.realistic, a.rounds, "realistic")
     if a.inprocess:
-        result["inprocess"] = inprocess(a.workdir, a.inprocess, a.db, a.flags)
+        result["inprocess"] = inprocess(a.workdir, a.inprocess, a.db, a.flags, a.corpus)
     if "queries" not in a.skip:
         base = a.workdir / "rec-0.db"
         if not base.exists():

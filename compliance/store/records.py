@@ -50,7 +50,11 @@ COPY_SHARE = 0.5  # a report sharing at least this share of its sentences with a
 
 
 def new_id() -> str:
-    return secrets.token_urlsafe(12)
+    """23 characters: the time in milliseconds (11 hexadecimal digits), then 72 random bits (12,
+    base64url). Ids made later sort later, so a batch's rows go at the end of each index keyed
+    by report id instead of at random places in it (once the store outgrows SQLite's page cache,
+    a random place is a page read and a page written per row)."""
+    return f"{time.time_ns() // 1_000_000:011x}{secrets.token_urlsafe(9)}"
 
 
 def now() -> dt.datetime:
