@@ -125,9 +125,9 @@ def inprocess(work: Path, n: int, db_url: str | None, flags: Path | None, kind: 
             c = _cpu()
             got = runner._check_one_wire(f)
             back = pickle.loads(pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))  # the pipe: pickled both ways
-            kind = "record" if job.record else "plain"
-            cpu[kind] += _cpu() - c
-            size[kind] += len(pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))
+            which = "record" if job.record else "plain"
+            cpu[which] += _cpu() - c
+            size[which] += len(pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL))
             if job.record and isinstance(back, tuple):
                 wires.append((f, back[2]))
     out: dict = {"reports": n, "corpus": kind, "worker_plain_ms": round(cpu["plain"] / n * 1e3, 2),

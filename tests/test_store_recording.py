@@ -233,3 +233,43 @@ def test_a_worker_builds_the_rows_without_sqlalchemy(tmp_path):
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
+
+
+def test_copy_candidates_are_the_top_counts_ties_by_id():
+    """`_top` is ORDER BY count DESC, id LIMIT n over the counts of at least `least`."""
+    from compliance.store.records import _top
+
+    rnd = random.Random(5)
+    for _ in range(500):
+        counts = {f"r{rnd.randrange(10_000):05d}": rnd.choice([1, 2, 2, 3, 3, 3, 5, 8, 24]) for _ in range(rnd.randrange(0, 60))}
+        for n, least in ((10, 2), (1, 1), (3, 5), (50, 2), (10, 30)):
+            want = [k for k, c in sorted(counts.items(), key=lambda kc: (-kc[1], kc[0])) if c >= least][:n]
+            assert sorted(_top(counts, n, least)) == sorted(want)
+
+
+def test_ids_sort_in_the_order_they_were_made():
+    """Report ids begin with the time, so a batch's rows go at the end of the indexes keyed by id."""
+    import time
+
+    from compliance.store.records import new_id
+
+    ids = []
+    for _ in range(5):
+        ids.append(new_id())
+        time.sleep(0.002)
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    assert all(len(i) <= 32 and re.fullmatch(r"[0-9a-f]{11}[A-Za-z0-9_-]{12}", i) for i in ids)
+
+
+def test_sqlite_stores_none_bytes_and_bools_as_before(tmp_path):
+    """The adapters registered for speed (db._fast_sqlite_params) change no stored value or type."""
+    import sqlite3
+
+    from compliance.store.db import make_engine
+
+    make_engine(f"sqlite:///{tmp_path / 'x.db'}")  # registers them
+    c = sqlite3.connect(":memory:")
+    c.execute("create table t (a, b, c, d)")
+    c.execute("insert into t values (?, ?, ?, ?)", (None, b"\x00\x01", True, False))
+    got = c.execute("select a, b, c, d, typeof(a), typeof(b), typeof(c), typeof(d) from t").fetchone()
+    assert got == (None, b"\x00\x01", 1, 0, "null", "blob", "integer", "integer")
