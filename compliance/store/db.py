@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from loguru import logger
 from sqlalchemy import Engine, create_engine, event, text
@@ -66,7 +67,8 @@ def _fast_sqlite_params() -> None:
     hold ~100 such values). Registered adapters are found at the first step: the values stored
     are the same (None → NULL, bytes → BLOB, a bool → INTEGER 0/1, as without them). Process-wide,
     as sqlite3's registry is; adapters of our own for other types are left alone."""
-    for typ, adapt in ((type(None), {}.get), (bytes, bytes), (bool, int)):  # each a C function
+    adapters: list[tuple[type, Any]] = [(type(None), {}.get), (bytes, bytes), (bool, int)]  # each a C function
+    for typ, adapt in adapters:
         if (typ, sqlite3.PrepareProtocol) not in sqlite3.adapters:
             sqlite3.register_adapter(typ, adapt)
 
