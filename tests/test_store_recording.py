@@ -211,7 +211,7 @@ def test_sentence_hashes_are_those_stored_before():
     rnd = random.Random(5)
     # full-width and compatibility forms, combining marks, every sentence end and dropped mark
     alphabet = list("法治政府建设工作年度一二十0123456789０１２３，。；：！？（）“”、…—·　 \t\xa0①㈠ｶﾞ゛é\u0301ﬁ²½％＄Ａａ～;!?.:,"
-                    "\uff61\ufe54\u2026\u3000")
+                    "\uff61\ufe54\u2026\u3000\uffff#")
     for _ in range(3000):
         lines = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 60))) for _ in range(rnd.randint(1, 5))]
         assert set(digest_lines(lines).sentences) == _reference_digest(lines), lines
