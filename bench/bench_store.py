@@ -74,14 +74,14 @@ def recording(work: Path, n: int, rounds: int, kind: str = "generated") -> dict:
     res: dict = {"plain": [], "record": []}
     loads: list = []  # (kind, load average before, after): the machine is shared
     for i in range(rounds):
-        for kind in ("plain", "record") if i % 2 == 0 else ("record", "plain"):
+        for which in ("plain", "record") if i % 2 == 0 else ("record", "plain"):
             db = work / f"{prefix}-{i}.db"
             for p in work.glob(f"{prefix}-{i}.db*"):
                 p.unlink()
             load = os.getloadavg()[0]
-            res[kind].append(batch(reports, work / "out.jsonl", db if kind == "record" else None))
-            loads.append((kind, round(load, 1), round(os.getloadavg()[0], 1)))
-            print(f"  {reports.name} {kind}: {res[kind][-1][0]:.1f} s wall, {res[kind][-1][1]:.1f} s CPU "
+            res[which].append(batch(reports, work / "out.jsonl", db if which == "record" else None))
+            loads.append((which, round(load, 1), round(os.getloadavg()[0], 1)))
+            print(f"  {reports.name} {which}: {res[which][-1][0]:.1f} s wall, {res[which][-1][1]:.1f} s CPU "
                   f"(load average {loads[-1][1]} → {loads[-1][2]})", file=sys.stderr)
     mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
     pw, rw = mean([w for w, _ in res["plain"]]), mean([w for w, _ in res["record"]])
