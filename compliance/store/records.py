@@ -75,7 +75,7 @@ class Recorded:
 
 # --------------------------------------------------------------------------- writing
 
-GROUP = 500  # `check --record`: at most this many reports per transaction …
+GROUP = 200  # `check --record`: at most this many reports per transaction …
 GROUP_SECONDS = 5.0  # … held back at most this long (see Recorder)
 COMMON = 200  # a sketch value in more reports than this is boilerplate: no evidence of a copy
 _DIGESTS = 4096  # sentence hashes of recent copy candidates kept in memory (≈1 KB each)
