@@ -23,11 +23,8 @@ def _normalized(raw, doc_type: str | None) -> Report:
     from compliance.normalize import normalize
 
     report = normalize(raw, doc_type)  # type: ignore[arg-type]
-    if doc_type is not None:
-        from compliance.normalize.doctype import TYPE_WARNING
-
+    if doc_type is not None:  # normalize built the sections for it and gave no type warning
         report.meta.doc_type = doc_type  # type: ignore[assignment]
-        report.warnings = [w for w in report.warnings if not w.startswith(TYPE_WARNING)]  # the user decided
     return report
 
 

@@ -166,13 +166,10 @@ def strip_watermark(title: str) -> str:
     return _WATERMARK.sub("", title, count=1).strip()
 
 
-TYPE_WARNING = "文件类型不确定"
-
-
 def type_warning(doc_type: DocType, runner_up: DocType) -> str:
-    """The warning for a type decided without a title that names it (dropped when the user gives
-    the type: `pipeline._normalized`)."""
-    return (f"{TYPE_WARNING}：按“{doc_type_zh(doc_type)}”（{doc_type}）检查，"
+    """The warning for a type decided without a title that names it (none when the user gives
+    the type: `normalize(raw, doc_type)`)."""
+    return (f"文件类型不确定：按“{doc_type_zh(doc_type)}”（{doc_type}）检查，"
             f"也可能是“{doc_type_zh(runner_up)}”（{runner_up}）；"
             + (f"如需改判，请用 --doc-type {runner_up} 指定后重新检查。" if runner_up != "other" else
                f"如确认无误，可用 --doc-type {doc_type} 指定，本提示即不再出现；如并非法治政府建设报告，其结论不适用。"))

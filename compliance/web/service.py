@@ -15,6 +15,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from collections.abc import Callable
 from typing import Any
 
 from loguru import logger
@@ -172,23 +173,29 @@ def _failed(upload: Upload, exc: Exception) -> ValueError:
     return ValueError(f"{upload.name}: 无法处理（{_one_line(exc)}）")
 
 
-def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = None, pool=None) -> Checked:
-    """Check one upload (in `pool`'s worker processes when given); raises `ValueError` with one
-    readable line naming the file."""
+def _guarded(upload: Upload, run: Callable[[], Any]) -> Any:
+    """`run()` for one upload, refused first when unsupported or empty; any failure becomes a
+    `ValueError` with one readable line naming the file."""
     from compliance.readers import ReadError
 
     _refuse(upload)
     try:
-        if pool is not None:
-            result, lines = _in_worker(pool, upload, ruleset, doc_type)
-        else:
-            result, lines = run_pipeline(upload.data, upload.name, ruleset, doc_type)
+        return run()
     except ValueError:
         raise
     except ReadError as exc:
         raise _read_failed(upload, exc) from None
     except Exception as exc:
         raise _failed(upload, exc) from None
+
+
+def check_upload(upload: Upload, ruleset: str = "auto", doc_type: str | None = None, pool=None) -> Checked:
+    """Check one upload (in `pool`'s worker processes when given); raises `ValueError` with one
+    readable line naming the file."""
+    if pool is not None:
+        result, lines = _guarded(upload, lambda: _in_worker(pool, upload, ruleset, doc_type))
+    else:
+        result, lines = _guarded(upload, lambda: run_pipeline(upload.data, upload.name, ruleset, doc_type))
     result.source = upload.name
     from compliance.batch.post import postprocess
 
@@ -215,17 +222,7 @@ def _checked_json(upload: Upload, ruleset: str, doc_type: str | None, pool) -> t
     if pool is None:
         rep = check_upload(upload, ruleset, doc_type).result
         return rep.model_dump_json(indent=2), rep.score.total
-    from compliance.readers import ReadError
-
-    _refuse(upload)
-    try:
-        reply = _in_worker(pool, upload, ruleset, doc_type, raw=True)
-    except ValueError:
-        raise
-    except ReadError as exc:
-        raise _read_failed(upload, exc) from None
-    except Exception as exc:
-        raise _failed(upload, exc) from None
+    reply = _guarded(upload, lambda: _in_worker(pool, upload, ruleset, doc_type, raw=True))
     return reply[1], reply[2]
 
 
